@@ -1,0 +1,47 @@
+# Cross-Entropy Lab: `make run` starts the app, `make test` runs every check.
+# The heavy lifting lives in scripts/*.sh; this file only keeps the virtualenv up to date.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+
+# Extra arguments: `make run ARGS="--server.port 8600"`, `make test PYTEST_ARGS="-k smoke -x"`.
+ARGS        ?=
+PYTEST_ARGS ?=
+export PYTEST_ARGS
+
+.PHONY: run test lint bench venv clean
+
+run: $(VENV)/.installed-runtime
+	exec bash scripts/run.sh $(ARGS)
+
+test: $(VENV)/.installed-dev
+	bash scripts/test.sh
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.installed-dev
+	@ran=0; \
+	for s in scripts/bench_core.py scripts/bench_pages.py; do \
+	  if [ -f "$$s" ]; then echo "== $$s"; $(PY) "$$s" || exit $$?; ran=1; fi; \
+	done; \
+	if [ "$$ran" = 0 ]; then echo "no benchmark scripts found (scripts/bench_core.py, scripts/bench_pages.py)"; fi
+
+venv: $(VENV)/.installed-dev
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when a requirements file is newer than the last successful install.
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .hypothesis tests/artifacts
