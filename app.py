@@ -1,0 +1,37 @@
+"""Cross-Entropy Lab: the entry point. Run with ``streamlit run app.py``.
+
+Builds the navigation, hosts what every page shares (the log-base selector and the
+classroom note), and writes the running page's state into the URL after it has drawn.
+"""
+
+import streamlit as st
+
+from ui import url_state
+from ui.widgets import SHARED_FIELDS, log_base_selector
+
+PAGES = [
+    st.Page("pages/home.py", title="Start here", icon="🧭", default=True, url_path="start"),
+    st.Page("pages/1_cat_vs_dog.py", title="1 · Cat vs dog", icon="🐱", url_path="cat-vs-dog"),
+    st.Page("pages/2_five_classes.py", title="2 · Five classes", icon="🖐️",
+            url_path="five-classes"),
+    st.Page("pages/3_pytorch_batch.py", title="3 · The PyTorch batch", icon="🔥",
+            url_path="pytorch-batch"),
+    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon="✍️", url_path="mnist"),
+]
+
+CLASSROOM_NOTE = """
+**Using this in class**
+- Every input is in the page's link: set up an example, then *Copy link to this state*
+  and send it to students. Reloading keeps it too.
+- *Reset to the lesson's example* brings back the numbers from the lesson.
+- Switch the log base to log₁₀ to match the fast.ai spreadsheet, or ln to match PyTorch.
+"""
+
+st.set_page_config(page_title="Cross-Entropy Lab", page_icon="🧮", layout="wide")
+navigation = st.navigation(PAGES)
+url_state.start_shell(SHARED_FIELDS)
+with st.sidebar:
+    log_base_selector()
+    st.markdown(CLASSROOM_NOTE)
+navigation.run()
+url_state.end_run(SHARED_FIELDS)

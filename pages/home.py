@@ -1,0 +1,76 @@
+"""Start here: the whole pipeline once, with real numbers, and one entry per lesson."""
+
+import streamlit as st
+
+from ui.text import fmt
+from ui.widgets import current_log_base
+from xent_core import explain
+from xent_core.lessons import FIVE_CLASS_NAMES, FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
+
+LESSONS = [
+    ("pages/1_cat_vs_dog.py", "1 · Cat vs dog",
+     "The fast.ai spreadsheet: one-hot labels, confident-right vs confident-wrong rows, the "
+     "“if” form as an index lookup, and the “screwy” losses of rows that don't sum to 1."),
+    ("pages/2_five_classes.py", "2 · Five classes",
+     "Softmax by hand for cat, dog, plane, fish, building: output → exp → sum → softmax, the "
+     "gradient p − one-hot, and gradient steps you can take yourself."),
+    ("pages/3_pytorch_batch.py", "3 · The PyTorch batch",
+     "softmax → log → nll_loss, log_softmax, and F.cross_entropy on a 3 × 5 batch: three "
+     "routes, one number (1.0314), plus the options PyTorch users meet."),
+    ("pages/4_mnist.py", "4 · MNIST digits",
+     "Real handwritten digits and a real model trained with this very loss: its logits, its "
+     "confident mistakes, and the mean loss over a whole data set."),
+]
+
+
+def pipeline_diagram(breakdown, names) -> str:
+    """A left-to-right Graphviz diagram of the pipeline, labelled with the example's numbers."""
+    base = breakdown.log_base
+    t = breakdown.target
+    steps = [
+        ("logits", "logits x", f"{names[t]}: {fmt(breakdown.logits[t], 2)}"),
+        ("exp", "exp(x)", f"{fmt(breakdown.exp[t], 2)}"),
+        ("sum", "÷ sum of exps", f"÷ {fmt(breakdown.sum_exp, 2)}"),
+        ("prob", "probabilities p", f"{fmt(breakdown.probabilities[t], 3)}"),
+        ("log", f"{base.log_name} p", f"{fmt(breakdown.picked_log_probability, 3)}"),
+        ("pick", "pick the true class", f"{names[t]}"),
+        ("neg", "× −1 = loss", f"{fmt(breakdown.loss, 3)} {base.unit}"),
+        ("mean", "mean over a batch", "(pages 1, 3, 4)"),
+    ]
+    nodes = "\n".join(
+        f'{key} [label=<<b>{title}</b><br/><font point-size="11">{value}</font>>];'
+        for key, title, value in steps
+    )
+    edges = " -> ".join(key for key, _, _ in steps)
+    return (
+        "digraph { rankdir=LR; bgcolor=transparent; "
+        'node [shape=box, style="rounded,filled", fillcolor="#EAF2FB", color="#0072B2", '
+        'fontname="Helvetica"]; edge [color="#555555"];\n'
+        f"{nodes}\n{edges};\n}}"
+    )
+
+
+def home() -> None:
+    st.title("Cross-Entropy Lab")
+    st.markdown(
+        "A classifier outputs one number per class, the **logits**. Cross-entropy turns them "
+        "into a single **loss** that is small when the model gives the true class a high "
+        "probability and huge when it is confidently wrong. Every page here lets you change "
+        "the inputs and watch each step respond."
+    )
+    breakdown = explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET, log_base=current_log_base())
+    st.subheader("The pipeline, on the five-class example (true class: fish)")
+    st.graphviz_chart(pipeline_diagram(breakdown, FIVE_CLASS_NAMES))
+    st.caption(
+        "PyTorch's `F.cross_entropy` does all of it in one call: `log_softmax` (exp, ÷ sum "
+        "and log, computed stably) followed by `nll_loss` (pick, × −1, mean)."
+    )
+    st.subheader("The lessons")
+    columns = st.columns(2)
+    for i, (path, title, blurb) in enumerate(LESSONS):
+        with columns[i % 2].container(border=True):
+            st.page_link(path, label=title)
+            st.markdown(blurb)
+
+
+home()
