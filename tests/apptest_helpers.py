@@ -1,0 +1,43 @@
+"""Helpers for AppTest-driven page tests: open a page through app.py, read Plotly charts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(page: str | None = None, query_params: dict | None = None,
+              timeout: float = 30) -> AppTest:
+    """Run ``app.py`` and switch to ``page`` (e.g. ``"pages/2_five_classes.py"``).
+
+    ``query_params`` are in the URL from the first run, as when a shared link is opened.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    # The query parameters are there from the first run and survive switch_page, which is
+    # how a shared link to a page arrives: a fresh session whose URL already holds the state.
+    at.query_params.update(query_params or {})
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.query_params.update(query_params or {})
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def plotly_figures(at: AppTest) -> list[dict]:
+    """Every Plotly chart on the page as its figure JSON (``data`` and ``layout``)."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def page_text(at: AppTest) -> str:
+    """All markdown, captions, metrics and alerts on the page as one string, for searching."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for kind in ("error", "warning", "info", "success"):
+        parts += [e.value for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
