@@ -1,0 +1,130 @@
+"""The app shell: home page, the shared log base, URL parsers, text escaping, shared figures."""
+
+import math
+
+import numpy as np
+import pytest
+from apptest_helpers import open_page, plotly_figures
+
+from ui import url_state
+from ui.figures import class_bars, loss_curve
+from ui.text import escape_markdown, fmt, shorten
+from xent_core import explain, get_log_base
+from xent_core.lessons import FIVE_CLASS_OUTPUTS
+
+
+def test_home_page_draws_the_pipeline_with_the_slide_numbers():
+    at = open_page()
+    assert at.title[0].value == "Cross-Entropy Lab"
+    dot = at.get("graphviz_chart")[0].proto.spec
+    # sum of exps 12.14 and fish's probability 0.899 (the slide), loss -ln(0.899) = 0.106
+    assert "÷ 12.14" in dot
+    assert "0.899" in dot
+    assert f"{explain(FIVE_CLASS_OUTPUTS, 3).loss:.3f} nats" in dot
+    assert len(at.get("page_link")) == 4
+
+
+def test_switching_the_log_base_relabels_the_home_pipeline_in_bits():
+    at = open_page()
+    at.sidebar.radio[0].set_value("2").run()
+    assert at.query_params["base"] == "2"
+    dot = at.get("graphviz_chart")[0].proto.spec
+    bits = explain(FIVE_CLASS_OUTPUTS, 3, log_base="2").loss
+    assert f"{bits:.3f} bits" in dot
+    assert math.isclose(bits, explain(FIVE_CLASS_OUTPUTS, 3).loss / math.log(2))
+
+
+def test_a_shared_link_with_a_log_base_opens_in_that_base():
+    at = open_page(query_params={"base": "10"})
+    assert at.sidebar.radio[0].value == "10"
+    assert "hartleys" in at.get("graphviz_chart")[0].proto.spec
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "nan", "x" * 10_000, ""])
+def test_a_hostile_log_base_in_the_url_falls_back_to_ln_with_a_note(hostile):
+    at = open_page(query_params={"base": hostile})
+    assert not at.exception
+    assert at.sidebar.radio[0].value == "e"
+    notes = [w.value for w in at.sidebar.warning]
+    assert len(notes) == 1 and "log base" in notes[0]
+    assert "<script>" not in notes[0]  # escaped: shown as text, never as HTML
+    assert "base" not in at.query_params  # the bad value is gone from the URL
+
+
+def test_the_sidebar_explains_how_to_use_the_app_in_class():
+    at = open_page()
+    assert any("Copy link to this state" in m.value for m in at.sidebar.markdown)
+
+
+# ------------------------------------------------------------------------- URL parsers
+
+
+def test_float_parser_accepts_numbers_in_range_and_rejects_the_rest():
+    parse = url_state.parse_float(-10, 10)
+    assert parse(" 2.39 ") == 2.39
+    for bad in ["nan", "inf", "-inf", "1e308", "abc", "", "11"]:
+        with pytest.raises(ValueError):
+            parse(bad)
+
+
+def test_float_list_parser_round_trips_the_slide_outputs():
+    parse = url_state.parse_float_list(2, 10, -1e4, 1e4)
+    text = url_state.encode_float_list(FIVE_CLASS_OUTPUTS)
+    assert text == "-2.17,-1.63,-2.75,2.39,-0.156"
+    assert parse(text) == list(FIVE_CLASS_OUTPUTS)
+    with pytest.raises(ValueError, match="2 to 10"):
+        parse("1")
+    with pytest.raises(ValueError, match="2 to 10"):
+        parse(",".join(["1"] * 11))
+    with pytest.raises(ValueError, match="characters long"):
+        parse("1," * 5_000)
+
+
+def test_int_choice_and_bool_parsers_reject_garbage():
+    assert url_state.parse_int(0, 9)("8") == 8
+    assert url_state.parse_choice(("e", "2", "10"))("10") == "10"
+    assert url_state.parse_bool("1") is True and url_state.parse_bool("false") is False
+    for parse, bad in [(url_state.parse_int(0, 9), "10"), (url_state.parse_int(0, 9), "8.5"),
+                       (url_state.parse_choice(("e",)), "E"), (url_state.parse_bool, "yes")]:
+        with pytest.raises(ValueError):
+            parse(bad)
+
+
+# ------------------------------------------------------------------------ text helpers
+
+
+def test_markdown_and_html_in_user_text_are_escaped():
+    escaped = escape_markdown("<b>**cat**</b> :red[dog]")
+    assert "<b>" not in escaped and "**" not in escaped and ":red[" not in escaped
+    assert escaped.replace("\\", "") == "<b>**cat**</b> :red[dog]"
+
+
+def test_numbers_are_formatted_for_tables():
+    assert fmt(0.30103, 2) == "0.30"
+    assert fmt(5.5653e-09, 4) == "5.5653e-09"
+    assert fmt(float("inf")) == "∞" and fmt(float("nan")) == "NaN"
+    assert shorten("x" * 100, 10) == "x" * 9 + "…"
+
+
+# ---------------------------------------------------------------------- shared figures
+
+
+def test_class_bars_colour_each_class_and_outline_the_target():
+    fig = class_bars([0.1, 0.2, 0.7], ["cat", "dog", "fish"], title="p", yaxis_title="p",
+                     target=2).to_dict()
+    bar = fig["data"][0]
+    assert list(bar["y"]) == [0.1, 0.2, 0.7]
+    assert len(set(bar["marker"]["color"])) == 3
+    assert list(bar["marker"]["line"]["width"]) == [0, 0, 3]
+
+
+def test_loss_curve_marks_each_row_at_minus_log_p():
+    base = get_log_base("10")
+    fig = loss_curve(base, p_true=[0.5, 0.1], labels=["row 1", "row 3"])
+    np.testing.assert_allclose(fig.data[1].y, [math.log10(2), 1.0])
+    assert "hartleys" in fig.layout.yaxis.title.text
+
+
+def test_home_page_figures_are_not_plotly_and_do_not_leak_html():
+    # The home page uses Graphviz only; no stray Plotly charts to rebuild on every rerun.
+    assert plotly_figures(open_page()) == []
