@@ -113,12 +113,15 @@ def check_class_indices(target, n_classes: int, batch_shape: tuple[int, ...],
             f"target must be {expected} (one class index per example), "
             f"but got shape {raw.shape}."
         )
-    if raw.dtype.kind == "f":
-        if not np.all(np.isfinite(raw)) or not np.all(raw == np.round(raw)):
-            raise ValueError(
-                f"target must be whole-number class indices 0 to {n_classes - 1}; "
-                f"got {_preview(raw)}."
-            )
+    if raw.dtype.kind == "f" and not (np.isfinite(raw).all() and (raw == np.round(raw)).all()):
+        raise ValueError(
+            f"target must be whole-number class indices 0 to {n_classes - 1}; "
+            f"got {_preview(raw)}."
+        )
+    if raw.dtype.kind in "uif" and raw.size and (np.abs(raw.astype(np.float64)) > 2**62).any():
+        raise ValueError(
+            f"target must be class indices 0 to {n_classes - 1}; got a number far too large."
+        )
     indices = raw.astype(np.int64)
     valid = ((indices >= 0) & (indices < n_classes)) | (indices == ignore_index)
     if not valid.all():

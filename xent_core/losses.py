@@ -31,9 +31,11 @@ def _reduce(losses: np.ndarray, reduction: str, denominator) -> np.ndarray | np.
     total = np.sum(losses)
     if reduction == "sum":
         return np.float64(total)
-    # PyTorch returns NaN when every example is ignored (0 / 0); so do we, without a warning.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.float64(total / denominator)
+    if denominator == 0:
+        # Every example ignored (or weighted 0): PyTorch returns NaN (0 / 0), even with label
+        # smoothing, where the sum can be positive; so do we, without a warning.
+        return np.float64(np.nan)
+    return np.float64(total / denominator)
 
 
 # --------------------------------------------------------------------------- nll_loss
@@ -102,7 +104,7 @@ def _is_probability_target(logits: np.ndarray, target) -> bool:
 
 
 class _Target:
-    """The target, rewritten as the coefficients ``a[n, c]`` of ``loss_n = -sum_c a[n, c] log p[n, c]``.
+    """The target as coefficients ``a[n, c]`` of ``loss_n = -sum_c a[n, c] log p[n, c]``.
 
     For class indices ``y`` with weights ``w`` and label smoothing ``eps``:
     ``a[n, c] = (1 - eps) w[y_n] [c == y_n] + (eps / C) w[c]`` (a zero row if ignored).
@@ -134,7 +136,7 @@ class _Target:
     def dense_coefficients(self) -> np.ndarray:
         if self.dense is not None:
             return self.dense
-        shape = self.index.shape + (self.n_classes,)
+        shape = (*self.index.shape, self.n_classes)
         a = np.zeros(shape)
         np.put_along_axis(a, self.index[..., None],
                           ((1.0 - self.smoothing) * self.example_weight)[..., None], axis=-1)
@@ -188,7 +190,8 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
     float64 or ndarray of shape ``()`` / ``(N,)``
         With ``log p = log_softmax(logits)``:
 
-        - class indices: ``loss_n = -(1 - eps) w[y_n] log p[n, y_n] - (eps / C) sum_c w[c] log p[n, c]``;
+        - class indices:
+          ``loss_n = -(1 - eps) w[y_n] log p[n, y_n] - (eps / C) sum_c w[c] log p[n, c]``;
           ``'mean'`` divides the sum by ``sum_n w[y_n]`` over examples not ignored;
         - probabilities: ``loss_n = -sum_c w[c] q'[n, c] log p[n, c]`` with
           ``q' = (1 - eps) q + eps / C``; ``'mean'`` divides by ``N``.
@@ -229,10 +232,14 @@ def cross_entropy_grad(logits, target, weight=None, ignore_index: int = -100,
     Writing the target as coefficients ``a[n, c]`` (one-hot × weight, plus smoothing) so that
     ``loss_n = -sum_c a[n, c] log p[n, c]``, and using ``d log p_c / d x_j = [c == j] - p_j``:
 
-    .. math:: \\frac{\\partial\\, loss_n}{\\partial x_{n j}} = \\Big(\\sum_c a_{n c}\\Big) p_{n j} - a_{n j}
+    .. math::
+
+        \\frac{\\partial\\, loss_n}{\\partial x_{n j}}
+        = \\Big(\\sum_c a_{n c}\\Big) p_{n j} - a_{n j}
 
     With a plain one-hot target that is the famous ``p - one_hot``. ``'mean'`` divides by the
-    same denominator as the loss.
+    same denominator as the loss. When that denominator is 0 (every example ignored) the loss
+    is NaN; as in PyTorch, ignored rows then get a zero gradient (rows weighted 0 get NaN).
 
     Examples
     --------
@@ -249,8 +256,11 @@ def cross_entropy_grad(logits, target, weight=None, ignore_index: int = -100,
     p /= np.sum(p, axis=-1, keepdims=True)
     grad = np.sum(a, axis=-1, keepdims=True) * p - a
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            grad = grad / spec.denominator
+        if spec.denominator == 0:
+            # Only class-index targets get here (every example ignored or weighted 0): the loss
+            # is NaN and, as in PyTorch's backward, ignored rows get 0 and the others NaN.
+            return np.where(spec.ignored[..., None], 0.0, np.full_like(grad, np.nan))
+        grad = grad / spec.denominator
     return grad
 
 
@@ -269,13 +279,15 @@ def _check_broadcast_weight(weight, shape: tuple[int, ...], name: str) -> np.nda
     w = as_float_array(weight, name)
     check_finite(w, name)
     if (w < 0).any():
-        raise ValueError(f"{name} must be zero or positive.")
+        raise ValueError(f"{name} must be zero or positive; got {w.min():g}.")
     try:
-        np.broadcast_shapes(w.shape, shape)
+        fits = np.broadcast_shapes(w.shape, shape) == shape
     except ValueError:
+        fits = False
+    if not fits:  # as in PyTorch, a weight may not enlarge the loss's shape
         raise ValueError(
             f"{name} of shape {w.shape} does not broadcast to the input's shape {shape}."
-        ) from None
+        )
     return w
 
 

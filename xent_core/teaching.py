@@ -25,6 +25,7 @@ from xent_core.checks import (
     check_finite,
     check_logits,
     check_same_shape,
+    check_temperature,
 )
 from xent_core.losses import cross_entropy, cross_entropy_grad, nll_loss
 from xent_core.units import LogBase, get_log_base
@@ -88,6 +89,7 @@ def explain(logits, target, log_base="e", temperature: float = 1.0) -> Breakdown
     if t < 0:
         raise ValueError("target must be a class index for explain; ignore_index is not allowed.")
     base = get_log_base(log_base)
+    temperature = check_temperature(temperature)  # before dividing by it
     with np.errstate(over="ignore"):
         exps = np.exp(x / temperature if temperature != 1.0 else x)
     probabilities = softmax(x, temperature=temperature)
@@ -121,7 +123,7 @@ class BatchBreakdown:
     row_sums: np.ndarray  # (N,) each 1
     log_of_softmax: np.ndarray  # (N, C) log(softmax(logits)): the two-step route
     log_softmax: np.ndarray  # (N, C) log_softmax(logits): the one-step, stable route
-    picked: np.ndarray  # (N,) log p[n, target_n]
+    picked: np.ndarray  # (N,) log p[n, target_n]; NaN where the target is ignore_index
     nll_of_log_softmax: float  # nll_loss(log(softmax(x)), target)
     nll_of_log_softmax_fused: float  # nll_loss(log_softmax(x), target)
     cross_entropy: float  # cross_entropy(x, target)
@@ -163,7 +165,8 @@ def explain_batch(logits, target) -> BatchBreakdown:
         row_sums=probabilities.sum(axis=1),
         log_of_softmax=log_of_softmax,
         log_softmax=fused,
-        picked=fused[np.arange(x.shape[0]), t],
+        # An ignored row (target -100) has no target entry to pick: NaN, not fused[n, -100].
+        picked=np.where(t >= 0, fused[np.arange(x.shape[0]), np.maximum(t, 0)], np.nan),
         nll_of_log_softmax=float(nll_loss(log_of_softmax, t)),
         nll_of_log_softmax_fused=float(nll_loss(fused, t)),
         cross_entropy=float(cross_entropy(x, t)),
