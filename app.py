@@ -16,7 +16,7 @@ PAGES = [
             url_path="five-classes"),
     st.Page("pages/3_pytorch_batch.py", title="3 · The PyTorch batch", icon="🔥",
             url_path="pytorch-batch"),
-    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon="✍️", url_path="mnist"),
+    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon="✍️", url_path="mnist-digits"),
 ]
 
 CLASSROOM_NOTE = """

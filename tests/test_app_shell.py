@@ -128,3 +128,16 @@ def test_loss_curve_marks_each_row_at_minus_log_p():
 def test_home_page_figures_are_not_plotly_and_do_not_leak_html():
     # The home page uses Graphviz only; no stray Plotly charts to rebuild on every rerun.
     assert plotly_figures(open_page()) == []
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/1_cat_vs_dog.py", "pages/2_five_classes.py", "pages/3_pytorch_batch.py",
+             "pages/4_mnist.py"],
+)
+def test_every_lesson_opens_inside_the_shell_with_its_log_base_selector(page):
+    # AppTest starts each run like a freshly started server, where Streamlit still honours the
+    # legacy pages/ folder: a page whose file name matched its url_path would run without
+    # app.py (no sidebar, no URL state). This guards the url_path choices in app.py.
+    at = open_page(page)
+    assert at.sidebar.radio[0].key == "shell.base"
+    assert at.sidebar.radio[0].value == "e"
