@@ -1,0 +1,76 @@
+"""Page 2 in a real browser: it renders, the keyboard moves a logit, and the loss follows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app
+
+from xent_core import explain
+from xent_core.lessons import FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "five_classes.png"
+
+
+def shown_loss(page) -> str:
+    """The loss metric's value, e.g. ``0.1068 nats``."""
+    metric = page.locator('[data-testid="stMetric"]').first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def open_five_classes(page, server: str, query: str = "") -> None:
+    goto_app(page, server)  # a fresh server learns the page paths on its first run
+    goto_app(page, f"{server}/five-classes{query}")
+    assert_no_streamlit_exception(page)
+    page.get_by_text("Softmax by hand", exact=False).first.wait_for(timeout=10_000)
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=10_000)
+
+
+def test_the_keyboard_moves_a_logit_and_the_loss_follows(streamlit_server, page):
+    open_five_classes(page, streamlit_server)
+    preset = explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET)
+    assert shown_loss(page) == f"{preset.loss:.4f} nats"
+
+    # Fish's slider (the 4th) up by three keyboard steps of 0.01: 2.39 -> 2.42.
+    fish_slider = page.get_by_role("slider").nth(3)
+    for _ in range(3):
+        with expect_rerun(page):
+            fish_slider.press("ArrowRight")
+    moved = [*FIVE_CLASS_OUTPUTS]
+    moved[3] = 2.42
+    assert shown_loss(page) == f"{explain(moved, FIVE_CLASS_TARGET).loss:.4f} nats"
+    # The number box follows the slider, and the link holds the new value.
+    fish_box = page.locator('[data-testid="stNumberInput"] input').nth(3)
+    assert fish_box.input_value() == "2.420"
+    assert re.search(r"x=[^&]*2\.42", page.url)
+    assert_no_streamlit_exception(page)
+
+    # Typing in the number box moves the slider and the loss too.
+    with expect_rerun(page):
+        fish_box.fill("1000")
+        fish_box.press("Enter")
+    page.get_by_text("The by-hand route overflows", exact=False).wait_for(timeout=10_000)
+    moved[3] = 1000.0
+    assert shown_loss(page) == f"{explain(moved, FIVE_CLASS_TARGET).loss:.4f} nats"
+    assert_no_streamlit_exception(page)
+
+
+def test_screenshot_of_the_lesson_example_after_ten_steps(streamlit_server, page):
+    open_five_classes(page, streamlit_server)
+    with expect_rerun(page):
+        page.get_by_role("button", name="Take 10 steps").click()
+    page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for(timeout=10_000)
+    assert "10 step(s) so far" in page.inner_text("body")
+    assert_no_streamlit_exception(page)
+    # Streamlit scrolls inside its main block, so grow the window to the page's height.
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": int(height) + 40})
+    page.wait_for_timeout(800)  # let Plotly redraw at the new size
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 50_000
