@@ -1,0 +1,500 @@
+"""Page 3 · The PyTorch batch: softmax → log → nll_loss, log_softmax and cross_entropy.
+
+The learner edits an N × C table of logits with a target per row (or draws a random batch),
+sets the options PyTorch users meet, and watches every step of the chain, the three routes
+that agree, the trap that does not, and the PyTorch code that prints the same numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import url_state
+from ui.batch_figures import (
+    cell_digits,
+    log_probabilities_heatmap,
+    logits_heatmap,
+    probabilities_heatmap,
+    row_loss_bars,
+)
+from ui.text import fmt
+from ui.torch_code import torch_code
+from ui.url_state import (
+    Field,
+    encode_float,
+    encode_float_list,
+    parse_choice,
+    parse_float,
+    parse_float_list,
+    parse_int,
+    widget_key,
+)
+from ui.widgets import current_log_base, input_error, page_header, show_figure
+from xent_core.batch_options import (
+    IGNORE_INDEX,
+    LOGIT_LIMIT,
+    BatchOptionsBreakdown,
+    LossOptions,
+    explain_batch_options,
+    random_batch,
+    read_class_weights,
+    read_logit_cells,
+)
+from xent_core.checks import REDUCTIONS
+from xent_core.lessons import PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS
+from xent_core.units import get_log_base
+
+PAGE = "pytorch"
+MAX_EXAMPLES, MIN_CLASSES, MAX_CLASSES = 12, 2, 10
+IGNORE = "ignore"  # the target column's choice for ignore_index = -100
+TARGET_COLUMN = "target"
+
+
+# ------------------------------------------------------------------- URL fields
+
+
+def parse_logits(raw) -> tuple[tuple[float, ...], ...]:
+    """``a,b,c;d,e,f`` → rows of logits: 1 to 12 rows, each of the same 2 to 10 numbers."""
+    rows = str(raw).split(";")
+    if not 1 <= len(rows) <= MAX_EXAMPLES:
+        raise ValueError(f"it must have 1 to {MAX_EXAMPLES} rows separated by ;")
+    row = parse_float_list(MIN_CLASSES, MAX_CLASSES, -LOGIT_LIMIT, LOGIT_LIMIT)
+    matrix = tuple(tuple(row(text)) for text in rows)
+    if len({len(r) for r in matrix}) != 1:
+        raise ValueError("its rows must all have the same number of classes")
+    return matrix
+
+
+def encode_logits(matrix) -> str:
+    return ";".join(encode_float_list(row) for row in matrix)
+
+
+def parse_targets(raw) -> tuple[int, ...]:
+    """``3,0,-100`` → one class index per row (-100 = ignored)."""
+    one = parse_int(IGNORE_INDEX, MAX_CLASSES - 1)
+    targets = tuple(one(text) for text in str(raw)[: url_state.MAX_PARAM_LENGTH + 1].split(","))
+    if not 1 <= len(targets) <= MAX_EXAMPLES or any(IGNORE_INDEX < t < 0 for t in targets):
+        raise ValueError(f"it must list 1 to {MAX_EXAMPLES} classes (or -100 to ignore a row)")
+    return targets
+
+
+def parse_weights(raw) -> str:
+    """Class weights as typed, e.g. ``1,2,1``; empty for none."""
+    text = str(raw)[: url_state.MAX_PARAM_LENGTH + 1].strip()
+    if text:
+        read_class_weights(text, len(text.split(",")))  # raises ValueError for bad text
+        if not MIN_CLASSES <= len(text.split(",")) <= MAX_CLASSES:
+            raise ValueError(f"it must list {MIN_CLASSES} to {MAX_CLASSES} weights")
+    return text
+
+
+LOGITS = Field("x", PYTORCH_BATCH_LOGITS, parse_logits, encode_logits, label="logits")
+TARGETS = Field("t", PYTORCH_BATCH_TARGETS, parse_targets,
+                lambda t: ",".join(map(str, t)), label="targets")
+FIELDS = (
+    LOGITS,
+    TARGETS,
+    Field("red", "mean", parse_choice(REDUCTIONS), label="reduction"),
+    Field("w", "", parse_weights, label="class weights"),
+    Field("ls", 0.0, parse_float(0.0, 1.0), encode_float, label="label smoothing"),
+    Field("n", 3, parse_int(1, MAX_EXAMPLES), label="N"),
+    Field("c", 5, parse_int(MIN_CLASSES, MAX_CLASSES), label="C"),
+    Field("seed", 0, parse_int(0, 2**32 - 1), label="seed"),
+)
+
+# Private session state for the table editor (not in the URL).
+SEEN = widget_key(PAGE, "_seen")  # the last valid (logits, targets)
+SOURCE = widget_key(PAGE, "_source")  # what the editor's table was built from
+VERSION = widget_key(PAGE, "_version")  # bumped when the batch changes outside the editor
+EDITOR = widget_key(PAGE, "_editor")  # the editor's current key (tests read it)
+
+
+def key(name: str) -> str:
+    return widget_key(PAGE, name)
+
+
+def check_link_consistency() -> None:
+    """A link whose targets do not fit its logits falls back to the lesson's batch."""
+    logits, targets = st.session_state[key("x")], st.session_state[key("t")]
+    n_classes = len(logits[0])
+    if len(targets) == len(logits) and all(t < n_classes for t in targets):
+        return
+    st.session_state[key("x")], st.session_state[key("t")] = LOGITS.default, TARGETS.default
+    url_state.notes(PAGE).append(
+        f"The link's targets do not fit its logits ({len(logits)} rows of {n_classes} "
+        f"classes, {len(targets)} targets); showing the lesson's example instead."
+    )
+
+
+# ---------------------------------------------------------------- the table editor
+
+
+def class_column(c: int) -> str:
+    return f"class {c}"
+
+
+def target_choice(target: int) -> str:
+    return IGNORE if target == IGNORE_INDEX else str(target)
+
+
+def editor_key() -> str:
+    """The editor's key: a fresh editor whenever the batch changed outside it (reset, draw)."""
+    batch = (st.session_state[key("x")], st.session_state[key("t")])
+    if st.session_state.get(SEEN) != batch:
+        st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+        st.session_state[SEEN] = st.session_state[SOURCE] = batch
+    st.session_state[EDITOR] = f"{key('editor')}.{st.session_state[VERSION]}"
+    return st.session_state[EDITOR]
+
+
+def read_editor(editor: str) -> list[str]:
+    """Apply the editor's pending edits; store the batch if valid; return problems to show.
+
+    Runs before the page header so that the share link already holds this run's batch.
+    """
+    logits, targets = st.session_state[SOURCE]
+    cells = [[encode_float(v) for v in row] for row in logits]
+    choices = [target_choice(t) for t in targets]
+    columns = {class_column(c): c for c in range(len(logits[0]))}
+    for row, changes in (st.session_state.get(editor) or {}).get("edited_rows", {}).items():
+        for column, new in changes.items():
+            if column == TARGET_COLUMN:
+                choices[int(row)] = new
+            elif column in columns:
+                cells[int(row)][columns[column]] = new
+    table = read_logit_cells(cells)
+    problems = [p.message for p in table.problems]
+    problems += [f"Example {n} has no target: choose a class or {IGNORE}."
+                 for n, choice in enumerate(choices) if choice is None]
+    if problems:
+        return problems
+    batch = (tuple(tuple(float(v) for v in row) for row in table.values),
+             tuple(IGNORE_INDEX if choice == IGNORE else int(choice) for choice in choices))
+    st.session_state[key("x")], st.session_state[key("t")] = batch
+    st.session_state[SEEN] = batch
+    return []
+
+
+def table_height(n_rows: int) -> int:
+    """Pixels that show every row (Streamlit's grid rows are 35 px, plus the header)."""
+    return 35 * (n_rows + 1) + 3
+
+
+def batch_table(editor: str) -> None:
+    """The editable table: one row per example, one column per class, and its target."""
+    logits, targets = st.session_state[SOURCE]
+    n_classes = len(logits[0])
+    frame = pd.DataFrame(
+        [[encode_float(v) for v in row] + [target_choice(t)]
+         for row, t in zip(logits, targets, strict=True)],
+        columns=[class_column(c) for c in range(n_classes)] + [TARGET_COLUMN],
+        index=[f"example {n}" for n in range(len(logits))],
+    )
+    config = {class_column(c): st.column_config.TextColumn(
+        alignment="right", max_chars=32, required=True, width="small")
+        for c in range(n_classes)}
+    config[TARGET_COLUMN] = st.column_config.SelectboxColumn(
+        "target", options=[str(c) for c in range(n_classes)] + [IGNORE], required=True,
+        pinned=n_classes > 6,  # keep it in view when the classes need a scroll bar
+        help=f"The true class of this example, or “{IGNORE}” (ignore_index = -100).")
+    config["_index"] = st.column_config.TextColumn(disabled=True)
+    st.data_editor(frame, key=editor, num_rows="fixed", column_config=config,
+                   height=table_height(len(logits)))
+
+
+def draw_random_batch() -> None:
+    """The “Draw” button: N × C standard-normal logits and random targets from the seed."""
+    n, c = st.session_state[key("n")], st.session_state[key("c")]
+    logits, targets = random_batch(n, c, st.session_state[key("seed")])
+    st.session_state[key("x")] = tuple(tuple(float(v) for v in row) for row in logits)
+    st.session_state[key("t")] = tuple(int(t) for t in targets)
+    try:
+        read_class_weights(st.session_state[key("w")], c)
+    except ValueError:
+        st.session_state[key("w")] = ""  # weights for another number of classes
+
+
+def batch_section(problems: list[str]) -> None:
+    st.subheader("1 · The batch: logits and a target per example")
+    table_col, random_col = st.columns([3, 1], gap="medium")
+    with table_col:
+        batch_table(st.session_state[EDITOR])
+        st.caption(
+            "Each row is one example, each column a class's logit (any real number). The "
+            "**target** column is the true class; choose “ignore” to skip an example, as "
+            "PyTorch does for a target equal to `ignore_index` (-100 by default)."
+        )
+        for message in problems:
+            input_error(message)
+    with random_col.container(border=True):
+        st.markdown("**Random logits**, like `torch.randn((N, C))`")
+        n_col, c_col = st.columns(2)
+        n_col.number_input("N (examples)", min_value=1, max_value=MAX_EXAMPLES, step=1,
+                           key=key("n"))
+        c_col.number_input("C (classes)", min_value=MIN_CLASSES, max_value=MAX_CLASSES,
+                           step=1, key=key("c"))
+        st.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=key("seed"),
+                        help="The same seed always draws the same batch (NumPy's "
+                        "default_rng), rounded to 4 decimals as PyTorch prints them.")
+        st.button("🎲 Draw random logits", on_click=draw_random_batch, width="stretch")
+
+
+# ----------------------------------------------------------------------- options
+
+
+def options_section(n_classes: int) -> LossOptions:
+    """Reduction, class weights and label smoothing; each explained in one sentence."""
+    st.subheader("2 · The options PyTorch users meet")
+    reduction_col, weight_col, smoothing_col = st.columns(3, gap="medium")
+    with reduction_col:
+        reduction = st.radio("reduction", REDUCTIONS, horizontal=True, key=key("red"))
+        st.caption("How the per-example losses become one number: `mean` divides their sum "
+                   "by the total weight of the examples counted, `sum` adds them, `none` "
+                   "returns them all.")
+    with weight_col:
+        text = st.text_input("weight (one per class, comma-separated)", key=key("w"),
+                             placeholder="e.g. " + ", ".join(["1"] * (n_classes - 1) + ["2"]))
+        st.caption("Multiplies each example's loss by the weight of its target class, so "
+                   "rare classes can count more; empty means every class weighs 1.")
+        try:
+            weight = read_class_weights(text, n_classes)
+        except ValueError as error:
+            input_error(f"{error} The losses below use no class weights until this is fixed.")
+            weight = None
+    with smoothing_col:
+        smoothing = st.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
+                              key=key("ls"), format="%.2f")
+        st.caption("Only in `cross_entropy`: the target becomes (1 − ε) on the true class "
+                   "plus ε / C spread over every class, so the model is never pushed to be "
+                   "100 % sure.")
+    return LossOptions(reduction=reduction, weight=weight, label_smoothing=smoothing)
+
+
+# ------------------------------------------------------------------------- chain
+
+
+def numbers(values, digits: int = 4) -> str:
+    """``1.1048, 0.5476, 1.4417`` (NaN for ignored rows shown as —)."""
+    return ", ".join("—" if v != v else fmt(v, digits) for v in values)
+
+
+def value_text(value, digits: int = 4) -> str:
+    """A reduced loss: one number, or ``[a, b, c]`` for ``reduction='none'``."""
+    if isinstance(value, float):
+        return fmt(value, digits)
+    return "[" + numbers(value, digits) + "]"
+
+
+def signed_sum(terms) -> str:
+    """``-1.1048 - 0.5475 - 1.4417``: the terms written as one sum."""
+    texts = [fmt(v) for v in terms]
+    if not texts:
+        return "0"
+    rest = "".join(f" - {t[1:]}" if t.startswith("-") else f" + {t}" for t in texts[1:])
+    return texts[0] + rest
+
+
+def reduce_step(result: BatchOptionsBreakdown) -> str:
+    """Step 4 in words and numbers: how the picked values become one."""
+    counted = [v for v, ignored in zip(result.weighted_picked, result.ignored, strict=True)
+               if not ignored]
+    reduced = value_text(result.reduced_picked)
+    reduction = result.options.reduction
+    if reduction == "none":
+        return f"**4 · no reduction** (`reduction='none'`): one value per example, {reduced}."
+    if reduction == "sum":
+        return f"**4 · sum** over the examples counted: {signed_sum(counted)} = **{reduced}**."
+    over = (f"{fmt(result.denominator)}, the sum of their target weights"
+            if result.options.weight is not None
+            else f"{len(counted)}, the number of examples counted")
+    return f"**4 · mean**: ({signed_sum(counted)}) ÷ {over} = **{reduced}**."
+
+
+# Figures are cached: a control that leaves them unchanged (a seed, label smoothing) then
+# costs no Plotly work. Builders are pure, and Streamlit only reads the figures it is given.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def chain_heatmaps(logits, probabilities, log_probabilities, targets: tuple[int, ...],
+                   base_key: str):
+    base = get_log_base(base_key)
+    return (logits_heatmap(logits, targets), probabilities_heatmap(probabilities, targets),
+            log_probabilities_heatmap(log_probabilities, targets, base))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def loss_bars(row_losses, targets: tuple[int, ...], base_key: str, mean: float | None):
+    base = get_log_base(base_key)
+    return row_loss_bars(row_losses, targets, log_base=base, mean=mean,
+                         title=f"Loss per example, in {base.unit}")
+
+
+def chain_section(result: BatchOptionsBreakdown, stale: bool) -> None:
+    base = result.log_base
+    chain = result.chain
+    targets = [int(t) for t in chain.target]
+    st.subheader("3 · The chain, step by step")
+    if stale:
+        st.info("The table has cells to fix, so everything below shows the last valid batch.",
+                icon=":material/info:")
+    figures = chain_heatmaps(chain.logits, chain.probabilities, result.log_probabilities,
+                             tuple(targets), base.key)
+    columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
+    for column, figure, name in zip(columns, figures, ("logits", "probs", "logs"), strict=True):
+        show_figure(figure, key=f"pytorch.fig.{name}", container=column)
+    st.caption("Black outlines mark each example's target: the only cell the loss reads."
+               + (" Grey, italic examples are ignored." if result.ignored.any() else "")
+               + (" Hover over a cell to read its value." if cell_digits(len(chain.logits[0]))
+                  is None else ""))
+    weighted = result.options.weight is not None
+    steps = [
+        f"**1 · softmax** `probs = torch.softmax(logits, dim=1)`: every probability lies "
+        f"between 0 and 1 and each row sums to 1 ({numbers(chain.row_sums)}).",
+        f"**2 · log** `log_probs = torch.log(probs)`, here in {base.log_name} ({base.unit}): "
+        "likely classes sit near 0, unlikely ones far below.",
+        f"**3 · pick each row's target** `log_probs[range(N), targets]`: "
+        f"{numbers(result.picked)}"
+        + (f"; times the target's weight: {numbers(result.weighted_picked)}" if weighted
+           else "")
+        + ("; ignored examples give 0 and are not counted" if result.ignored.any() else "")
+        + ".",
+        reduce_step(result),
+        f"**5 · × −1** turns it into a loss: **{value_text(result.loss)} {base.unit}**, "
+        "which is `F.nll_loss(log_probs, targets)`.",
+    ]
+    st.markdown("\n\n".join(steps))
+    per_row_col, bars_col = st.columns([3, 2], gap="medium")
+    table = per_row_table(result)
+    per_row_col.dataframe(table, width="stretch", height=table_height(len(table)), column_config={
+        name: st.column_config.TextColumn(alignment="right") for name in table.columns})
+    mean = result.loss if result.options.reduction == "mean" else None
+    show_figure(loss_bars(result.row_losses, tuple(targets), base.key, mean),
+                key="pytorch.fig.rows", container=bars_col)
+    if result.all_ignored_or_weightless:
+        st.info("No example counts (all ignored, or all weighted 0), so the mean divides 0 "
+                "by 0: PyTorch returns nan, and so does this page.", icon=":material/info:")
+
+
+def per_row_table(result: BatchOptionsBreakdown) -> pd.DataFrame:
+    """One row per example: its target, p and log p of the target, weight and loss (as text,
+    so an ignored example reads “—” rather than an empty number)."""
+    base = result.log_base
+    chain = result.chain
+    p_target = [float("nan") if ignored else chain.probabilities[n, chain.target[n]]
+                for n, ignored in enumerate(result.ignored)]
+    rows = {
+        "target": [target_choice(int(t)) for t in chain.target],
+        "p[target]": p_target,
+        f"{base.log_name} p[target]": result.picked,
+        "weight": result.row_weight,
+        f"loss ({base.unit})": result.row_losses,
+    }
+    if result.options.label_smoothing:
+        rows[f"smoothed loss ({base.unit})"] = result.smoothed_row_losses
+    table = {name: values if name == "target" else [numbers([v]) for v in values]
+             for name, values in rows.items()}
+    return pd.DataFrame(table, index=[f"example {n}" for n in range(len(chain.target))])
+
+
+# ------------------------------------------------------------------------ routes
+
+
+ROUTES = (
+    ("softmax → log → nll_loss", "F.nll_loss(torch.log(probs), targets)",
+     "nll_of_log_of_softmax"),
+    ("log_softmax → nll_loss", "F.nll_loss(F.log_softmax(logits, dim=1), targets)",
+     "nll_of_log_softmax"),
+    ("cross_entropy on raw logits", "F.cross_entropy(logits, targets)", "cross_entropy"),
+)
+
+
+def routes_section(result: BatchOptionsBreakdown, is_lesson_batch: bool) -> None:
+    base = result.log_base
+    st.subheader("4 · Three routes, one number")
+    st.caption("PyTorch's logs are natural logs, so these are in nats, as PyTorch prints them"
+               + ("" if base.key == "e" else f"; the {base.unit} below each is the same loss "
+                  f"in the sidebar's {base.log_name}") + ".")
+    for column, (name, call, field) in zip(st.columns(3), ROUTES, strict=True):
+        nats = getattr(result, field)
+        with column.container(border=True):
+            st.metric(name, f"{value_text(nats)} nats")
+            st.code(call, language="python", wrap_lines=True)
+            if base.key != "e":
+                st.caption(f"= **{value_text(base.from_nats(nats))}** {base.unit} "
+                           f"(÷ ln {base.key})")
+    routes_verdict(result)
+    if is_lesson_batch and result.options.is_default:
+        st.caption(
+            f"The tutorial printed `tensor(1.0314)`: it computed from torch.randn's unrounded "
+            f"logits. The 4-decimal logits it printed (the table) give "
+            f"{fmt(result.cross_entropy, 5)}, which rounds to {fmt(result.cross_entropy)}."
+        )
+    trap_section(result)
+
+
+def routes_verdict(result: BatchOptionsBreakdown) -> None:
+    if result.routes_agree:
+        st.success(
+            "All three agree. `log_softmax` is softmax and log in one stable step, and "
+            "`cross_entropy` is `log_softmax` followed by `nll_loss`.", icon="✅")
+    elif result.log_of_softmax_overflows:
+        st.warning(
+            "The first route breaks: a target's probability is so small that softmax rounds "
+            "it to exactly 0, and log(0) = −∞. `log_softmax` never forms that 0 (it computes "
+            "x − logsumexp(x)), which is why PyTorch recommends it.", icon="⚠️")
+    else:
+        st.warning(
+            "`cross_entropy` differs because only it applies label smoothing: `nll_loss` has "
+            "no such argument. Set label_smoothing to 0 and all three agree again.",
+            icon="⚠️")
+
+
+def trap_section(result: BatchOptionsBreakdown) -> None:
+    with st.container(border=True):
+        st.markdown("**The classic trap:** handing `nll_loss` the probabilities themselves.")
+        trap_col, why_col = st.columns([1, 2], vertical_alignment="center")
+        trap_col.metric("F.nll_loss(probs, targets)", value_text(result.nll_of_probabilities))
+        why_col.markdown(
+            "`nll_loss` takes no log: it only picks each target's entry, negates it and "
+            "reduces. Given probabilities it returns minus the target probabilities, a "
+            "“loss” below 0 that gets *more negative* as the model improves. A negative loss "
+            "is the tell-tale sign: apply `log_softmax` first."
+        )
+
+
+# -------------------------------------------------------------------------- code
+
+
+def code_section(result: BatchOptionsBreakdown) -> None:
+    st.subheader("5 · The same in PyTorch")
+    st.caption("Copy this into Python with PyTorch installed: it rebuilds this batch in "
+               "float64 and prints the numbers above (in nats).")
+    options = result.options
+    st.code(torch_code(result.chain.logits, result.chain.target, options), language="python")
+
+
+# -------------------------------------------------------------------------- page
+
+
+def pytorch_batch() -> None:
+    url_state.start_page(PAGE, FIELDS)
+    check_link_consistency()
+    problems = read_editor(editor_key())
+    page_header(
+        PAGE, FIELDS, "The PyTorch batch",
+        "The tutorial's batch (three examples, five classes) and PyTorch's three ways to "
+        "the same loss: "
+        "`softmax` → `log` → `nll_loss`, `log_softmax` → `nll_loss`, and `cross_entropy` on "
+        "the raw logits. Edit any logit or target, draw a random batch, or switch on the "
+        "options PyTorch offers, and watch every step follow.",
+    )
+    batch_section(problems)
+    logits, targets = st.session_state[key("x")], st.session_state[key("t")]
+    options = options_section(len(logits[0]))
+    result = explain_batch_options(logits, targets, options, current_log_base())
+    chain_section(result, stale=bool(problems))
+    is_lesson_batch = (logits, targets) == (LOGITS.default, TARGETS.default)
+    routes_section(result, is_lesson_batch)
+    code_section(result)
+
+
+pytorch_batch()
