@@ -1,0 +1,307 @@
+"""Page 1, cat vs dog: the fast.ai spreadsheet, where cross-entropy is a column of formulas.
+
+One row per example: P(cat), P(dog), the label and its one-hot columns, then the loss written
+two ways (the one-hot sum and the "if" lookup), which agree. A second mode treats the two
+columns as raw activations, to show why rows that do not sum to 1 give "screwy" losses and how
+softmax fixes them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import url_state
+from ui.cat_dog_figures import rows_on_loss_curve
+from ui.cat_dog_table import (
+    PRESET_ROWS,
+    PROBABILITY,
+    RAW,
+    CheckedRows,
+    apply_edits,
+    check_rows,
+    column_names,
+    editor_key,
+    encode_rows,
+    parse_mode,
+    parse_rows,
+    softmax_rows,
+    table_frame,
+    with_dog_following_cat,
+)
+from ui.text import fmt
+from ui.url_state import Field
+from ui.widgets import current_log_base, input_error, page_header, show_figure
+from xent_core import LogBase, get_log_base, one_hot
+from xent_core.lessons import CAT_DOG_CLASSES
+from xent_core.spreadsheet_rows import RowsAnalysis, analyse_rows
+
+PAGE = "cat_vs_dog"
+FIELDS = (
+    Field("rows", PRESET_ROWS, parse_rows, encode_rows, label="table rows"),
+    Field("mode", PROBABILITY, parse_mode, label="what the columns hold"),
+)
+ROWS_KEY = url_state.widget_key(PAGE, "rows")
+MODE_KEY = url_state.widget_key(PAGE, "mode")
+NOTES_KEY = f"{PAGE}.edit_notes"  # (editor key they belong to, notes about the last edit)
+
+MODE_NAMES = {
+    PROBABILITY: "Probabilities: P(dog) = 1 − P(cat)",
+    RAW: "Raw activations: any two scores",
+}
+# How a spreadsheet writes log in each base (Excel's LOG() is base 10).
+EXCEL_LOG = {"e": "LN({})", "10": "LOG({})", "2": "LOG({}, 2)"}
+
+
+# ------------------------------------------------------------------------------ inputs
+
+
+def read_table() -> tuple[tuple, str, tuple[str, ...]]:
+    """The rows and the mode, with the editor's latest edits applied to the rows."""
+    mode = st.session_state[MODE_KEY]
+    rows = st.session_state[ROWS_KEY]
+    key = editor_key(PAGE, rows, mode)
+    edits = st.session_state.get(key)
+    if edits and any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
+        result = apply_edits(rows, edits)
+        rows = result.rows
+        del st.session_state[key]  # consumed: the edited rows get an editor of their own
+        st.session_state[NOTES_KEY] = (editor_key(PAGE, rows, mode), result.notes)
+    if mode == PROBABILITY:
+        rows = with_dog_following_cat(rows)
+    st.session_state[ROWS_KEY] = rows
+    remembered_key, notes = st.session_state.get(NOTES_KEY, ("", ()))
+    return rows, mode, notes if remembered_key == editor_key(PAGE, rows, mode) else ()
+
+
+def apply_softmax() -> None:
+    st.session_state[ROWS_KEY] = softmax_rows(st.session_state[ROWS_KEY])
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+def column_config(mode: str, base: LogBase) -> dict:
+    a_name, b_name = ("P(cat)", "P(dog)") if mode == PROBABILITY else ("cat (raw)", "dog (raw)")
+    log = base.log_name
+    number = st.column_config.NumberColumn
+    return {
+        "row": number("row", format="%d", disabled=True, width=40,
+                      help="Errors and formulas name rows by this number."),
+        "label": st.column_config.SelectboxColumn(
+            "label", options=list(CAT_DOG_CLASSES), required=True, default="cat", width=70,
+            help="The true class of this example."),
+        "a": number(f"A · {a_name}", default=0.5, format="%.4g", width=110,
+                    help="The cat activation: type any score." if mode == RAW else
+                    "Type a probability from 0 to 1; P(dog) follows."),
+        "b": number(f"B · {b_name}", format="%.4g", disabled=mode == PROBABILITY, width=110,
+                    help="1 − P(cat): with two classes the rest goes to dog."
+                    if mode == PROBABILITY else "The dog activation: type any score."),
+        "row_sum": number("A + B", format="%.4g", disabled=True, width=65,
+                          help="The loss only makes sense when this is 1."),
+        "is_cat": number("C · cat?", format="%d", disabled=True, width=70,
+                         help="One-hot label: 1 if the label is cat, else 0."),
+        "is_dog": number("D · dog?", format="%d", disabled=True, width=70,
+                         help="One-hot label: 1 if the label is dog, else 0."),
+        "loss_sum": number("E · one-hot sum", format="%.4f", disabled=True, width=115,
+                           help=f"−(C·{log} A + D·{log} B), in {base.unit}"),
+        "loss_if": number("F · “if” form", format="%.4f", disabled=True, width=105,
+                          help=f"−{log} A if the label is cat, else −{log} B, in {base.unit}"),
+        "verdict": st.column_config.TextColumn("verdict", disabled=True, width=145),
+    }
+
+
+def show_table(rows, mode: str, checked: CheckedRows, analysis: RowsAnalysis | None,
+               base: LogBase, notes) -> None:
+    a_name = column_names(mode)[0]
+    if mode == PROBABILITY:
+        st.markdown(
+            f"Edit **{a_name}** and the **label**; **P(dog)** follows as 1 − P(cat), because "
+            "with two classes whatever is not cat is dog. Add a row at the bottom (up to 20) or "
+            "select rows and delete them. **C** and **D** write the label one-hot (1 for the "
+            "true class, 0 for the other); **E** and **F** are the loss, written two ways, in "
+            f"{base.unit}."
+        )
+    else:
+        st.markdown(
+            "Both columns are now editable, as if a model without a final softmax had written "
+            "them: nothing makes a row sum to 1 (watch **A + B**). The loss columns (in "
+            f"{base.unit}) are computed exactly as before."
+        )
+    st.data_editor(
+        table_frame(rows, mode, checked, analysis),
+        key=editor_key(PAGE, rows, mode),
+        column_config=column_config(mode, base),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+    )
+    for message in (*checked.errors, *notes):
+        input_error(message)
+    if analysis is not None:
+        show_mistake(analysis, checked, mode, base)
+
+
+def show_mistake(analysis: RowsAnalysis, checked: CheckedRows, mode: str, base: LogBase) -> None:
+    """Point at the row that bets hardest on the wrong class."""
+    position = analysis.confident_mistake
+    if position is None:
+        st.markdown("No row is wrong: every row gives its true class at least as much as the "
+                    "other class.")
+        return
+    target = int(checked.targets[position])
+    names = column_names(mode)
+    true_value, other_value = checked.activations[position][[target, 1 - target]]
+    st.markdown(
+        f"⚠ **Row {checked.usable[position] + 1} is the most confident mistake.** It is a "
+        f"{CAT_DOG_CLASSES[target]}, yet {names[target]} is only {true_value:.4g} while "
+        f"{names[1 - target]} is {other_value:.4g}. Its loss, "
+        f"{fmt(analysis.sheet.one_hot_losses[position])} {base.unit}, is what a confident "
+        "wrong answer costs."
+    )
+
+
+# ----------------------------------------------------------------------- explanations
+
+
+def show_two_forms(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> None:
+    st.subheader("Two ways to write the same loss")
+    sheet = analysis.sheet
+    st.markdown(
+        f"**E** multiplies each one-hot entry by the {base.log_name} of its column and adds "
+        "them up; one of the two entries is 0, so only the true class's term survives. "
+        "**F** skips the multiplication and looks the true class up directly (an IF in a "
+        "spreadsheet, `log_p[target]` in code). Multiplying by a one-hot row *is* an index "
+        "lookup, so the two columns agree in every row."
+    )
+    cols = st.columns(3)
+    cols[0].metric(f"Total loss ({base.unit})", fmt(analysis.total_loss))
+    cols[1].metric(f"Mean loss ({base.unit})", fmt(analysis.mean_loss),
+                   help="Training minimises the mean over the examples.")
+    cols[2].metric("Largest |E − F| over the rows", fmt(analysis.largest_form_gap, 2),
+                   help="0 (or a rounding error): the two forms are the same number.")
+    two_decimals = " · ".join(f"{loss:.2f}" for loss in sheet.one_hot_losses)
+    st.caption(
+        f"Column E to two decimals, as a spreadsheet shows it: {two_decimals}. With log₁₀ "
+        "(Excel's LOG) the lesson's rows give 0.30 · 0.01 · 1.00 · 0.30 · 0.05; with ln they "
+        "are PyTorch's numbers: `F.nll_loss(torch.log(p), target, reduction='none')`."
+    )
+    show_formula(analysis, checked, base)
+
+
+def show_formula(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> None:
+    """The spreadsheet formulas of one row (the most confident mistake, else the first)."""
+    position = analysis.confident_mistake if analysis.confident_mistake is not None else 0
+    n = checked.usable[position] + 1
+    a, b = checked.activations[position]
+    y_cat, y_dog = one_hot(checked.targets[position:position + 1], 2)[0]
+    log_a, log_b = base.log([a, b])
+    excel = EXCEL_LOG[base.key]
+    lookup = f"{base.log_name} {b:.4g}" if checked.targets[position] else f"{base.log_name} {a:.4g}"
+    st.markdown(f"**The formulas of row {n}**, with {base.log_name} ({base.description}):")
+    log = base.log_name
+    st.code(
+        f"E{n}: =-(C{n}*{excel.format(f'A{n}')}+D{n}*{excel.format(f'B{n}')})\n"
+        f"    = −({y_cat:g} × {log} {a:.4g} + {y_dog:g} × {log} {b:.4g})"
+        f" = −({y_cat:g} × ({log_a:.4f}) + {y_dog:g} × ({log_b:.4f}))"
+        f" = {analysis.sheet.one_hot_losses[position]:.4f}\n"
+        f"F{n}: =-IF(C{n}=1, {excel.format(f'A{n}')}, {excel.format(f'B{n}')})\n"
+        f"    = −{lookup} = {analysis.sheet.if_form_losses[position]:.4f}",
+        language=None,
+    )
+
+
+def show_screwy(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> None:
+    """Raw-activation mode: why rows that do not sum to 1 break the loss, and the fix."""
+    sheet = analysis.sheet
+    off = [i for i, ok in enumerate(sheet.rows_sum_to_one) if not ok]
+    if not off:
+        st.success(
+            "Every row sums to 1, so these activations are probabilities and the losses mean "
+            "what they should.", icon="✅")
+        return
+    listed = ", ".join(f"row {checked.usable[i] + 1} sums to {sheet.row_sums[i]:.4g}"
+                       for i in off[:6])
+    negative = [checked.usable[i] + 1 for i, loss in enumerate(sheet.one_hot_losses) if loss < 0]
+    below_zero = (
+        f" Row {negative[0]} even has a **negative loss**: its true class got more than 1, and "
+        f"−{base.log_name} of a number above 1 is below 0, better than being certain."
+        if negative else ""
+    )
+    with st.container(border=True):
+        st.markdown(
+            f"**Screwy losses.** {listed[0].upper()}{listed[1:]}. Both loss columns read only "
+            "the true class's entry and take for granted that the rest of 1 went to the other "
+            "class. When a row does not sum to 1 that is false: inflating every entry lowers "
+            "the loss without the model preferring the right class any more." + below_zero
+        )
+        st.markdown(
+            "Softmax fixes it: each row becomes e^A / (e^A + e^B) and e^B / (e^A + e^B), which "
+            "are positive and sum to 1, while the larger activation still gets the larger share."
+        )
+        st.button("Apply softmax to every row", key=f"{PAGE}.softmax", type="primary",
+                  on_click=apply_softmax)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def curve_figure(base_key: str, true_class_values: tuple, losses: tuple, labels: tuple,
+                 row_numbers: tuple, mistake: int | None, x_name: str):
+    """The figure for these rows, built once (Plotly figures are slow to build and never
+    modified after)."""
+    return rows_on_loss_curve(
+        get_log_base(base_key), true_class_values=true_class_values, losses=losses,
+        labels=labels, row_numbers=row_numbers, class_names=CAT_DOG_CLASSES, mistake=mistake,
+        x_name=x_name,
+    )
+
+
+def show_curve(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase, mode: str) -> None:
+    plot_col, text_col = st.columns([3, 2], vertical_alignment="center")
+    figure = curve_figure(
+        base.key,
+        tuple(analysis.true_class_activations.tolist()),
+        tuple(analysis.sheet.if_form_losses.tolist()),
+        tuple(checked.targets.tolist()),
+        tuple(i + 1 for i in checked.usable),
+        analysis.confident_mistake,
+        "P(true class)" if mode == PROBABILITY else "activation of the true class",
+    )
+    show_figure(figure, key=f"{PAGE}.curve", container=plot_col)
+    text_col.markdown(
+        "Each row sits on the curve at the probability it gave its **true** class. Confident "
+        "and right (P near 1) costs almost nothing; a 50/50 guess costs a moderate amount; "
+        "confident and wrong (P near 0) shoots up, and a true class given exactly 0 costs "
+        "infinitely much. That is the behaviour we want from a loss: it punishes confident "
+        "mistakes hardest."
+    )
+    text_col.caption("Blue points are rows labelled cat, orange ones rows labelled dog.")
+
+
+# ---------------------------------------------------------------------------------- page
+
+
+def cat_vs_dog() -> None:
+    url_state.start_page(PAGE, FIELDS)
+    page_header(
+        PAGE, FIELDS, "Cat vs dog: the spreadsheet",
+        "A model has looked at five pictures and said how sure it is that each one is a cat. "
+        "Cross-entropy turns every row into a loss, small when the model gave the true label a "
+        "high probability, huge when it was confidently wrong.",
+    )
+    base = current_log_base()
+    rows, mode, notes = read_table()
+    st.radio("The two columns hold", options=(PROBABILITY, RAW), key=MODE_KEY,
+             format_func=MODE_NAMES.get, horizontal=True)
+    checked = check_rows(rows, mode)
+    analysis = (analyse_rows(checked.activations, checked.targets, base)
+                if checked.usable else None)
+    show_table(rows, mode, checked, analysis, base, notes)
+    if analysis is None:
+        st.info("No row can be scored yet: fix the rows above and the losses appear.")
+        return
+    if mode == RAW:
+        show_screwy(analysis, checked, base)
+    show_two_forms(analysis, checked, base)
+    show_curve(analysis, checked, base, mode)
+
+
+cat_vs_dog()
