@@ -10,13 +10,13 @@ from ui import url_state
 from ui.widgets import SHARED_FIELDS, log_base_selector
 
 PAGES = [
-    st.Page("pages/home.py", title="Start here", icon="🧭", default=True, url_path="start"),
-    st.Page("pages/1_cat_vs_dog.py", title="1 · Cat vs dog", icon="🐱", url_path="cat-vs-dog"),
-    st.Page("pages/2_five_classes.py", title="2 · Five classes", icon="🖐️",
+    st.Page("pages/home.py", title="Start here", icon=":material/route:", default=True, url_path="start"),
+    st.Page("pages/1_cat_vs_dog.py", title="1 · Cat vs dog", icon=":material/pets:", url_path="cat-vs-dog"),
+    st.Page("pages/2_five_classes.py", title="2 · Five classes", icon=":material/bar_chart:",
             url_path="five-classes"),
-    st.Page("pages/3_pytorch_batch.py", title="3 · The PyTorch batch", icon="🔥",
+    st.Page("pages/3_pytorch_batch.py", title="3 · The PyTorch batch", icon=":material/grid_on:",
             url_path="pytorch-batch"),
-    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon="✍️", url_path="mnist-digits"),
+    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon=":material/draw:", url_path="mnist-digits"),
 ]
 
 CLASSROOM_NOTE = """
@@ -27,7 +27,7 @@ CLASSROOM_NOTE = """
 - Switch the log base to log₁₀ to match the fast.ai spreadsheet, or ln to match PyTorch.
 """
 
-st.set_page_config(page_title="Cross-Entropy Lab", page_icon="🧮", layout="wide")
+st.set_page_config(page_title="Cross-Entropy Lab", page_icon=":material/functions:", layout="wide")
 navigation = st.navigation(PAGES)
 url_state.start_shell(SHARED_FIELDS)
 with st.sidebar:

@@ -350,7 +350,7 @@ def amplification_note(logits, names, temperature: float) -> None:
         f"it e^{exponent} {times} times larger, and softmax keeps that ratio between their "
         "probabilities. Adding the same number to every logit changes nothing: only the "
         "gaps count.",
-        icon="🔍",
+        icon=":material/zoom_in:",
     )
 
 
@@ -362,7 +362,7 @@ def overflow_note(b: Breakdown) -> None:
             "is undefined; softmax instead subtracts the largest logit first (the "
             "exp(x − max) column, every entry at most 1), which cancels in the division, so "
             "the probabilities and the loss shown are exact — PyTorch does the same.",
-            icon="♾️",
+            icon=":material/all_inclusive:",
         )
 
 
@@ -400,7 +400,7 @@ def gradient_panel(b: Breakdown, names, history: list[float] | None) -> None:
         else:
             st.info(
                 f"Take a step to watch the loss fall from {fmt(b.loss, 4)} {base.unit}. Each "
-                "step's loss is plotted here.", icon="📉")
+                "step's loss is plotted here.", icon=":material/trending_down:")
 
 
 # ------------------------------------------------------------------------------- page

@@ -237,7 +237,7 @@ def batch_section(problems: list[str]) -> None:
         st.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=key("seed"),
                         help="The same seed always draws the same batch (NumPy's "
                         "default_rng), rounded to 4 decimals as PyTorch prints them.")
-        st.button("🎲 Draw random logits", on_click=draw_random_batch, width="stretch")
+        st.button(":material/casino: Draw random logits", on_click=draw_random_batch, width="stretch")
 
 
 # ----------------------------------------------------------------------- options
@@ -435,17 +435,17 @@ def routes_verdict(result: BatchOptionsBreakdown) -> None:
     if result.routes_agree:
         st.success(
             "All three agree. `log_softmax` is softmax and log in one stable step, and "
-            "`cross_entropy` is `log_softmax` followed by `nll_loss`.", icon="✅")
+            "`cross_entropy` is `log_softmax` followed by `nll_loss`.", icon=":material/check_circle:")
     elif result.log_of_softmax_overflows:
         st.warning(
             "The first route breaks: a target's probability is so small that softmax rounds "
             "it to exactly 0, and log(0) = −∞. `log_softmax` never forms that 0 (it computes "
-            "x − logsumexp(x)), which is why PyTorch recommends it.", icon="⚠️")
+            "x − logsumexp(x)), which is why PyTorch recommends it.", icon=":material/warning:")
     else:
         st.warning(
             "`cross_entropy` differs because only it applies label smoothing: `nll_loss` has "
             "no such argument. Set label_smoothing to 0 and all three agree again.",
-            icon="⚠️")
+            icon=":material/warning:")
 
 
 def trap_section(result: BatchOptionsBreakdown) -> None:

@@ -29,7 +29,7 @@ def log_base_selector() -> LogBase:
         "PyTorch uses ln (nats); the fast.ai spreadsheet used Excel's LOG(), base 10.",
     )
     for note in url_state.notes("shell"):
-        st.sidebar.warning(note, icon="🔗")
+        st.sidebar.warning(note, icon=":material/link:")
     return current_log_base()
 
 
@@ -42,23 +42,23 @@ def page_header(page: str, fields: Sequence[Field], title: str, intro: str) -> N
     st.title(title)
     st.markdown(intro)
     for note in url_state.notes(page):
-        st.warning(note, icon="🔗")
+        st.warning(note, icon=":material/link:")
     reset_col, share_col = st.columns([1, 3], vertical_alignment="center")
     reset_col.button(
-        "↺ Reset to the lesson's example",
+        ":material/restart_alt: Reset to the lesson's example",
         key=f"{page}.reset",
         on_click=url_state.reset_page,
         args=(page, fields),
         help="Put every input on this page back to the numbers the lesson used.",
     )
-    with share_col.popover("🔗 Copy link to this state"):
+    with share_col.popover(":material/link: Copy link to this state"):
         st.caption("Anyone who opens this link sees exactly these inputs.")
         st.code(url_state.share_url(SHARED_FIELDS), language=None, wrap_lines=True)
 
 
 def input_error(message: str, container=None) -> None:
     """Show a ``ValueError`` from ``xent_core`` next to the input that caused it."""
-    (container or st).error(escape_markdown(message), icon="⚠️")
+    (container or st).error(escape_markdown(message), icon=":material/error:")
 
 
 def show_figure(figure, key: str | None = None, container=None) -> None:
