@@ -9,14 +9,20 @@ import streamlit as st
 from ui import url_state
 from ui.widgets import SHARED_FIELDS, log_base_selector
 
+# Each url_path differs from the name Streamlit's legacy pages/ folder convention would give
+# the file ("cat_vs_dog", "mnist", ...): on a freshly started server that convention is still
+# consulted once, and a clash would run the page without this shell.
 PAGES = [
-    st.Page("pages/home.py", title="Start here", icon=":material/route:", default=True, url_path="start"),
-    st.Page("pages/1_cat_vs_dog.py", title="1 · Cat vs dog", icon=":material/pets:", url_path="cat-vs-dog"),
+    st.Page("pages/home.py", title="Start here", icon=":material/route:", default=True,
+            url_path="start"),
+    st.Page("pages/1_cat_vs_dog.py", title="1 · Cat vs dog", icon=":material/pets:",
+            url_path="cat-vs-dog"),
     st.Page("pages/2_five_classes.py", title="2 · Five classes", icon=":material/bar_chart:",
             url_path="five-classes"),
     st.Page("pages/3_pytorch_batch.py", title="3 · The PyTorch batch", icon=":material/grid_on:",
             url_path="pytorch-batch"),
-    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon=":material/draw:", url_path="mnist-digits"),
+    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon=":material/draw:",
+            url_path="mnist-digits"),
 ]
 
 CLASSROOM_NOTE = """

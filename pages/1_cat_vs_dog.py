@@ -152,7 +152,8 @@ def show_mistake(analysis: RowsAnalysis, checked: CheckedRows, mode: str, base: 
     names = column_names(mode)
     true_value, other_value = checked.activations[position][[target, 1 - target]]
     st.markdown(
-        f":material/warning: **Row {checked.usable[position] + 1} is the most confident mistake.** It is a "
+        f":material/warning: **Row {checked.usable[position] + 1} is the most confident "
+        "mistake.** It is a "
         f"{CAT_DOG_CLASSES[target]}, yet {names[target]} is only {true_value:.4g} while "
         f"{names[1 - target]} is {other_value:.4g}. Its loss, "
         f"{fmt(analysis.sheet.one_hot_losses[position])} {base.unit}, is what a confident "

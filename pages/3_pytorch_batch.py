@@ -237,7 +237,8 @@ def batch_section(problems: list[str]) -> None:
         st.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=key("seed"),
                         help="The same seed always draws the same batch (NumPy's "
                         "default_rng), rounded to 4 decimals as PyTorch prints them.")
-        st.button(":material/casino: Draw random logits", on_click=draw_random_batch, width="stretch")
+        st.button(":material/casino: Draw random logits", on_click=draw_random_batch,
+                  width="stretch")
 
 
 # ----------------------------------------------------------------------- options
@@ -435,7 +436,8 @@ def routes_verdict(result: BatchOptionsBreakdown) -> None:
     if result.routes_agree:
         st.success(
             "All three agree. `log_softmax` is softmax and log in one stable step, and "
-            "`cross_entropy` is `log_softmax` followed by `nll_loss`.", icon=":material/check_circle:")
+            "`cross_entropy` is `log_softmax` followed by `nll_loss`.",
+            icon=":material/check_circle:")
     elif result.log_of_softmax_overflows:
         st.warning(
             "The first route breaks: a target's probability is so small that softmax rounds "

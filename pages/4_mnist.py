@@ -325,7 +325,8 @@ def logit_inputs(index: int, logits: np.ndarray) -> None:
     if error is not None:
         input_error(error + " The charts show the last valid logits.")
     edited = url_state.value(PAGE, "x") is not None
-    st.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back", on_click=back_to_model,
+    st.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
+              on_click=back_to_model,
               disabled=not edited and error is None,
               help="Forget your edits and use the logits the model computed for this image.")
 
