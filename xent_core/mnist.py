@@ -247,7 +247,7 @@ DEFAULT_LR = 0.1
 DEFAULT_BATCH_SIZE = 64
 DEFAULT_SEED = 0
 
-# A fixed zip timestamp makes a saved model byte-for-byte reproducible.
+# A fixed zip timestamp makes the data and model files byte-for-byte reproducible.
 _ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 EpochCallback = Callable[[int, "SoftmaxRegression", float], None]
@@ -432,6 +432,30 @@ def train_softmax_regression(
     return SoftmaxRegression(W, b), np.array(history)
 
 
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` like ``np.savez_compressed``, but byte-for-byte reproducible.
+
+    ``np.savez_compressed`` stamps the current time into the zip; this writes every member
+    with a fixed date, so regenerating a data or model file gives an identical file.
+
+    Parameters
+    ----------
+    path : Path
+        Output file; its parent folder is created if needed.
+    arrays : dict of str to ndarray
+        Stored as ``<name>.npy`` members, in the given order (``np.load`` reads them back).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, buffer.getvalue(), compresslevel=9)
+
+
 def save_model(model: SoftmaxRegression, path: str | Path = MODEL_PATH, **metadata) -> None:
     """Store a model's weights as float32 in an ``.npz`` file with fixed zip timestamps.
 
@@ -450,14 +474,7 @@ def save_model(model: SoftmaxRegression, path: str | Path = MODEL_PATH, **metada
     """
     arrays = {"W": model.W.astype(np.float32), "b": model.b.astype(np.float32)}
     arrays.update({name: np.asarray(value) for name, value in metadata.items()})
-    with zipfile.ZipFile(Path(path), "w") as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, buffer.getvalue(), compresslevel=9)
+    write_npz(Path(path), arrays)
 
 
 def load_model(path: str | Path | None = None) -> SoftmaxRegression:
