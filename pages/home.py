@@ -16,38 +16,34 @@ LESSONS = [
      "gradient p − one-hot, and gradient steps you can take yourself."),
     ("pages/3_pytorch_batch.py", "3 · The PyTorch batch",
      "softmax → log → nll_loss, log_softmax, and F.cross_entropy on a 3 × 5 batch: three "
-     "routes, one number (1.0314), plus the options PyTorch users meet."),
+     "routes, one number (≈ 1.031), plus the options PyTorch users meet."),
     ("pages/4_mnist.py", "4 · MNIST digits",
      "Real handwritten digits and a real model trained with this very loss: its logits, its "
      "confident mistakes, and the mean loss over a whole data set."),
 ]
 
 
-def pipeline_diagram(breakdown, names) -> str:
-    """A left-to-right Graphviz diagram of the pipeline, labelled with the example's numbers."""
+def pipeline_steps(breakdown, names) -> list[tuple[str, str, str]]:
+    """The eight steps as (title, value for the true class, what the step does)."""
     base = breakdown.log_base
     t = breakdown.target
-    steps = [
-        ("logits", "logits x", f"{names[t]}: {fmt(breakdown.logits[t], 2)}"),
-        ("exp", "exp(x)", f"{fmt(breakdown.exp[t], 2)}"),
-        ("sum", "÷ sum of exps", f"÷ {fmt(breakdown.sum_exp, 2)}"),
-        ("prob", "probabilities p", f"{fmt(breakdown.probabilities[t], 3)}"),
-        ("log", f"{base.log_name} p", f"{fmt(breakdown.picked_log_probability, 3)}"),
-        ("pick", "pick the true class", f"{names[t]}"),
-        ("neg", "× −1 = loss", f"{fmt(breakdown.loss, 3)} {base.unit}"),
-        ("mean", "mean over a batch", "(pages 1, 3, 4)"),
+    return [
+        ("1 · logits x", f"{names[t]}: {fmt(breakdown.logits[t], 2)}",
+         "The model's raw score for each class; any real number."),
+        ("2 · exp(x)", fmt(breakdown.exp[t], 2), "e to the logit: always positive."),
+        ("3 · ÷ sum of exps", f"÷ {fmt(breakdown.sum_exp, 2)}",
+         "Add up every class's exp and divide by the total."),
+        ("4 · probabilities p", fmt(breakdown.probabilities[t], 3),
+         "That is softmax: between 0 and 1, summing to 1 over the classes."),
+        (f"5 · {base.log_name} p", fmt(breakdown.picked_log_probability, 3),
+         "The log of a probability is at most 0; near 0 for a confident right answer."),
+        ("6 · pick the true class", names[t],
+         "Only the true class's log-probability is kept (an index lookup)."),
+        ("7 · × −1 = loss", f"{fmt(breakdown.loss, 3)} {base.unit}",
+         "Negate so that a better prediction gives a smaller loss."),
+        ("8 · mean over a batch", "pages 1, 3, 4",
+         "A batch's loss is the mean of its examples' losses."),
     ]
-    nodes = "\n".join(
-        f'{key} [label=<<b>{title}</b><br/><font point-size="11">{value}</font>>];'
-        for key, title, value in steps
-    )
-    edges = " -> ".join(key for key, _, _ in steps)
-    return (
-        "digraph { rankdir=LR; bgcolor=transparent; "
-        'node [shape=box, style="rounded,filled", fillcolor="#EAF2FB", color="#0072B2", '
-        'fontname="Helvetica"]; edge [color="#555555"];\n'
-        f"{nodes}\n{edges};\n}}"
-    )
 
 
 def home() -> None:
@@ -60,7 +56,10 @@ def home() -> None:
     )
     breakdown = explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET, log_base=current_log_base())
     st.subheader("The pipeline, on the five-class example (true class: fish)")
-    st.graphviz_chart(pipeline_diagram(breakdown, FIVE_CLASS_NAMES))
+    steps = pipeline_steps(breakdown, FIVE_CLASS_NAMES)
+    for row in (steps[:4], steps[4:]):
+        for column, (title, value, help_text) in zip(st.columns(4), row, strict=True):
+            column.metric(title, value, help=help_text, border=True)
     st.caption(
         "PyTorch's `F.cross_entropy` does all of it in one call: `log_softmax` (exp, ÷ sum "
         "and log, computed stably) followed by `nll_loss` (pick, × −1, mean)."

@@ -13,14 +13,18 @@ from xent_core import explain, get_log_base
 from xent_core.lessons import FIVE_CLASS_OUTPUTS
 
 
+def pipeline(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
 def test_home_page_draws_the_pipeline_with_the_slide_numbers():
     at = open_page()
     assert at.title[0].value == "Cross-Entropy Lab"
-    dot = at.get("graphviz_chart")[0].proto.spec
-    # sum of exps 12.14 and fish's probability 0.899 (the slide), loss -ln(0.899) = 0.106
-    assert "÷ 12.14" in dot
-    assert "0.899" in dot
-    assert f"{explain(FIVE_CLASS_OUTPUTS, 3).loss:.3f} nats" in dot
+    steps = pipeline(at)
+    # sum of exps 12.14 and fish's probability 0.899 (the slide), loss -ln(0.899) = 0.107
+    assert steps["3 · ÷ sum of exps"] == "÷ 12.14"
+    assert steps["4 · probabilities p"] == "0.899"
+    assert steps["7 · × −1 = loss"] == f"{explain(FIVE_CLASS_OUTPUTS, 3).loss:.3f} nats"
     assert len(at.get("page_link")) == 4
 
 
@@ -28,16 +32,16 @@ def test_switching_the_log_base_relabels_the_home_pipeline_in_bits():
     at = open_page()
     at.sidebar.radio[0].set_value("2").run()
     assert at.query_params["base"] == "2"
-    dot = at.get("graphviz_chart")[0].proto.spec
     bits = explain(FIVE_CLASS_OUTPUTS, 3, log_base="2").loss
-    assert f"{bits:.3f} bits" in dot
+    assert pipeline(at)["7 · × −1 = loss"] == f"{bits:.3f} bits"
+    assert "5 · log₂ p" in pipeline(at)
     assert math.isclose(bits, explain(FIVE_CLASS_OUTPUTS, 3).loss / math.log(2))
 
 
 def test_a_shared_link_with_a_log_base_opens_in_that_base():
     at = open_page(query_params={"base": "10"})
     assert at.sidebar.radio[0].value == "10"
-    assert "hartleys" in at.get("graphviz_chart")[0].proto.spec
+    assert pipeline(at)["7 · × −1 = loss"].endswith("hartleys")
 
 
 @pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "nan", "x" * 10_000, ""])
@@ -125,8 +129,7 @@ def test_loss_curve_marks_each_row_at_minus_log_p():
     assert "hartleys" in fig.layout.yaxis.title.text
 
 
-def test_home_page_figures_are_not_plotly_and_do_not_leak_html():
-    # The home page uses Graphviz only; no stray Plotly charts to rebuild on every rerun.
+def test_home_page_has_no_plotly_chart_to_rebuild_on_every_rerun():
     assert plotly_figures(open_page()) == []
 
 

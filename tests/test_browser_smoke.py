@@ -1,11 +1,20 @@
-"""Smoke test: the app's start page loads in a real browser without an exception."""
+"""The start page in a real browser: it renders, its pipeline follows the log base, and its
+lesson links lead to the lessons."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from browser_helpers import assert_no_streamlit_exception, goto_app
+from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app
 
 pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "home.png"
+
+
+def pipeline_text(page) -> str:
+    return " | ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
 
 
 def test_app_root_renders_without_exception(streamlit_server, page):
@@ -14,4 +23,34 @@ def test_app_root_renders_without_exception(streamlit_server, page):
     assert page.title().strip(), "page has no <title>"
     heading = page.locator('[data-testid="stHeading"], h1').first
     heading.wait_for(state="visible", timeout=10_000)
-    assert heading.inner_text().strip(), "page shows no heading"
+    assert heading.inner_text().strip() == "Cross-Entropy Lab"
+
+
+def test_the_pipeline_shows_the_slide_numbers_and_follows_the_log_base(streamlit_server, page):
+    goto_app(page, streamlit_server)
+    page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")
+    text = pipeline_text(page)
+    assert "÷ 12.14" in text and "0.899" in text and "0.107 nats" in text
+
+    # Keyboard only: focus the checked "ln (nats)" radio, then the arrow key picks log₂.
+    page.get_by_role("radio", name="ln (nats)").focus()
+    with expect_rerun(page):
+        page.keyboard.press("ArrowDown")
+    assert_no_streamlit_exception(page)
+    assert "0.154 bits" in pipeline_text(page)  # 0.1068 nats / ln 2
+    assert "base=2" in page.url
+
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": int(height) + 40})
+    page.wait_for_timeout(300)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_a_lesson_link_opens_the_lesson(streamlit_server, page):
+    goto_app(page, streamlit_server)
+    with expect_rerun(page):
+        page.locator('[data-testid="stPageLink"]').filter(has_text="2 · Five classes").click()
+    assert_no_streamlit_exception(page)
+    page.get_by_text("Five classes: softmax by hand").first.wait_for(state="visible")
+    assert page.url.rstrip("/").endswith("five-classes")
