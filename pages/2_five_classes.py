@@ -208,14 +208,16 @@ def load_state() -> None:
     url_state.start_page(PAGE, FIELDS)
     logits, names, target = get("x"), get("names"), get("target")
     if len(names) != len(logits):
-        url_state.notes(PAGE).append(
+        url_state.add_note(
+            PAGE,
             f"The link gives {len(logits)} logits but {len(names)} class names, so neither "
             "was used; showing the lesson's example instead."
         )
         for f in FIELDS[:3]:
             put(f.name, f.default)
     elif target >= len(logits):
-        url_state.notes(PAGE).append(
+        url_state.add_note(
+            PAGE,
             f"The link's true class (number {target}) is not one of its {len(logits)} "
             "classes; the first class is the true class instead."
         )

@@ -121,7 +121,8 @@ def check_link_consistency() -> None:
     if len(targets) == len(logits) and all(t < n_classes for t in targets):
         return
     st.session_state[key("x")], st.session_state[key("t")] = LOGITS.default, TARGETS.default
-    url_state.notes(PAGE).append(
+    url_state.add_note(
+        PAGE,
         f"The link's targets do not fit its logits ({len(logits)} rows of {n_classes} "
         f"classes, {len(targets)} targets); showing the lesson's example instead."
     )

@@ -201,6 +201,11 @@ def reset_page(page: str, fields: Sequence[Field]) -> None:
     st.session_state.setdefault(_NOTES, {})[page] = []
 
 
+def add_note(page: str, text: str) -> None:
+    """Add a note shown at the top of ``page`` until it is reset (markdown: escape user text)."""
+    st.session_state.setdefault(_NOTES, {}).setdefault(page, []).append(text)
+
+
 def notes(page: str) -> list[str]:
     """Messages about URL values that fell back to the preset (markdown, already escaped)."""
     return st.session_state.get(_NOTES, {}).get(page, [])
