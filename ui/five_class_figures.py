@@ -127,6 +127,5 @@ def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,
         fmt(b.loss, 4) if i == b.target else "" for i in range(len(names))]
     gradient = "p − one-hot" if temperature == 1.0 else "(p − one-hot) / T"
     columns[f"gradient {gradient}"] = [fmt(v, 4) for v in b.grad]
-    table = pd.DataFrame(columns)
-    sum_frame = pd.DataFrame([{c: sum_row.get(c, "") for c in table.columns}])
-    return pd.concat([table, sum_frame], ignore_index=True)
+    # The sum row goes at the bottom of each column; one DataFrame, no concat (every rerun).
+    return pd.DataFrame({c: [*values, sum_row.get(c, "")] for c, values in columns.items()})
