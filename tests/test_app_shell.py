@@ -1,6 +1,7 @@
 """The app shell: home page, the shared log base, URL parsers, text escaping, shared figures."""
 
 import math
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -144,3 +145,19 @@ def test_every_lesson_opens_inside_the_shell_with_its_log_base_selector(page):
     at = open_page(page)
     assert at.sidebar.radio[0].key == "shell.base"
     assert at.sidebar.radio[0].value == "e"
+
+
+def test_the_share_link_holds_the_current_state_of_the_page():
+    at = open_page("pages/2_five_classes.py")
+    next(s for s in at.slider if s.key == "five.slider.3").set_value(3.0).run()
+    link = next(c.value for c in at.code if c.value.startswith("http"))
+    assert link.startswith("http://localhost:8501/")  # AppTest has no browser URL
+    query = parse_qs(urlsplit(link).query)
+    assert query["x"] == ["-2.17,-1.63,-2.75,3,-0.156"]
+    assert query["x"] == [at.query_params["x"]]
+
+
+def test_the_share_link_of_a_lesson_preset_has_no_query():
+    at = open_page("pages/2_five_classes.py")
+    link = next(c.value for c in at.code if c.value.startswith("http"))
+    assert urlsplit(link).query == ""
