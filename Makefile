@@ -11,13 +11,17 @@ ARGS        ?=
 PYTEST_ARGS ?=
 export PYTEST_ARGS
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test lint bench screenshots venv clean
 
 run: $(VENV)/.installed-runtime
 	exec bash scripts/run.sh $(ARGS)
 
 test: $(VENV)/.installed-dev
 	bash scripts/test.sh
+
+# Retake the README's screenshots (docs/screenshots/) with the browser tests.
+screenshots: $(VENV)/.installed-dev
+	XENT_UPDATE_SCREENSHOTS=1 PYTEST_ARGS="-m browser" bash scripts/test.sh
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

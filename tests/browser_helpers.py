@@ -20,6 +20,7 @@ a rerun, ``expect_rerun`` is stricter: it waits until a new run has been observe
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,4 +212,29 @@ def screenshot(page: Page, name: str, directory: Path | str | None = None) -> Pa
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / (name if name.endswith(".png") else f"{name}.png")
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+README_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def readme_screenshot(page: Page, name: str) -> Path:
+    """Full-page screenshot of a lesson for the README; returns its path.
+
+    Streamlit scrolls inside its main block, so the window first grows to the page's height.
+    The file goes to ``docs/screenshots/<name>.png`` when ``XENT_UPDATE_SCREENSHOTS=1`` (what
+    ``make screenshots`` sets), else to ``tests/artifacts/``, so a plain test run leaves the
+    working tree clean.
+    """
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(int(height) + 40, 1000)})
+    wait_for_streamlit_idle(page)
+    page.wait_for_timeout(800)  # Plotly and the data grid re-lay out at the new size
+    assert_no_streamlit_exception(page)
+    update = os.environ.get("XENT_UPDATE_SCREENSHOTS") == "1"
+    directory = README_SCREENSHOTS if update else Path(__file__).parent / "artifacts"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 50_000, f"screenshot {path} looks empty"
     return path

@@ -9,20 +9,18 @@ without the grid.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
     goto_app,
+    readme_screenshot,
     streamlit_state,
     wait_for_streamlit_idle,
 )
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "cat_vs_dog.png"
 GRID = '[data-testid="stDataFrame"]'
 HEADER_HEIGHT = ROW_HEIGHT = 35  # the data editor's default header and row heights, in px
 ROW_NUMBER_X = 50  # inside the "row" column, right of the row-selection checkboxes
@@ -167,14 +165,4 @@ def test_the_log_base_radio_follows_the_arrow_keys(streamlit_server, page):
 
 def test_the_page_screenshot_for_the_readme(streamlit_server, page):
     open_cat_vs_dog(page, streamlit_server, "?base=10")
-    # Streamlit scrolls inside its main section: grow the window to the page's height so the
-    # full-page screenshot holds all of it.
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": int(height) + 40})
-    wait_for_streamlit_idle(page)
-    page.wait_for_timeout(500)  # the grid and the chart redraw at the new size
-    assert_no_streamlit_exception(page)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 50_000
+    readme_screenshot(page, "cat_vs_dog")

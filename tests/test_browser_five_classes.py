@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app
+from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app, readme_screenshot
 
 from xent_core import explain
 from xent_core.lessons import FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "five_classes.png"
 
 
 def shown_loss(page) -> str:
@@ -66,11 +64,4 @@ def test_screenshot_of_the_lesson_example_after_ten_steps(streamlit_server, page
     page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for(timeout=10_000)
     assert "10 step(s) so far" in page.inner_text("body")
     assert_no_streamlit_exception(page)
-    # Streamlit scrolls inside its main block, so grow the window to the page's height.
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": int(height) + 40})
-    page.wait_for_timeout(800)  # let Plotly redraw at the new size
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 50_000
+    readme_screenshot(page, "five_classes")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -11,7 +10,7 @@ from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
     goto_app,
-    wait_for_streamlit_idle,
+    readme_screenshot,
 )
 
 from xent_core import explain
@@ -20,7 +19,6 @@ from xent_core.mnist_report import held_out_report
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "mnist.png"
 
 
 def first_metric(page, label_start: str) -> str:
@@ -63,18 +61,10 @@ def test_typing_a_logit_updates_the_loss_the_bars_and_the_link(streamlit_server,
     query = parse_qs(urlparse(page.url).query)
     assert float(query["x"][0].split(",")[8]) == -2.0
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     with expect_rerun(page):
         page.get_by_role("button", name="Back to the model's logits").click()
     assert first_metric(page, "Loss for the true label") == before
-    save_full_page(page, SCREENSHOT)
-
-
-def save_full_page(page, path: Path) -> None:
-    """Streamlit scrolls inside its main block, so grow the window to the page's height."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(int(height), 1000)})
-    wait_for_streamlit_idle(page)
     page.locator('[data-testid="stPlotlyChart"] .main-svg').last.wait_for()
-    page.wait_for_timeout(500)  # let Plotly finish laying out the resized charts
-    page.screenshot(path=str(path), full_page=True)
+    readme_screenshot(page, "mnist")
+
+

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app
+from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app, readme_screenshot
 
 import xent_core as xc
 from xent_core.lessons import PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "pytorch_batch.png"
 
 
 def metric_value(page, label: str) -> str:
@@ -31,14 +29,6 @@ def open_batch_page(page, server: str) -> None:
         dialog.first.wait_for(state="hidden", timeout=5_000)
 
 
-def full_page_screenshot(page, path: Path) -> None:
-    """Streamlit scrolls inside its main block, so grow the viewport to the content first."""
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": int(height) + 40})
-    page.wait_for_timeout(800)  # let Plotly re-lay out at the new size
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
 
 
 def test_label_smoothing_by_keyboard_changes_only_cross_entropy(streamlit_server, page):
@@ -46,7 +36,9 @@ def test_label_smoothing_by_keyboard_changes_only_cross_entropy(streamlit_server
     assert_no_streamlit_exception(page)
     page.get_by_text("Three routes, one number").wait_for(timeout=15_000)
     assert metric_value(page, "cross_entropy on raw logits") == "1.0313 nats"
-    assert len(page.locator(".js-plotly-plot").all()) == 4
+    # Plotly draws after the page text; wait (up to 15 s) for the four charts to appear.
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length === 4", timeout=15_000)
 
     slider = page.get_by_role("slider").first  # label_smoothing: the page's only slider
     for _ in range(2):  # 0.00 → 0.10, one step (0.05) per key press
@@ -66,4 +58,4 @@ def test_label_smoothing_by_keyboard_changes_only_cross_entropy(streamlit_server
     with expect_rerun(page):
         slider.press("ArrowLeft")
     assert metric_value(page, "cross_entropy on raw logits") == "1.0313 nats"
-    full_page_screenshot(page, SCREENSHOT)
+    readme_screenshot(page, "pytorch_batch")

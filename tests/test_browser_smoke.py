@@ -3,15 +3,15 @@ lesson links lead to the lessons."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app
+from browser_helpers import (
+    assert_no_streamlit_exception,
+    expect_rerun,
+    goto_app,
+    readme_screenshot,
+)
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "home.png"
-
 
 def pipeline_text(page) -> str:
     return " | ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
@@ -40,11 +40,7 @@ def test_the_pipeline_shows_the_slide_numbers_and_follows_the_log_base(streamlit
     assert "0.154 bits" in pipeline_text(page)  # 0.1068 nats / ln 2
     assert "base=2" in page.url
 
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": int(height) + 40})
-    page.wait_for_timeout(300)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    readme_screenshot(page, "home")
 
 
 def test_a_lesson_link_opens_the_lesson(streamlit_server, page):
