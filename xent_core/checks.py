@@ -74,6 +74,16 @@ def check_logits(logits, name: str = "logits") -> np.ndarray:
     return array
 
 
+def check_one_example(logits, caller: str) -> np.ndarray:
+    """Logits of a single example for ``caller``: shape ``(C,)``, finite, at least one class."""
+    array = check_logits(logits)
+    if array.ndim != 1:
+        raise ValueError(
+            f"{caller} takes one example: logits of shape (C,); got shape {array.shape}."
+        )
+    return array
+
+
 def check_reduction(reduction: str) -> str:
     if reduction not in REDUCTIONS:
         raise ValueError(

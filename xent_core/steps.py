@@ -16,15 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xent_core.checks import check_logits, check_temperature
+from xent_core.activations import _shifted
+from xent_core.checks import check_one_example, check_temperature
 from xent_core.losses import cross_entropy, cross_entropy_grad
-
-
-def _one_example(logits) -> np.ndarray:
-    x = check_logits(logits)
-    if x.ndim != 1:
-        raise ValueError(f"logits must be one example of shape (C,); got shape {x.shape}.")
-    return x
 
 
 def _check_learning_rate(lr) -> float:
@@ -70,7 +64,7 @@ def gradient_step(logits, target: int, lr: float, temperature: float = 1.0) -> n
     >>> gradient_step([0.0, 0.0], target=0, lr=1.0)  # p = [0.5, 0.5]
     array([ 0.5, -0.5])
     """
-    x = _one_example(logits)
+    x = check_one_example(logits, "gradient_step")
     rate = _check_learning_rate(lr)
     t = check_temperature(temperature)
     return x - rate * cross_entropy_grad(x / t, target) / t
@@ -109,7 +103,7 @@ def gradient_descent(logits, target: int, lr: float, steps: int,
     >>> bool(d.losses[0] > d.losses[1] > d.losses[2])
     True
     """
-    x = _one_example(logits)
+    x = check_one_example(logits, "gradient_descent")
     if int(steps) != steps or steps < 0:
         raise ValueError(f"steps must be a whole number ≥ 0; got {steps!r}.")
     t = check_temperature(temperature)
@@ -186,7 +180,7 @@ def amplification(logits, temperature: float = 1.0) -> Amplification:
     >>> a.top, a.runner_up, round(a.gap, 3), round(a.ratio, 1)
     (3, 4, 2.546, 12.8)
     """
-    x = _one_example(logits)
+    x = check_one_example(logits, "amplification")
     if x.shape[0] < 2:
         raise ValueError("amplification compares two classes; give at least two logits.")
     t = check_temperature(temperature)
@@ -227,9 +221,7 @@ def stable_exp(logits, temperature: float = 1.0) -> StableExp:
     >>> s.exp.round(4), round(s.sum_exp, 4)
     (array([1.    , 0.3679]), 1.3679)
     """
-    x = _one_example(logits)
+    x = check_one_example(logits, "stable_exp")
     t = check_temperature(temperature)
-    largest = float(np.max(x))
-    with np.errstate(over="ignore", under="ignore"):
-        exps = np.exp((x - largest) / t)
-    return StableExp(largest=largest, exp=exps, sum_exp=float(np.sum(exps)))
+    exps = np.exp(_shifted(x, -1, t))  # the same shift softmax itself uses
+    return StableExp(largest=float(np.max(x)), exp=exps, sum_exp=float(np.sum(exps)))

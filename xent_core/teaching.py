@@ -24,6 +24,7 @@ from xent_core.checks import (
     check_class_indices,
     check_finite,
     check_logits,
+    check_one_example,
     check_same_shape,
     check_temperature,
 )
@@ -82,9 +83,7 @@ def explain(logits, target, log_base="e", temperature: float = 1.0) -> Breakdown
     >>> round(b.sum_exp, 2), round(float(b.probabilities[3]), 2)
     (12.14, 0.9)
     """
-    x = check_logits(logits)
-    if x.ndim != 1:
-        raise ValueError(f"explain takes one example: logits of shape (C,); got {x.shape}.")
+    x = check_one_example(logits, "explain")
     t = int(check_class_indices(target, x.shape[0], (), ignore_index=-100))
     if t < 0:
         raise ValueError("target must be a class index for explain; ignore_index is not allowed.")
