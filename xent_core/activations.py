@@ -3,6 +3,9 @@
 The class axis is the last axis: logits have shape ``(C,)`` for one example or ``(N, C)``
 for a batch of ``N`` examples. Every function here subtracts the largest logit before
 calling ``exp`` (the log-sum-exp trick), so logits of ±1e4 or beyond never overflow.
+
+Inputs are computed in float64, except a float32 array, which stays float32 and gives a
+float32 result, as a float32 tensor does in PyTorch.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def logsumexp(logits, axis: int = -1) -> np.ndarray:
     >>> float(logsumexp([1000.0, 1000.0]))  # log(2 e^1000), where exp(1000) alone is inf
     1000.6931471805599
     """
-    x = check_logits(logits)
+    x = check_logits(logits, keep_float32=True)
     largest = np.max(x, axis=axis)
     shifted = _shifted(x, axis, 1.0)
     return largest + np.log(np.sum(np.exp(shifted), axis=axis))
@@ -87,7 +90,7 @@ def softmax(logits, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     >>> softmax([-9.0, 5.0, 10.0]).round(4)
     array([0.    , 0.0067, 0.9933])
     """
-    x = check_logits(logits)
+    x = check_logits(logits, keep_float32=True)
     exps = np.exp(_shifted(x, axis, check_temperature(temperature)))
     exps /= np.sum(exps, axis=axis, keepdims=True)
     return exps
@@ -122,7 +125,7 @@ def log_softmax(logits, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     >>> log_softmax([0.0, -800.0])
     array([   0., -800.])
     """
-    x = check_logits(logits)
+    x = check_logits(logits, keep_float32=True)
     shifted = _shifted(x, axis, check_temperature(temperature))
     shifted -= np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return shifted
@@ -152,7 +155,7 @@ def sigmoid(x) -> np.ndarray:
     >>> sigmoid([0.0, 1000.0, -1000.0])
     array([0.5, 1. , 0. ])
     """
-    values = as_float_array(x, "x")
+    values = as_float_array(x, "x", keep_float32=True)
     check_finite(values, "x")
     small = np.exp(-np.abs(values))  # in (0, 1]
     return np.where(values >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
@@ -172,6 +175,6 @@ def log_sigmoid(x) -> np.ndarray:
     >>> log_sigmoid([0.0, -1000.0]).round(6).tolist()
     [-0.693147, -1000.0]
     """
-    values = as_float_array(x, "x")
+    values = as_float_array(x, "x", keep_float32=True)
     check_finite(values, "x")
     return np.minimum(values, 0.0) - np.log1p(np.exp(-np.abs(values)))

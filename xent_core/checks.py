@@ -29,10 +29,16 @@ def _position(index: tuple[int, ...]) -> str:
     return f"row {index[0]}, column {index[1]}" if len(index) == 2 else f"index {index}"
 
 
-def as_float_array(values, name: str) -> np.ndarray:
-    """Convert ``values`` to a float64 array, explaining what went wrong if it is not numeric."""
+def as_float_array(values, name: str, *, keep_float32: bool = False) -> np.ndarray:
+    """Convert ``values`` to a float64 array, explaining what went wrong if it is not numeric.
+
+    With ``keep_float32=True`` a float32 array stays float32 (no copy), as a float32 tensor
+    does in PyTorch; the torch-named functions use this. Everything else becomes float64.
+    """
     if isinstance(values, str):
         raise ValueError(f"{name} must be numbers, but got the text {values!r}.")
+    if keep_float32 and getattr(values, "dtype", None) == np.float32:
+        return np.asarray(values)
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -58,9 +64,12 @@ def check_finite(array: np.ndarray, name: str, *, allow_neg_inf: bool = False) -
     )
 
 
-def check_logits(logits, name: str = "logits") -> np.ndarray:
-    """Logits as float64 of shape ``(C,)`` or ``(N, C)``: finite, at least one class."""
-    array = as_float_array(logits, name)
+def check_logits(logits, name: str = "logits", *, keep_float32: bool = False) -> np.ndarray:
+    """Logits as float64 of shape ``(C,)`` or ``(N, C)``: finite, at least one class.
+
+    ``keep_float32=True`` leaves a float32 array in float32 (see :func:`as_float_array`).
+    """
+    array = as_float_array(logits, name, keep_float32=keep_float32)
     if array.ndim not in (1, 2):
         raise ValueError(
             f"{name} must be a vector of shape (C,) or a matrix of shape (N, C) with one "
@@ -159,9 +168,10 @@ def check_weight(weight, n_classes: int, name: str = "weight") -> np.ndarray | N
 
 
 def check_probabilities(probs, name: str, *, axis: int | None = -1,
-                        require_sum_to_one: bool = True) -> np.ndarray:
+                        require_sum_to_one: bool = True,
+                        keep_float32: bool = False) -> np.ndarray:
     """Probabilities: finite, in ``[0, 1]``, and (optionally) summing to 1 along ``axis``."""
-    array = as_float_array(probs, name)
+    array = as_float_array(probs, name, keep_float32=keep_float32)
     if array.size == 0:
         raise ValueError(f"{name} is empty; give at least one probability.")
     check_finite(array, name)

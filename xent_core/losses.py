@@ -25,17 +25,22 @@ from xent_core.checks import (
 )
 
 
-def _reduce(losses: np.ndarray, reduction: str, denominator) -> np.ndarray | np.float64:
+def _reduce(losses: np.ndarray, reduction: str, denominator, dtype=np.float64):
+    """Apply ``reduction`` to per-example losses; the result has ``dtype`` (the input's).
+
+    Sums are accumulated in float64 even for float32 input, then rounded once to ``dtype``.
+    """
+    result_type = np.dtype(dtype).type
     if reduction == "none":
-        return losses
-    total = np.sum(losses)
+        return losses.astype(dtype, copy=False)
+    total = np.sum(losses, dtype=np.float64)
     if reduction == "sum":
-        return np.float64(total)
+        return result_type(total)
     if denominator == 0:
         # Every example ignored (or weighted 0): PyTorch returns NaN (0 / 0), even with label
         # smoothing, where the sum can be positive; so do we, without a warning.
-        return np.float64(np.nan)
-    return np.float64(total / denominator)
+        return result_type(np.nan)
+    return result_type(total / denominator)
 
 
 # --------------------------------------------------------------------------- nll_loss
@@ -75,7 +80,7 @@ def nll_loss(log_probs, target, weight=None, ignore_index: int = -100,
     >>> round(float(nll_loss([[-0.1, -2.4], [-1.2, -0.36]], [0, 1])), 6)  # (0.1 + 0.36) / 2
     0.23
     """
-    x = as_float_array(log_probs, "log_probs")
+    x = as_float_array(log_probs, "log_probs", keep_float32=True)
     if x.ndim not in (1, 2) or x.shape[-1] == 0 or x.size == 0:
         raise ValueError(
             "log_probs must have shape (C,) or (N, C) with at least one class and one "
@@ -93,7 +98,7 @@ def nll_loss(log_probs, target, weight=None, ignore_index: int = -100,
     example_weight = np.where(ignored, 0.0, 1.0 if w is None else w[safe])
     with np.errstate(invalid="ignore"):
         losses = np.where(ignored, 0.0, -example_weight * picked)
-    return _reduce(losses, reduction, np.sum(example_weight))
+    return _reduce(losses, reduction, np.sum(example_weight), x.dtype)
 
 
 # ----------------------------------------------------------------------- cross_entropy
@@ -124,6 +129,7 @@ class _Target:
             self.dense = q if self.weight is None else q * self.weight
             # PyTorch divides by the number of examples for probability targets.
             self.denominator = float(np.prod(logits.shape[:-1]))
+            self.every_example_counts_once = False
             return
         t = check_class_indices(target, self.n_classes, logits.shape[:-1], ignore_index)
         self.ignored = t == ignore_index
@@ -131,6 +137,8 @@ class _Target:
         w_picked = 1.0 if self.weight is None else self.weight[self.index]
         self.example_weight = np.where(self.ignored, 0.0, w_picked)
         self.denominator = np.sum(self.example_weight)
+        # No weight and nothing ignored: every example's loss counts once, as it is.
+        self.every_example_counts_once = self.weight is None and not self.ignored.any()
         self.dense = None
 
     def dense_coefficients(self) -> np.ndarray:
@@ -146,18 +154,67 @@ class _Target:
         return a
 
 
+# Every logit in [-40, 40] keeps each exp between 4e-18 and 2.4e17 and a row's sum far below
+# float32's largest number (3.4e38) for any practical number of classes: then exp needs no shift.
+EXP_WITHOUT_SHIFT_BOUND = 40.0
+# Rows are exponentiated a block at a time, about this many entries, so the exps never fill a
+# second full-size array and stay in the CPU's cache until they are summed.
+BLOCK_ENTRIES = 1 << 16
+
+
+def _row_log_sum_exp(x: np.ndarray) -> np.ndarray:
+    """``log sum_c exp(x[n, c])`` for every row of ``x`` (shape ``(N, C)`` → ``(N,)``).
+
+    Usually computed as ``m + log sum_c exp(x[n, c] - m)`` with the row's largest logit ``m``,
+    so nothing overflows. When every logit lies within ±40 that shift cannot change a thing
+    (no exp can overflow or underflow), so it is skipped: finding a short row's maximum costs
+    more than the exp itself. The result keeps ``x``'s dtype (float32 stays float32).
+    """
+    n_rows, n_classes = x.shape
+    result = np.empty(n_rows, dtype=x.dtype)
+    shift = np.min(x) < -EXP_WITHOUT_SHIFT_BOUND or np.max(x) > EXP_WITHOUT_SHIFT_BOUND
+    block_rows = max(1, BLOCK_ENTRIES // n_classes)
+    exps = np.empty((min(block_rows, n_rows), n_classes), dtype=x.dtype)
+    for start in range(0, n_rows, block_rows):
+        rows = x[start:start + block_rows]
+        block = exps[: rows.shape[0]]
+        out = result[start:start + block_rows]
+        if shift:
+            largest = np.max(rows, axis=1, keepdims=True)
+            # The gap between two huge logits (1e308 and -1e308) overflows to -inf, whose exp
+            # is the correct 0.
+            with np.errstate(over="ignore"):
+                np.subtract(rows, largest, out=block)
+            np.exp(block, out=block)
+        else:
+            np.exp(rows, out=block)
+        # einsum sums a short class axis several times faster than np.sum(axis=1).
+        np.log(np.einsum("nc->n", block), out=out)
+        if shift:
+            out += largest[:, 0]
+    return result
+
+
 def _per_example_cross_entropy(x: np.ndarray, target: _Target) -> np.ndarray:
-    """``loss_n = -sum_c a[n, c] log p[n, c]`` with ``log p = (x - m) - log sum exp(x - m)``."""
+    """``loss_n = -sum_c a[n, c] log p[n, c]`` with ``log p = x - log sum exp(x)``."""
+    if target.dense is None and not target.smoothing:
+        # The common case, kept lean for big batches: only the picked entry is needed,
+        # loss_n = w[y_n] (log sum_c exp(x[n, c]) - x[n, y_n]).
+        rows = x.reshape(-1, x.shape[-1])
+        # x[n, y_n] sits at position n * C + y_n of the flattened logits (one cheap gather).
+        positions = np.arange(0, rows.size, rows.shape[1]) + target.index.reshape(-1)
+        picked = np.take(rows.reshape(-1), positions)
+        losses = _row_log_sum_exp(rows) - picked
+        # The exact value is never below 0 (x[n, y_n] is one of the summed terms); without the
+        # row shift, rounding can leave -1e-16, so clamp (a no-op for every other value).
+        np.maximum(losses, 0.0, out=losses)
+        losses = losses.reshape(x.shape[:-1])
+        if target.every_example_counts_once:
+            return losses
+        return target.example_weight * losses
     largest = np.max(x, axis=-1, keepdims=True)
     with np.errstate(over="ignore"):
         shifted = x - largest
-    if target.dense is None and not target.smoothing:
-        # The common case, kept lean for big batches: only the picked entry is needed.
-        picked = np.take_along_axis(shifted, target.index[..., None], axis=-1)[..., 0]
-        np.exp(shifted, out=shifted)
-        # einsum sums the short class axis several times faster than np.sum(axis=-1).
-        log_normaliser = np.log(np.einsum("...c->...", shifted))
-        return target.example_weight * (log_normaliser - picked)
     a = target.dense_coefficients()
     weighted_shifted = np.sum(a * shifted, axis=-1)
     log_normaliser = np.log(np.sum(np.exp(shifted), axis=-1))
@@ -207,10 +264,10 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
     >>> round(float(cross_entropy([-2.17, -1.63, -2.75, 2.39, -0.156], 3)), 4)  # fish
     0.1068
     """
-    x = check_logits(logits)
+    x = check_logits(logits, keep_float32=True)
     check_reduction(reduction)
     spec = _Target(x, target, weight, ignore_index, label_smoothing)
-    return _reduce(_per_example_cross_entropy(x, spec), reduction, spec.denominator)
+    return _reduce(_per_example_cross_entropy(x, spec), reduction, spec.denominator, x.dtype)
 
 
 def cross_entropy_grad(logits, target, weight=None, ignore_index: int = -100,
@@ -246,7 +303,7 @@ def cross_entropy_grad(logits, target, weight=None, ignore_index: int = -100,
     >>> cross_entropy_grad([0.0, 0.0], 0)  # p = [0.5, 0.5], one-hot = [1, 0]
     array([-0.5,  0.5])
     """
-    x = check_logits(logits)
+    x = check_logits(logits, keep_float32=True)
     check_reduction(reduction)
     spec = _Target(x, target, weight, ignore_index, label_smoothing)
     a = spec.dense_coefficients()
@@ -259,9 +316,10 @@ def cross_entropy_grad(logits, target, weight=None, ignore_index: int = -100,
         if spec.denominator == 0:
             # Only class-index targets get here (every example ignored or weighted 0): the loss
             # is NaN and, as in PyTorch's backward, ignored rows get 0 and the others NaN.
-            return np.where(spec.ignored[..., None], 0.0, np.full_like(grad, np.nan))
-        grad = grad / spec.denominator
-    return grad
+            grad = np.where(spec.ignored[..., None], 0.0, np.full_like(grad, np.nan))
+        else:
+            grad = grad / spec.denominator
+    return grad.astype(x.dtype, copy=False)
 
 
 # --------------------------------------------------------------- binary cross-entropy
@@ -321,7 +379,8 @@ def binary_cross_entropy(probs, target, weight=None, reduction: str = "mean"):
     >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 6)  # (-ln .9 - ln .8) / 2
     0.164252
     """
-    p = check_probabilities(probs, "probs", axis=None, require_sum_to_one=False)
+    p = check_probabilities(probs, "probs", axis=None, require_sum_to_one=False,
+                            keep_float32=True)
     y = _check_binary_target(target, p)
     check_reduction(reduction)
     w = _check_broadcast_weight(weight, p.shape, "weight")
@@ -331,7 +390,7 @@ def binary_cross_entropy(probs, target, weight=None, reduction: str = "mean"):
     losses = -(y * log_p + (1.0 - y) * log_not_p)
     if w is not None:
         losses = losses * w
-    return _reduce(losses, reduction, losses.size)
+    return _reduce(losses, reduction, losses.size, p.dtype)
 
 
 def binary_cross_entropy_with_logits(logits, target, weight=None, pos_weight=None,
@@ -367,7 +426,7 @@ def binary_cross_entropy_with_logits(logits, target, weight=None, pos_weight=Non
     >>> round(float(binary_cross_entropy_with_logits([0.0], [1.0])), 6)  # -ln(0.5)
     0.693147
     """
-    x = as_float_array(logits, "logits")
+    x = as_float_array(logits, "logits", keep_float32=True)
     if x.size == 0:
         raise ValueError("logits is empty; give at least one value.")
     check_finite(x, "logits")
@@ -380,4 +439,4 @@ def binary_cross_entropy_with_logits(logits, target, weight=None, pos_weight=Non
     losses = (1.0 - y) * x + log_weight * minus_log_sigmoid
     if w is not None:
         losses = losses * w
-    return _reduce(np.asarray(losses), reduction, losses.size)
+    return _reduce(np.asarray(losses), reduction, losses.size, x.dtype)
