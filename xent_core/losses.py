@@ -162,51 +162,51 @@ EXP_WITHOUT_SHIFT_BOUND = 40.0
 BLOCK_ENTRIES = 1 << 16
 
 
-def _row_log_sum_exp(x: np.ndarray) -> np.ndarray:
-    """``log sum_c exp(x[n, c])`` for every row of ``x`` (shape ``(N, C)`` → ``(N,)``).
+def _row_log_sum_exp(x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``log sum_c exp(x[n, c] - m_n)`` and the shift ``m_n`` for every row of ``x`` ``(N, C)``.
 
-    Usually computed as ``m + log sum_c exp(x[n, c] - m)`` with the row's largest logit ``m``,
-    so nothing overflows. When every logit lies within ±40 that shift cannot change a thing
-    (no exp can overflow or underflow), so it is skipped: finding a short row's maximum costs
-    more than the exp itself. The result keeps ``x``'s dtype (float32 stays float32).
+    The shift is normally the row's largest logit, so no exp overflows, and
+    ``log sum_c exp(x[n, c]) = m_n + (first result)``. When every logit lies within ±40 the
+    shift cannot change a thing (no exp can overflow or underflow), so it is skipped and
+    ``None`` is returned in its place: finding a short row's maximum costs more than the exp
+    itself. The sums keep ``x``'s dtype (float32 stays float32).
     """
     n_rows, n_classes = x.shape
-    result = np.empty(n_rows, dtype=x.dtype)
-    shift = np.min(x) < -EXP_WITHOUT_SHIFT_BOUND or np.max(x) > EXP_WITHOUT_SHIFT_BOUND
+    log_sums = np.empty(n_rows, dtype=x.dtype)
+    needs_shift = np.min(x) < -EXP_WITHOUT_SHIFT_BOUND or np.max(x) > EXP_WITHOUT_SHIFT_BOUND
+    shifts = np.max(x, axis=1) if needs_shift else None
     block_rows = max(1, BLOCK_ENTRIES // n_classes)
     exps = np.empty((min(block_rows, n_rows), n_classes), dtype=x.dtype)
     for start in range(0, n_rows, block_rows):
-        rows = x[start:start + block_rows]
-        block = exps[: rows.shape[0]]
-        out = result[start:start + block_rows]
-        if shift:
-            largest = np.max(rows, axis=1, keepdims=True)
+        rows = slice(start, start + block_rows)
+        block = exps[: x[rows].shape[0]]
+        if needs_shift:
             # The gap between two huge logits (1e308 and -1e308) overflows to -inf, whose exp
             # is the correct 0.
             with np.errstate(over="ignore"):
-                np.subtract(rows, largest, out=block)
+                np.subtract(x[rows], shifts[rows, None], out=block)
             np.exp(block, out=block)
         else:
-            np.exp(rows, out=block)
+            np.exp(x[rows], out=block)
         # einsum sums a short class axis several times faster than np.sum(axis=1).
-        np.log(np.einsum("nc->n", block), out=out)
-        if shift:
-            out += largest[:, 0]
-    return result
+        np.log(np.einsum("nc->n", block), out=log_sums[rows])
+    return log_sums, shifts
 
 
 def _per_example_cross_entropy(x: np.ndarray, target: _Target) -> np.ndarray:
     """``loss_n = -sum_c a[n, c] log p[n, c]`` with ``log p = x - log sum exp(x)``."""
     if target.dense is None and not target.smoothing:
         # The common case, kept lean for big batches: only the picked entry is needed,
-        # loss_n = w[y_n] (log sum_c exp(x[n, c]) - x[n, y_n]).
+        # loss_n = w[y_n] ((m_n - x[n, y_n]) + log sum_c exp(x[n, c] - m_n)).
         rows = x.reshape(-1, x.shape[-1])
         # x[n, y_n] sits at position n * C + y_n of the flattened logits (one cheap gather).
         positions = np.arange(0, rows.size, rows.shape[1]) + target.index.reshape(-1)
         picked = np.take(rows.reshape(-1), positions)
-        losses = _row_log_sum_exp(rows) - picked
+        log_sums, shifts = _row_log_sum_exp(rows)
+        # m_n - x[n, y_n] first: both are large for logits of 1e6, their gap is not.
+        losses = (-picked if shifts is None else shifts - picked) + log_sums
         # The exact value is never below 0 (x[n, y_n] is one of the summed terms); without the
-        # row shift, rounding can leave -1e-16, so clamp (a no-op for every other value).
+        # shift, rounding can leave -1e-16, so clamp (a no-op for every other value).
         np.maximum(losses, 0.0, out=losses)
         losses = losses.reshape(x.shape[:-1])
         if target.every_example_counts_once:
