@@ -11,7 +11,7 @@ ARGS        ?=
 PYTEST_ARGS ?=
 export PYTEST_ARGS
 
-.PHONY: run test lint bench screenshots venv clean
+.PHONY: run test lint bench screenshots venv torch references clean
 
 run: $(VENV)/.installed-runtime
 	exec bash scripts/run.sh $(ARGS)
@@ -35,6 +35,13 @@ bench: $(VENV)/.installed-dev
 
 venv: $(VENV)/.installed-dev
 
+# Optional: a CPU build of PyTorch for the live comparison with xent_core (CI installs it).
+torch: $(VENV)/.installed-torch
+
+# Rewrite tests/data/torch_references.json from PyTorch (after adding cases to the script).
+references: $(VENV)/.installed-torch
+	$(PY) scripts/make_torch_references.py
+
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
@@ -46,6 +53,10 @@ $(VENV)/.installed-runtime: requirements.txt | $(PY)
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-runtime
+
+$(VENV)/.installed-torch: requirements-torch.txt $(VENV)/.installed-dev
+	$(PIP) install -r requirements-torch.txt
+	touch $@
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis tests/artifacts

@@ -45,6 +45,20 @@ if [ ! -x "$CHROMIUM" ]; then
     export XENT_SKIP_BROWSER=1
 fi
 
+# PyTorch is optional (`make torch`): without it the live comparison is skipped, the committed
+# references (tests/data/torch_references.json) are still checked. CI=true requires it.
+if ! .venv/bin/python -c 'import importlib.util, sys; sys.exit(not importlib.util.find_spec("torch"))'; then
+    if [ "${CI:-}" = "true" ]; then
+        banner "ERROR: PyTorch is not installed in .venv." \
+               "CI=true, so the live comparison with PyTorch may not be skipped." \
+               "Install a CPU build with: make torch"
+        exit 1
+    fi
+    banner "NOTE: PyTorch is not installed: the LIVE comparison with PyTorch WILL BE SKIPPED." \
+           "xent_core is still checked against the committed PyTorch references." \
+           "For the live comparison too: make torch  (a CPU build, about 190 MB)"
+fi
+
 echo "== ruff check"
 .venv/bin/ruff check .
 
