@@ -6,6 +6,9 @@ example (with a scalar target) or ``(N, C)`` for a batch (with a target of shape
 
 The forward value and its derivative sit side by side: :func:`cross_entropy` and
 :func:`cross_entropy_grad` share one description of the target, so they cannot drift apart.
+
+Results are float64, except for float32 input (logits, log-probabilities or probabilities),
+which gives float32 results as PyTorch does; sums over a batch are still accumulated in float64.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def nll_loss(log_probs, target, weight=None, ignore_index: int = -100,
 
     Returns
     -------
-    float64 or ndarray of shape ``()`` / ``(N,)``
+    float64 (float32 for float32 input) or ndarray of shape ``()`` / ``(N,)``
         ``loss_n = -w[y_n] * log_probs[n, y_n]`` (0 for ignored examples); ``'sum'`` adds them;
         ``'mean'`` divides the sum by ``sum_n w[y_n]`` over the examples not ignored.
 
@@ -244,7 +247,7 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
 
     Returns
     -------
-    float64 or ndarray of shape ``()`` / ``(N,)``
+    float64 (float32 for float32 input) or ndarray of shape ``()`` / ``(N,)``
         With ``log p = log_softmax(logits)``:
 
         - class indices:
@@ -257,7 +260,10 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
     -----
     Computed from ``log p = (x - max) - log sum exp(x - max)``, never from
     ``log(softmax(x))``, so confident predictions (logits of ±1e4) give an exact loss rather
-    than ``inf`` or NaN. Matches ``torch.nn.functional.cross_entropy``.
+    than ``inf`` or NaN. When every logit lies within ±40 the shift by the row's maximum cannot
+    change a thing (no exp overflows or underflows) and is skipped, which makes big batches
+    cheaper. float32 logits are exponentiated in float32, as PyTorch does. Matches
+    ``torch.nn.functional.cross_entropy``.
 
     Examples
     --------
@@ -364,7 +370,7 @@ def binary_cross_entropy(probs, target, weight=None, reduction: str = "mean"):
 
     Returns
     -------
-    float64 or ndarray
+    float64 (float32 for float32 input) or ndarray
         ``loss = -w (y log p + (1 - y) log(1 - p))`` elementwise, then reduced (``'mean'``
         averages over all elements).
 
@@ -411,7 +417,7 @@ def binary_cross_entropy_with_logits(logits, target, weight=None, pos_weight=Non
 
     Returns
     -------
-    float64 or ndarray
+    float64 (float32 for float32 input) or ndarray
         ``loss = -w (pos_weight * y * log σ(x) + (1 - y) * log(1 - σ(x)))`` elementwise,
         then reduced.
 
