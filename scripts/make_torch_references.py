@@ -8,14 +8,15 @@ agreement stays as strong as a live comparison.
 
 Usage, from the repo root, with a CPU build of PyTorch (``make torch``)::
 
+    make references                                            # rewrite the file, or:
     .venv/bin/python scripts/make_torch_references.py          # rewrite the file
     .venv/bin/python scripts/make_torch_references.py --check  # exit 1 if it is out of date
 
 Adding cases (for example for ``mse_loss``, ``kl_div`` or ``multi_margin_loss``)
 --------------------------------------------------------------------------------
-Append ``Case`` entries to ``CASES`` (the one list; see the sections at the bottom of this
-file), then run the script and commit the JSON. A case names the xent_core function, its
-positional arguments and its keyword options. The PyTorch side is, by default,
+Append ``Case`` entries to ``CASES`` (the one list; its sections follow "the cases" below),
+then run the script (``make references``) and commit the JSON. A case names the xent_core
+function, its positional arguments and its keyword options. The PyTorch side is, by default,
 ``torch.nn.functional.<same name>`` called with the same arguments, arrays turned into tensors:
 the same name, argument order and meaning is what xent_core promises. So a new function named
 like PyTorch's needs nothing else::
@@ -27,7 +28,9 @@ Only when PyTorch spells it differently say so: ``torch="torch.logsumexp"`` (ano
 ``torch_kwargs={"dim": -1}`` (keywords only PyTorch needs), or ``torch="grad:F.cross_entropy"``
 (the gradient of ``sum(F.cross_entropy(...))`` with respect to the first argument, by autograd).
 Keep inputs small (a few rows): the file must stay well under 1 MB. Give float32 cases float32
-arrays throughout (PyTorch wants weights and probability targets in the input's dtype).
+arrays throughout (PyTorch wants weights and probability targets in the input's dtype). With
+PyTorch installed, a test fails for any xent_core function named like a PyTorch one that has no
+cases here.
 """
 
 from __future__ import annotations
