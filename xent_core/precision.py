@@ -219,9 +219,10 @@ def log_of_softmax_grad(logits, target, dtype="float64") -> np.ndarray:
     Returns
     -------
     ndarray of ``dtype``, same shape as ``logits``
-        Backward through ``log``: ``g_c = -1 / p_y`` at ``c = y`` (else 0); then through
-        softmax: ``p_j (g_j - sum_c p_c g_c)``. Where ``p_y`` underflowed to 0 this is
-        ``0 × -inf = NaN`` in every entry of the row, as in PyTorch.
+        Backward through ``log``: ``g_c = u_c / p_c`` with ``u = -one_hot(y)`` (the
+        gradient arriving at ``log p``); then through softmax: ``p_j (g_j - sum_c p_c g_c)``.
+        Where any ``p_c`` underflowed to 0, ``g_c`` is ``0 / 0`` or ``-1 / 0``, and the sum
+        spreads the NaN to every entry of the row, as in PyTorch.
 
     Examples
     --------
@@ -230,10 +231,10 @@ def log_of_softmax_grad(logits, target, dtype="float64") -> np.ndarray:
     """
     p = softmax_max_subtracted(logits, dtype)
     y = _check_target(p, target)
-    picked = np.take_along_axis(p, y[..., None], axis=-1)
+    grad_log = np.zeros_like(p)  # d loss / d log p: -1 at the target, 0 elsewhere
+    np.put_along_axis(grad_log, y[..., None], p.dtype.type(-1), axis=-1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        grad_p = np.zeros_like(p)
-        np.put_along_axis(grad_p, y[..., None], -(p.dtype.type(1) / picked), axis=-1)
+        grad_p = grad_log / p  # the backward of log; 0 / 0 = NaN wherever p underflowed
         return p * (grad_p - _sum(p * grad_p))
 
 
