@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -140,6 +141,20 @@ def _naive_bce(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return binary_cross_entropy(p, y, reduction="none")
 
 
+@lru_cache(maxsize=1)
+def _sweep() -> tuple[np.ndarray, ...]:
+    """The sweep's logits and its four BCE curves in nats: the same for every input (cached)."""
+    x = np.linspace(-SWEEP_LIMIT, SWEEP_LIMIT, SWEEP_POINTS)
+    ones, zeros = np.ones_like(x), np.zeros_like(x)
+    curves = (x, _naive_bce(x, ones),
+              binary_cross_entropy_with_logits(x, ones, reduction="none"),
+              _naive_bce(x, zeros),
+              binary_cross_entropy_with_logits(x, zeros, reduction="none"))
+    for curve in curves:
+        curve.setflags(write=False)
+    return curves
+
+
 def sigmoid_or_softmax(logits, labels, pos_weight=1.0, pair: tuple[int, int] = (0, 1),
                        log_base="e") -> SigmoidOrSoftmaxView:
     """Read the same scores as softmax + cross-entropy and as sigmoids + binary cross-entropy.
@@ -198,8 +213,7 @@ def sigmoid_or_softmax(logits, labels, pos_weight=1.0, pair: tuple[int, int] = (
     weighted_terms = binary_cross_entropy_with_logits(x, y, pos_weight=weights, reduction="none")
     s = sigmoid(x)
 
-    sweep = np.linspace(-SWEEP_LIMIT, SWEEP_LIMIT, SWEEP_POINTS)
-    ones, zeros = np.ones_like(sweep), np.zeros_like(sweep)
+    sweep, naive_positive, stable_positive, naive_negative, stable_negative = _sweep()
     pair_logits = x[[i, j]]
     return SigmoidOrSoftmaxView(
         logits=x,
@@ -224,12 +238,10 @@ def sigmoid_or_softmax(logits, labels, pos_weight=1.0, pair: tuple[int, int] = (
         pair_softmax=float(softmax(pair_logits)[0]),
         pair_sigmoid=float(sigmoid(pair_logits[0] - pair_logits[1])),
         sweep_logits=sweep,
-        sweep_naive_positive=_naive_bce(sweep, ones) * per_nat,
-        sweep_stable_positive=binary_cross_entropy_with_logits(sweep, ones,
-                                                               reduction="none") * per_nat,
-        sweep_naive_negative=_naive_bce(sweep, zeros) * per_nat,
-        sweep_stable_negative=binary_cross_entropy_with_logits(sweep, zeros,
-                                                               reduction="none") * per_nat,
+        sweep_naive_positive=naive_positive * per_nat,
+        sweep_stable_positive=stable_positive * per_nat,
+        sweep_naive_negative=naive_negative * per_nat,
+        sweep_stable_negative=stable_negative * per_nat,
         naive_breaks_above=NAIVE_SIGMOID_ROUNDS_TO_ONE,
         log_base=base,
     )
