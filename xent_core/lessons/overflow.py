@@ -180,6 +180,8 @@ def _routes(pair: np.ndarray, dtype: str, target: int, per_nat: float) -> Precis
 
 
 def _check_shift(shift) -> float:
+    if isinstance(shift, str | bytes):
+        raise ValueError(f"shift must be a number; got the text {shift!r}.")
     value = as_float_array(shift, "shift")
     if value.shape != () or not np.isfinite(value) or abs(float(value)) > SHIFT_LIMIT:
         raise ValueError(

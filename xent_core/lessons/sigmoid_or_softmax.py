@@ -97,7 +97,11 @@ def _check_labels(labels, n_classes: int) -> tuple[int, ...]:
         )
     chosen = []
     for label in labels:
-        if isinstance(label, bool) or not float(label).is_integer():
+        try:
+            whole = not isinstance(label, bool) and float(label).is_integer()
+        except (TypeError, ValueError):
+            whole = False
+        if not whole:
             raise ValueError(f"labels must be whole-number class indices; got {label!r}.")
         if not 0 <= int(label) < n_classes:
             raise ValueError(

@@ -145,12 +145,16 @@ def _curve(n_bins: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _target_distribution(x: np.ndarray, target, smoothing: float) -> tuple[np.ndarray, int | None]:
     n = x.shape[0]
-    if np.ndim(target) == 0:
-        if isinstance(target, bool) or not float(target).is_integer() or not 0 <= target < n:
+    if isinstance(target, str | bytes) or np.ndim(target) == 0:
+        try:
+            index = None if isinstance(target, bool) else float(target)
+        except (TypeError, ValueError):
+            index = None
+        if index is None or not index.is_integer() or not 0 <= index < n:
             raise ValueError(
                 f"target must be a class 0 to {n - 1} or {n} probabilities; got {target!r}."
             )
-        p, index = np.eye(n)[int(target)], int(target)
+        p, index = np.eye(n)[int(index)], int(index)
     else:
         p = check_probabilities(target, "target")
         if p.shape != x.shape:
