@@ -53,7 +53,7 @@ def _check_batch(values, labels, name: str) -> tuple[np.ndarray, np.ndarray]:
 # ------------------------------------------------------------------ reliability diagram
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReliabilityBins:
     """Predictions grouped by confidence into ``B`` equal-width bins on ``[0, 1]``."""
 
@@ -237,7 +237,7 @@ def fit_temperature(logits, labels, bounds: tuple[float, float] = TEMPERATURE_BO
     return math.exp(min(candidates)[1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Calibration:
     """How calibrated ``softmax(logits / T)`` is on a labelled set. Losses in nats."""
 

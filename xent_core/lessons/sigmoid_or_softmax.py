@@ -40,7 +40,7 @@ SWEEP_LIMIT = 60.0
 SWEEP_POINTS = 241
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SigmoidOrSoftmaxView:
     """Everything lesson 6 shows for one set of scores and a set of true labels.
 

@@ -43,7 +43,7 @@ SWEEP_POINTS = 201
 HINGE_MARGIN = 1.0  # PyTorch's default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LossReading:
     """One loss function read on the lesson's logits, along the sweep and in the race.
 
@@ -61,7 +61,7 @@ class LossReading:
     race_target_probability: np.ndarray  # (steps + 1,) p[target] after each step: comparable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WhyNotMseView:
     """Everything lesson 5 shows for one set of logits and one true class."""
 
