@@ -64,6 +64,8 @@ def test_the_view_holds_the_engine_routes_of_its_precision(dtype):
 
 def test_float16_shows_inf_exps_and_nan_probabilities_with_the_stable_route_still_right():
     f16 = view_of("float16 overflows").float16
+    assert f16.largest_logit == 12.0
+    assert f16.overflow_headroom == pytest.approx(math.log(65504.0) - 12.0, rel=1e-12)
     # e^12 = 162755 is beyond 65504; e^10 = 22026 still fits (float16 holds it as 22032).
     assert f16.exp_by_hand[0] == math.inf and f16.exp_by_hand[1] == 22032.0
     assert f16.sum_exp_by_hand == math.inf and f16.logsumexp_by_hand == math.inf

@@ -126,6 +126,7 @@ def test_the_curve_covers_a_quarter_to_eight_and_the_nll_has_one_valley():
     view = view_of("one-hot")
     assert view.curve_temperatures[0] == pytest.approx(0.25)
     assert view.curve_temperatures[-1] == pytest.approx(8.0)
+    assert (np.diff(view.curve_mean_confidence) < 0).all()  # hotter is less sure
     lowest = int(np.argmin(view.curve_nll))
     assert (np.diff(view.curve_nll[:lowest + 1]) <= 0).all()
     assert (np.diff(view.curve_nll[lowest:]) >= 0).all()

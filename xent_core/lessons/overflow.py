@@ -66,6 +66,7 @@ class PrecisionRoutes:
     overflow_threshold: float  # e^x is inf above this: log(largest number of the dtype)
     underflow_gap: float  # a class this far behind the largest gets probability 0
     logits: np.ndarray  # (C,) the shifted logits as this dtype stores them (rounded)
+    largest_logit: float  # max of ``logits``: by hand breaks once it passes overflow_threshold
     # by hand: exp, sum, divide
     exp_by_hand: np.ndarray  # (C,) e^x; inf where it overflows
     sum_exp_by_hand: float
@@ -89,6 +90,11 @@ class PrecisionRoutes:
     shift_change_by_hand: float
     shift_change_max_subtracted: float
     shift_change_log_softmax: float
+
+    @property
+    def overflow_headroom(self) -> float:
+        """How far the largest logit may still rise before ``e^x`` overflows (negative: past it)."""
+        return self.overflow_threshold - self.largest_logit
 
     @property
     def by_hand_breaks(self) -> bool:
@@ -158,6 +164,7 @@ def _routes(pair: np.ndarray, dtype: str, target: int, per_nat: float) -> Precis
         overflow_threshold=EXP_OVERFLOWS_ABOVE[dtype],
         underflow_gap=-PROBABILITY_UNDERFLOWS_BELOW[dtype],
         logits=wide(x[row]),
+        largest_logit=float(np.max(x[row])),
         exp_by_hand=wide(exps[row]),
         sum_exp_by_hand=float(sums[row]),
         softmax_by_hand=wide(by_hand[row]),

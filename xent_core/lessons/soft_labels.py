@@ -96,6 +96,7 @@ class SoftLabelsView:
     curve_temperatures: np.ndarray  # (K,) temperatures from 1/4 to 8
     curve_nll: np.ndarray  # (K,) held-out NLL at each
     curve_expected_calibration_error: np.ndarray  # (K,)
+    curve_mean_confidence: np.ndarray  # (K,) falls as T rises; the accuracy does not move
     log_base: LogBase
 
 
@@ -134,10 +135,12 @@ def held_out_fitted_temperature() -> float:
 
 
 @lru_cache(maxsize=8)
-def _curve(n_bins: int) -> tuple[np.ndarray, np.ndarray]:
+def _curve(n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Held-out NLL (nats), ECE and mean confidence at each of CURVE_TEMPERATURES (cached)."""
     readings = [held_out_calibration(float(t), n_bins) for t in CURVE_TEMPERATURES]
     return (_read_only(np.array([r.nll for r in readings])),
-            _read_only(np.array([r.expected_calibration_error for r in readings])))
+            _read_only(np.array([r.expected_calibration_error for r in readings])),
+            _read_only(np.array([r.mean_confidence for r in readings])))
 
 
 # ------------------------------------------------------------------------- the lesson
@@ -233,7 +236,7 @@ def soft_labels(logits, target, label_smoothing: float = 0.0, temperature: float
     fitted_t = held_out_fitted_temperature()
     fitted = held_out_calibration(fitted_t, int(n_bins))
     at_1 = held_out_calibration(1.0, int(n_bins))
-    curve_nll, curve_ece = _curve(int(n_bins))
+    curve_nll, curve_ece, curve_confidence = _curve(int(n_bins))
     return SoftLabelsView(
         logits=x,
         temperature=t,
@@ -268,5 +271,6 @@ def soft_labels(logits, target, label_smoothing: float = 0.0, temperature: float
         curve_temperatures=CURVE_TEMPERATURES,
         curve_nll=curve_nll * per_nat,
         curve_expected_calibration_error=curve_ece,
+        curve_mean_confidence=curve_confidence,
         log_base=base,
     )
