@@ -143,6 +143,12 @@ LESSONS = [
                  ["temperature", "positive", "-1"], id="soft_calibration_temperature"),
     pytest.param(lambda: soft_labels([1.0, 2.0], 0, n_bins=0), ["n_bins", "1 to 100"],
                  id="soft_bins"),
+    pytest.param(lambda: soft_labels([1.0, 2.0], 0, n_bins="ten"), ["n_bins", "'ten'"],
+                 id="soft_bins_text"),
+    pytest.param(lambda: why_not_mse([1.0, 2.0], 0, steps=None), ["steps", "None"],
+                 id="mse_steps_none"),
+    pytest.param(lambda: why_not_mse([1.0, 2.0], 0, steps=float("nan")), ["steps", "nan"],
+                 id="mse_steps_nan"),
 ]
 
 

@@ -25,7 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from xent_core.activations import softmax
-from xent_core.checks import check_class_indices, check_logits, check_temperature
+from xent_core.checks import (
+    check_class_indices,
+    check_logits,
+    check_temperature,
+    check_whole_number,
+)
 from xent_core.losses import cross_entropy
 
 DEFAULT_BINS = 10
@@ -35,9 +40,7 @@ _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # 0.618..., the golden-section ratio
 
 
 def _check_n_bins(n_bins) -> int:
-    if isinstance(n_bins, bool) or int(n_bins) != n_bins or not 1 <= n_bins <= 1000:
-        raise ValueError(f"n_bins must be a whole number from 1 to 1000; got {n_bins!r}.")
-    return int(n_bins)
+    return check_whole_number(n_bins, "n_bins", 1, 1000)
 
 
 def _check_batch(values, labels, name: str) -> tuple[np.ndarray, np.ndarray]:

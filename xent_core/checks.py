@@ -208,3 +208,17 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
         raise ValueError(
             f"{name_a} and {name_b} must have the same shape; got {a.shape} and {b.shape}."
         )
+
+
+def check_whole_number(value, name: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` (a float such as ``5.0`` is accepted)."""
+    allowed = f"{name} must be a whole number from {low} to {high}; got {value!r}."
+    if isinstance(value, bool | str | bytes):
+        raise ValueError(allowed)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(allowed) from None
+    if not (np.isfinite(number) and number.is_integer() and low <= number <= high):
+        raise ValueError(allowed)
+    return int(number)

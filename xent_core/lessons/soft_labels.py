@@ -38,6 +38,7 @@ from xent_core.checks import (
     check_one_example,
     check_probabilities,
     check_temperature,
+    check_whole_number,
 )
 from xent_core.divergences import entropy, kl_div
 from xent_core.losses import cross_entropy
@@ -217,8 +218,7 @@ def soft_labels(logits, target, label_smoothing: float = 0.0, temperature: float
     smoothing = check_label_smoothing(label_smoothing)
     t = check_temperature(temperature)
     t_cal = check_temperature(calibration_temperature)
-    if isinstance(n_bins, bool) or int(n_bins) != n_bins or not 1 <= n_bins <= 100:
-        raise ValueError(f"n_bins must be a whole number from 1 to 100; got {n_bins!r}.")
+    bins = check_whole_number(n_bins, "n_bins", 1, 100)
     base = get_log_base(log_base)
     per_nat = 1.0 / math.log(base.base)
     p, index = _target_distribution(x, target, smoothing)
@@ -232,11 +232,11 @@ def soft_labels(logits, target, label_smoothing: float = 0.0, temperature: float
     cross_terms = np.where(positive, -p * log_q, 0.0)
     h_p = float(entropy(p))
 
-    cal = held_out_calibration(t_cal, int(n_bins))
+    cal = held_out_calibration(t_cal, bins)
     fitted_t = held_out_fitted_temperature()
-    fitted = held_out_calibration(fitted_t, int(n_bins))
-    at_1 = held_out_calibration(1.0, int(n_bins))
-    curve_nll, curve_ece, curve_confidence = _curve(int(n_bins))
+    fitted = held_out_calibration(fitted_t, bins)
+    at_1 = held_out_calibration(1.0, bins)
+    curve_nll, curve_ece, curve_confidence = _curve(bins)
     return SoftLabelsView(
         logits=x,
         temperature=t,

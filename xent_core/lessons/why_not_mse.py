@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from xent_core.activations import softmax
-from xent_core.checks import check_class_indices, check_one_example
+from xent_core.checks import check_class_indices, check_one_example, check_whole_number
 from xent_core.steps import _check_learning_rate
 from xent_core.units import LogBase, get_log_base
 
@@ -158,12 +158,6 @@ def _race(start: tuple[float, ...], t: int, lr: float, steps: int) -> tuple[np.n
     return losses, target_probability
 
 
-def _check_steps(steps) -> int:
-    if isinstance(steps, bool) or int(steps) != steps or not 0 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}; got {steps!r}.")
-    return int(steps)
-
-
 def why_not_mse(logits, target, lr: float = DEFAULT_LR, steps: int = DEFAULT_STEPS,
                 log_base="e") -> WhyNotMseView:
     """Cross-entropy, MSE on the probabilities and the multiclass hinge on the same logits.
@@ -211,7 +205,7 @@ def why_not_mse(logits, target, lr: float = DEFAULT_LR, steps: int = DEFAULT_STE
         raise ValueError("why_not_mse compares classes; give at least two logits.")
     t = int(check_class_indices(target, x.shape[0], (), ignore_index=None))
     rate = _check_learning_rate(lr)
-    n_steps = _check_steps(steps)
+    n_steps = check_whole_number(steps, "steps", 0, MAX_STEPS)
     base = get_log_base(log_base)
     per_nat = 1.0 / math.log(base.base)  # only cross-entropy is a log
 
