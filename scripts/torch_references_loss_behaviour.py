@@ -26,6 +26,7 @@ from loss_behaviour_cases import (
     MARGIN_TARGETS,
     MSE_INPUT,
     MSE_TARGET,
+    MSE_WEIGHT,
     PRECISION_LOGITS,
     PRECISION_TARGET,
 )
@@ -48,6 +49,10 @@ def main() -> None:
         loss = F.mse_loss(x, tensor(MSE_TARGET), reduction=reduction)
         loss.sum().backward()
         refs[f"mse_loss/{reduction}"] = (floats(loss), floats(x.grad))
+        x = tensor(MSE_INPUT, grad=True)
+        loss = F.mse_loss(x, tensor(MSE_TARGET), reduction=reduction, weight=tensor(MSE_WEIGHT))
+        loss.sum().backward()
+        refs[f"mse_loss/weighted/{reduction}"] = (floats(loss), floats(x.grad))
     for name, kwargs in MARGIN_CASES.items():
         for reduction in ("mean", "sum", "none"):
             x = tensor(MARGIN_SCORES, grad=True)

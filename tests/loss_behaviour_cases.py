@@ -6,6 +6,7 @@ The script runs PyTorch on exactly these inputs; its printed output is the liter
 
 MSE_INPUT = [[0.2, -1.3, 0.7], [1.5, 0.0, -0.4]]
 MSE_TARGET = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+MSE_WEIGHT = [[1.0, 2.0, 0.5], [0.0, 1.0, 3.0]]
 
 MARGIN_SCORES = [
     [0.1, 0.2, 0.4, 0.8],

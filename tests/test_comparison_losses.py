@@ -16,6 +16,7 @@ from loss_behaviour_cases import (
     MARGIN_TARGETS,
     MSE_INPUT,
     MSE_TARGET,
+    MSE_WEIGHT,
 )
 from torch_references_loss_behaviour import REFERENCES
 
@@ -45,6 +46,10 @@ def test_mse_loss_and_its_gradient_match_the_committed_pytorch_values(reduction)
     value, grad_of_sum = REFERENCES[f"mse_loss/{reduction}"]
     assert_close(quietly(xc.mse_loss, MSE_INPUT, MSE_TARGET, reduction=reduction), value)
     assert_close(xc.mse_loss_grad(MSE_INPUT, MSE_TARGET, reduction=reduction), grad_of_sum)
+    value, grad_of_sum = REFERENCES[f"mse_loss/weighted/{reduction}"]
+    kwargs = dict(reduction=reduction, weight=MSE_WEIGHT)
+    assert_close(quietly(xc.mse_loss, MSE_INPUT, MSE_TARGET, **kwargs), value)
+    assert_close(xc.mse_loss_grad(MSE_INPUT, MSE_TARGET, **kwargs), grad_of_sum)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

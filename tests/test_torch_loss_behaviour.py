@@ -56,15 +56,20 @@ CASES = _random_cases()
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("name", list(CASES))
-def test_mse_loss_and_gradient_agree_with_torch(name, reduction):
+def test_mse_loss_and_gradient_agree_with_torch(name, weighted, reduction):
     x = CASES[name]
-    target = np.random.default_rng(3).normal(size=x.shape)
+    rng = np.random.default_rng(3)
+    target = rng.normal(size=x.shape)
+    weight = rng.uniform(0.0, 2.0, size=x.shape) if weighted else None
     tx = torch.tensor(x, requires_grad=True)
-    theirs = F.mse_loss(tx, torch.tensor(target), reduction=reduction)
+    theirs = F.mse_loss(tx, torch.tensor(target), reduction=reduction,
+                        weight=None if weight is None else torch.tensor(weight))
     theirs.sum().backward()
-    assert_close(quietly(xc.mse_loss, x, target, reduction=reduction), theirs)
-    assert_close(xc.mse_loss_grad(x, target, reduction=reduction), tx.grad)
+    kwargs = dict(reduction=reduction, weight=weight)
+    assert_close(quietly(xc.mse_loss, x, target, **kwargs), theirs)
+    assert_close(xc.mse_loss_grad(x, target, **kwargs), tx.grad)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

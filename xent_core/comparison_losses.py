@@ -28,7 +28,7 @@ from xent_core.checks import (
 )
 
 
-def _reduce(losses: np.ndarray, reduction: str, count: int):
+def _reduce(losses: np.ndarray, reduction: str, count):
     if reduction == "none":
         return losses
     total = np.float64(np.sum(losses))
@@ -38,7 +38,7 @@ def _reduce(losses: np.ndarray, reduction: str, count: int):
 # ------------------------------------------------------------------- mean squared error
 
 
-def _check_regression_pair(input, target) -> tuple[np.ndarray, np.ndarray]:
+def _check_regression_pair(input, target, weight) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = as_float_array(input, "input")
     y = as_float_array(target, "target")
     if x.size == 0:
@@ -46,10 +46,17 @@ def _check_regression_pair(input, target) -> tuple[np.ndarray, np.ndarray]:
     check_finite(x, "input")
     check_finite(y, "target")
     check_same_shape(x, y, "input", "target")
-    return x, y
+    if weight is None:
+        return x, y, None
+    w = as_float_array(weight, "weight")
+    check_same_shape(x, w, "input", "weight")
+    check_finite(w, "weight")
+    if (w < 0).any():
+        raise ValueError(f"weight must be zero or positive for every entry; got {w.min():g}.")
+    return x, y, w
 
 
-def mse_loss(input, target, reduction: str = "mean"):
+def mse_loss(input, target, reduction: str = "mean", weight=None):
     """Mean squared error: ``(input - target)^2`` elementwise, then reduced.
 
     Parameters
@@ -60,10 +67,13 @@ def mse_loss(input, target, reduction: str = "mean"):
         What they should be, e.g. the one-hot rows.
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         ``'mean'`` divides the sum by the number of **elements** (``N × C``), not by ``N``.
+    weight : array_like, same shape as ``input``, optional
+        A weight per element; ``'mean'`` then divides by the sum of the weights.
 
     Returns
     -------
     float64 or ndarray (``'none'``: same shape as ``input``)
+        ``w (input - target)^2`` elementwise (``w = 1`` without a weight), then reduced.
 
     Notes
     -----
@@ -76,29 +86,33 @@ def mse_loss(input, target, reduction: str = "mean"):
     >>> round(float(mse_loss([0.9, 0.1], [1.0, 0.0])), 12)  # (0.01 + 0.01) / 2
     0.01
     """
-    x, y = _check_regression_pair(input, target)
+    x, y, w = _check_regression_pair(input, target, weight)
     check_reduction(reduction)
-    return _reduce((x - y) ** 2, reduction, x.size)
+    if w is None:
+        return _reduce((x - y) ** 2, reduction, x.size)
+    return _reduce(w * (x - y) ** 2, reduction, np.sum(w))
 
 
-def mse_loss_grad(input, target, reduction: str = "mean") -> np.ndarray:
-    """Gradient of :func:`mse_loss` with respect to ``input``: ``2 (input - target) / n``.
+def mse_loss_grad(input, target, reduction: str = "mean", weight=None) -> np.ndarray:
+    """Gradient of :func:`mse_loss` with respect to ``input``: ``2 w (input - target) / n``.
 
     Returns
     -------
     ndarray, same shape as ``input``
-        ``n`` is the number of elements for ``'mean'`` and 1 for ``'sum'`` / ``'none'``
-        (for ``'none'``, the gradient of each element's own loss).
+        ``n`` is the number of elements (or the sum of the weights) for ``'mean'`` and 1 for
+        ``'sum'`` / ``'none'`` (for ``'none'``, the gradient of each element's own loss).
 
     Examples
     --------
     >>> mse_loss_grad([0.9, 0.1], [1.0, 0.0]).round(6)
     array([-0.1,  0.1])
     """
-    x, y = _check_regression_pair(input, target)
+    x, y, w = _check_regression_pair(input, target, weight)
     check_reduction(reduction)
-    grad = 2.0 * (x - y)
-    return grad / x.size if reduction == "mean" else grad
+    grad = 2.0 * (x - y) if w is None else 2.0 * w * (x - y)
+    if reduction != "mean":
+        return grad
+    return grad / (x.size if w is None else np.sum(w))
 
 
 def softmax_backward(probabilities, grad_probabilities) -> np.ndarray:
