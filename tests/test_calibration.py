@@ -67,6 +67,10 @@ def test_fit_temperature_on_a_worked_example_matches_scipy():
     assert xc.fit_temperature(logits, labels) == pytest.approx(reference.x, rel=1e-5)
 
 
+def test_fit_temperature_leaves_t_at_1_when_the_temperature_changes_nothing():
+    assert xc.fit_temperature([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]], [0, 2]) == 1.0
+
+
 def test_fit_temperature_hits_the_lower_bound_when_sharper_is_always_better():
     # Every example right: the NLL keeps falling as T -> 0.
     assert xc.fit_temperature([[3.0, 0.0], [0.0, 2.0]], [0, 1]) == pytest.approx(0.05)

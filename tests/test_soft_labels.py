@@ -15,6 +15,8 @@ from scipy import stats  # independent reference (requirements-dev.txt)
 import xent_core as xc
 from xent_core.lessons import soft_labels
 from xent_core.lessons.soft_labels import PRESETS, held_out_logits
+from xent_core.mnist import load_digits, load_model
+from xent_core.mnist_report import held_out_report
 
 FISH = PRESETS["one-hot"][0]
 
@@ -99,6 +101,13 @@ def test_entropies_and_losses_come_in_the_chosen_base(base):
 
 
 # ------------------------------------------------------------------- MNIST calibration
+
+
+def test_the_cached_predictions_are_the_mnist_page_held_out_report():
+    report = held_out_report(load_model(), load_digits())
+    logits, labels = held_out_logits()
+    np.testing.assert_array_equal(logits, report.logits)
+    np.testing.assert_array_equal(labels, report.labels)
 
 
 def test_calibration_numbers_are_the_engine_on_the_held_out_digits():

@@ -232,12 +232,13 @@ def fit_temperature(logits, labels, bounds: tuple[float, float] = TEMPERATURE_BO
             d = a + _GOLDEN * (b - a)
             f_d = nll(d)
     # The best point evaluated, with the two ends and T = 1 as candidates too: the fit never
-    # does worse than leaving the logits alone, nor worse than a bound.
-    candidates = [(f_c, c), (f_d, d), (nll(math.log(low)), math.log(low)),
-                  (nll(math.log(high)), math.log(high))]
+    # does worse than leaving the logits alone, nor worse than a bound. On a tie (all logits
+    # equal, say, where T changes nothing) the temperature closest to 1 wins.
+    candidates = [c, d, math.log(low), math.log(high)]
     if low <= 1.0 <= high:
-        candidates.append((nll(0.0), 0.0))
-    return math.exp(min(candidates)[1])
+        candidates.append(0.0)
+    best = min(candidates, key=lambda log_t: (nll(log_t), abs(log_t)))
+    return math.exp(best)
 
 
 @dataclass(frozen=True, eq=False)
