@@ -28,7 +28,7 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@ran=0; \
-	for s in scripts/bench_core.py scripts/bench_pages.py; do \
+	for s in scripts/bench_core.py scripts/bench_lessons.py scripts/bench_pages.py; do \
 	  if [ -f "$$s" ]; then echo "== $$s"; $(PY) "$$s" || exit $$?; ran=1; fi; \
 	done; \
 	if [ "$$ran" = 0 ]; then echo "no benchmark scripts found (scripts/bench_core.py, scripts/bench_pages.py)"; fi

@@ -115,11 +115,12 @@ def check_temperature(temperature) -> float:
 
 
 def check_class_indices(target, n_classes: int, batch_shape: tuple[int, ...],
-                        ignore_index: int) -> np.ndarray:
+                        ignore_index: int | None) -> np.ndarray:
     """Class-index targets as int64 with shape ``batch_shape``, each in ``[0, C)`` or ignored.
 
     Whole-number floats such as ``3.0`` are accepted (a learner types them); anything else
-    that is not a whole number is rejected.
+    that is not a whole number is rejected. ``ignore_index=None`` for losses that have no
+    way to skip an example.
     """
     raw = np.asarray(target)
     if raw.dtype.kind in "USO":
@@ -142,12 +143,16 @@ def check_class_indices(target, n_classes: int, batch_shape: tuple[int, ...],
             f"target must be class indices 0 to {n_classes - 1}; got a number far too large."
         )
     indices = raw.astype(np.int64)
-    valid = ((indices >= 0) & (indices < n_classes)) | (indices == ignore_index)
+    valid = (indices >= 0) & (indices < n_classes)
+    if ignore_index is not None:
+        valid |= indices == ignore_index
     if not valid.all():
         bad = int(np.ravel(indices)[np.ravel(~valid)][0])
+        skip = "" if ignore_index is None else (
+            f" (or ignore_index={ignore_index} to skip an example)")
         raise ValueError(
             f"target {bad} is not a class: with {n_classes} classes the target must be "
-            f"0 to {n_classes - 1} (or ignore_index={ignore_index} to skip an example)."
+            f"0 to {n_classes - 1}{skip}."
         )
     return indices
 
@@ -213,3 +218,17 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
         raise ValueError(
             f"{name_a} and {name_b} must have the same shape; got {a.shape} and {b.shape}."
         )
+
+
+def check_whole_number(value, name: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` (a float such as ``5.0`` is accepted)."""
+    allowed = f"{name} must be a whole number from {low} to {high}; got {value!r}."
+    if isinstance(value, bool | str | bytes):
+        raise ValueError(allowed)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(allowed) from None
+    if not (np.isfinite(number) and number.is_integer() and low <= number <= high):
+        raise ValueError(allowed)
+    return int(number)

@@ -5,7 +5,7 @@ module computes everything the MNIST page shows about the held-out digits, once:
 
 - per image: the logits, the probabilities, the loss ``-ln p[true digit]`` (from
   :func:`~xent_core.losses.cross_entropy` with ``reduction="none"``), the entropy of the
-  prediction (from :func:`~xent_core.teaching.entropy`) and the predicted digit;
+  prediction (from :func:`~xent_core.divergences.entropy`) and the predicted digit;
 - for the whole set: the mean loss (``cross_entropy`` with ``reduction="mean"``), the
   accuracy and the confusion matrix;
 - three ranked lists worth looking at: the most confidently wrong images (highest loss
@@ -24,9 +24,9 @@ import numpy as np
 
 from xent_core.activations import softmax
 from xent_core.checks import check_class_indices, check_logits
+from xent_core.divergences import entropy
 from xent_core.losses import cross_entropy
 from xent_core.mnist import N_CLASSES, Digits, SoftmaxRegression
-from xent_core.teaching import entropy
 
 N_LISTED = 12  # how many images each ranked list holds
 DEFAULT_DIGIT = 8  # the page opens on a correctly classified 8

@@ -28,6 +28,7 @@ from xent_core.checks import (
     check_same_shape,
     check_temperature,
 )
+from xent_core.divergences import entropy  # noqa: F401  (re-exported: it used to live here)
 from xent_core.losses import cross_entropy, cross_entropy_grad, nll_loss
 from xent_core.units import LogBase, get_log_base
 
@@ -323,18 +324,3 @@ def spreadsheet(probs, target, log_base="e") -> Spreadsheet:
         log_base=base,
     )
 
-
-def entropy(probabilities, log_base="e") -> np.ndarray:
-    """Shannon entropy of each row: ``H = -sum_c p_c log p_c`` (``0 log 0 = 0``).
-
-    High entropy means an unsure prediction (uniform over ``C`` classes gives ``log C``).
-
-    Examples
-    --------
-    >>> entropy([[0.5, 0.5], [1.0, 0.0]], log_base="2")
-    array([1., 0.])
-    """
-    p = as_float_array(probabilities, "probabilities")
-    check_finite(p, "probabilities")
-    logs = get_log_base(log_base).log(p)
-    return 0.0 - np.sum(p * np.where(p > 0, logs, 0.0), axis=-1)  # 0.0 - avoids printing -0
