@@ -1,29 +1,14 @@
-"""Cross-Entropy Lab: the entry point. Run with ``streamlit run app.py``.
+"""Cross-Entropy Lab: the entry point. Run with ``streamlit run app.py`` (or ``make run``).
 
-Builds the navigation, hosts what every page shares (the log-base selector and the
-classroom note), and writes the running page's state into the URL after it has drawn.
+Builds the navigation from the lesson registry (:mod:`ui.lessons`), hosts what every page
+shares (the log-base selector and the classroom note), and writes the running page's state
+into the URL and its copy link after the page has drawn.
 """
 
 import streamlit as st
 
-from ui import url_state
-from ui.widgets import SHARED_FIELDS, log_base_selector
-
-# Each url_path differs from the name Streamlit's legacy pages/ folder convention would give
-# the file ("cat_vs_dog", "mnist", ...): on a freshly started server that convention is still
-# consulted once, and a clash would run the page without this shell.
-PAGES = [
-    st.Page("pages/home.py", title="Start here", icon=":material/route:", default=True,
-            url_path="start"),
-    st.Page("pages/1_cat_vs_dog.py", title="1 · Cat vs dog", icon=":material/pets:",
-            url_path="cat-vs-dog"),
-    st.Page("pages/2_five_classes.py", title="2 · Five classes", icon=":material/bar_chart:",
-            url_path="five-classes"),
-    st.Page("pages/3_pytorch_batch.py", title="3 · The PyTorch batch", icon=":material/grid_on:",
-            url_path="pytorch-batch"),
-    st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon=":material/draw:",
-            url_path="mnist-digits"),
-]
+from ui import lesson_state
+from ui.lessons import PAGES
 
 CLASSROOM_NOTE = """
 **Using this in class**
@@ -34,10 +19,14 @@ CLASSROOM_NOTE = """
 """
 
 st.set_page_config(page_title="Cross-Entropy Lab", page_icon=":material/functions:", layout="wide")
-navigation = st.navigation(PAGES)
-url_state.start_shell(SHARED_FIELDS)
+navigation = st.navigation([
+    st.Page(page.file, title=page.title, icon=page.icon, url_path=page.url_path,
+            default=page.order == 0)
+    for page in PAGES
+])
+lesson_state.start_shell()
 with st.sidebar:
-    log_base_selector()
+    lesson_state.log_base_selector()
     st.markdown(CLASSROOM_NOTE)
 navigation.run()
-url_state.end_run(SHARED_FIELDS)
+lesson_state.end_run()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import url_state
 from ui.cat_dog_figures import rows_on_loss_curve
 from ui.cat_dog_table import (
     PRESET_ROWS,
@@ -28,21 +27,24 @@ from ui.cat_dog_table import (
     table_frame,
     with_dog_following_cat,
 )
+from ui.lesson_state import LessonState, lesson_state, stage
 from ui.text import fmt
 from ui.url_state import Field
-from ui.widgets import current_log_base, input_error, page_header, show_figure
-from xent_core import LogBase, get_log_base, one_hot
-from xent_core.lessons import CAT_DOG_CLASSES
-from xent_core.spreadsheet_rows import RowsAnalysis, analyse_rows
+from ui.widgets import input_error, show_figure
+from xent_core import LogBase
+from xent_core.lessons import CAT_DOG_CLASSES, CatVsDogView, cat_vs_dog
 
 PAGE = "cat_vs_dog"
 FIELDS = (
     Field("rows", PRESET_ROWS, parse_rows, encode_rows, label="table rows"),
     Field("mode", PROBABILITY, parse_mode, label="what the columns hold"),
 )
-ROWS_KEY = url_state.widget_key(PAGE, "rows")
-MODE_KEY = url_state.widget_key(PAGE, "mode")
-NOTES_KEY = f"{PAGE}.edit_notes"  # (editor key they belong to, notes about the last edit)
+TITLE = "Cat vs dog: the spreadsheet"
+INTRO = (
+    "A model has looked at five pictures and said how sure it is that each one is a cat. "
+    "Cross-entropy turns every row into a loss, small when the model gave the true label a "
+    "high probability, huge when it was confidently wrong."
+)
 
 MODE_NAMES = {
     PROBABILITY: "Probabilities: P(dog) = 1 − P(cat)",
@@ -55,26 +57,26 @@ EXCEL_LOG = {"e": "LN({})", "10": "LOG({})", "2": "LOG({}, 2)"}
 # ------------------------------------------------------------------------------ inputs
 
 
-def read_table() -> tuple[tuple, str, tuple[str, ...]]:
-    """The rows and the mode, with the editor's latest edits applied to the rows."""
-    mode = st.session_state[MODE_KEY]
-    rows = st.session_state[ROWS_KEY]
+def read_table(state: LessonState) -> tuple[tuple, tuple[str, ...]]:
+    """The rows with the editor's latest edits applied, and notes about refused cells."""
+    mode, rows = state["mode"], state["rows"]
     key = editor_key(PAGE, rows, mode)
     edits = st.session_state.get(key)
+    notes_key = state.private("edit_notes")  # (editor key they belong to, notes)
     if edits and any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
-        result = apply_edits(rows, edits)
+        result = apply_edits(rows, edits, mode)
         rows = result.rows
         del st.session_state[key]  # consumed: the edited rows get an editor of their own
-        st.session_state[NOTES_KEY] = (editor_key(PAGE, rows, mode), result.notes)
+        st.session_state[notes_key] = (editor_key(PAGE, rows, mode), result.notes)
     if mode == PROBABILITY:
         rows = with_dog_following_cat(rows)
-    st.session_state[ROWS_KEY] = rows
-    remembered_key, notes = st.session_state.get(NOTES_KEY, ("", ()))
-    return rows, mode, notes if remembered_key == editor_key(PAGE, rows, mode) else ()
+    state.set("rows", rows)
+    remembered_key, notes = st.session_state.get(notes_key, ("", ()))
+    return rows, notes if remembered_key == editor_key(PAGE, rows, mode) else ()
 
 
-def apply_softmax() -> None:
-    st.session_state[ROWS_KEY] = softmax_rows(st.session_state[ROWS_KEY])
+def apply_softmax(state: LessonState) -> None:
+    state.set("rows", softmax_rows(state["rows"]))
 
 
 # ----------------------------------------------------------------------------- the table
@@ -110,7 +112,7 @@ def column_config(mode: str, base: LogBase) -> dict:
     }
 
 
-def show_table(rows, mode: str, checked: CheckedRows, analysis: RowsAnalysis | None,
+def show_table(rows, mode: str, checked: CheckedRows, view: CatVsDogView | None,
                base: LogBase, notes) -> None:
     a_name = column_names(mode)[0]
     if mode == PROBABILITY:
@@ -128,7 +130,7 @@ def show_table(rows, mode: str, checked: CheckedRows, analysis: RowsAnalysis | N
             f"{base.unit}) are computed exactly as before."
         )
     st.data_editor(
-        table_frame(rows, mode, checked, analysis),
+        table_frame(rows, mode, checked, view),
         key=editor_key(PAGE, rows, mode),
         column_config=column_config(mode, base),
         num_rows="dynamic",
@@ -137,20 +139,21 @@ def show_table(rows, mode: str, checked: CheckedRows, analysis: RowsAnalysis | N
     )
     for message in (*checked.errors, *notes):
         input_error(message)
-    if analysis is not None:
-        show_mistake(analysis, checked, mode, base)
+    if view is not None:
+        show_mistake(view, checked, mode)
 
 
-def show_mistake(analysis: RowsAnalysis, checked: CheckedRows, mode: str, base: LogBase) -> None:
+def show_mistake(view: CatVsDogView, checked: CheckedRows, mode: str) -> None:
     """Point at the row that bets hardest on the wrong class."""
+    analysis, base = view.analysis, view.log_base
     position = analysis.confident_mistake
     if position is None:
         st.markdown("No row is wrong: every row gives its true class at least as much as the "
                     "other class.")
         return
-    target = int(checked.targets[position])
+    target = int(view.targets[position])
     names = column_names(mode)
-    true_value, other_value = checked.activations[position][[target, 1 - target]]
+    true_value, other_value = view.activations[position][[target, 1 - target]]
     st.markdown(
         f":material/warning: **Row {checked.usable[position] + 1} is the most confident "
         "mistake.** It is a "
@@ -164,8 +167,9 @@ def show_mistake(analysis: RowsAnalysis, checked: CheckedRows, mode: str, base: 
 # ----------------------------------------------------------------------- explanations
 
 
-def show_two_forms(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> None:
+def show_two_forms(view: CatVsDogView, checked: CheckedRows) -> None:
     st.subheader("Two ways to write the same loss")
+    analysis, base = view.analysis, view.log_base
     sheet = analysis.sheet
     st.markdown(
         f"**E** multiplies each one-hot entry by the {base.log_name} of its column and adds "
@@ -186,18 +190,19 @@ def show_two_forms(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) 
         "(Excel's LOG) the lesson's rows give 0.30 · 0.01 · 1.00 · 0.30 · 0.05; with ln they "
         "are PyTorch's numbers: `F.nll_loss(torch.log(p), target, reduction='none')`."
     )
-    show_formula(analysis, checked, base)
+    show_formula(view, checked)
 
 
-def show_formula(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> None:
+def show_formula(view: CatVsDogView, checked: CheckedRows) -> None:
     """The spreadsheet formulas of one row (the most confident mistake, else the first)."""
-    position = analysis.confident_mistake if analysis.confident_mistake is not None else 0
+    analysis, base = view.analysis, view.log_base
+    position = view.formula_row
     n = checked.usable[position] + 1
-    a, b = checked.activations[position]
-    y_cat, y_dog = one_hot(checked.targets[position:position + 1], 2)[0]
-    log_a, log_b = base.log([a, b])
+    a, b = view.activations[position]
+    y_cat, y_dog = view.one_hot[position]
+    log_a, log_b = view.log_activations[position]
     excel = EXCEL_LOG[base.key]
-    lookup = f"{base.log_name} {b:.4g}" if checked.targets[position] else f"{base.log_name} {a:.4g}"
+    lookup = f"{base.log_name} {b:.4g}" if view.targets[position] else f"{base.log_name} {a:.4g}"
     st.markdown(f"**The formulas of row {n}**, with {base.log_name} ({base.description}):")
     log = base.log_name
     st.code(
@@ -211,9 +216,9 @@ def show_formula(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) ->
     )
 
 
-def show_screwy(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> None:
+def show_screwy(state: LessonState, view: CatVsDogView, checked: CheckedRows) -> None:
     """Raw-activation mode: why rows that do not sum to 1 break the loss, and the fix."""
-    sheet = analysis.sheet
+    sheet, base = view.analysis.sheet, view.log_base
     off = [i for i, ok in enumerate(sheet.rows_sum_to_one) if not ok]
     if not off:
         st.success(
@@ -222,7 +227,7 @@ def show_screwy(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> 
         return
     listed = ", ".join(f"row {checked.usable[i] + 1} sums to {sheet.row_sums[i]:.4g}"
                        for i in off[:6])
-    negative = [checked.usable[i] + 1 for i, loss in enumerate(sheet.one_hot_losses) if loss < 0]
+    negative = [checked.usable[i] + 1 for i in view.negative_loss_rows]
     below_zero = (
         f" Row {negative[0]} even has a **negative loss**: its true class got more than 1, and "
         f"−{base.log_name} of a number above 1 is below 0, better than being certain."
@@ -240,69 +245,76 @@ def show_screwy(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase) -> 
             "are positive and sum to 1, while the larger activation still gets the larger share."
         )
         st.button("Apply softmax to every row", key=f"{PAGE}.softmax", type="primary",
-                  on_click=apply_softmax)
+                  on_click=apply_softmax, args=(state,))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def curve_figure(base_key: str, true_class_values: tuple, losses: tuple, labels: tuple,
+def curve_figure(base: LogBase, true_class_values: tuple, losses: tuple, labels: tuple,
                  row_numbers: tuple, mistake: int | None, x_name: str):
     """The figure for these rows, built once (Plotly figures are slow to build and never
     modified after)."""
     return rows_on_loss_curve(
-        get_log_base(base_key), true_class_values=true_class_values, losses=losses,
+        base, true_class_values=true_class_values, losses=losses,
         labels=labels, row_numbers=row_numbers, class_names=CAT_DOG_CLASSES, mistake=mistake,
         x_name=x_name,
     )
 
 
-def show_curve(analysis: RowsAnalysis, checked: CheckedRows, base: LogBase, mode: str) -> None:
-    plot_col, text_col = st.columns([3, 2], vertical_alignment="center")
-    figure = curve_figure(
-        base.key,
+def curve(view: CatVsDogView, checked: CheckedRows, mode: str):
+    """The loss curve −log x with every scored row on it (cached per set of rows)."""
+    analysis = view.analysis
+    return curve_figure(
+        view.log_base,
         tuple(analysis.true_class_activations.tolist()),
         tuple(analysis.sheet.if_form_losses.tolist()),
-        tuple(checked.targets.tolist()),
+        tuple(view.targets.tolist()),
         tuple(i + 1 for i in checked.usable),
         analysis.confident_mistake,
         "P(true class)" if mode == PROBABILITY else "activation of the true class",
     )
-    show_figure(figure, key=f"{PAGE}.curve", container=plot_col)
-    text_col.markdown(
-        "Each row sits on the curve at the probability it gave its **true** class. Confident "
-        "and right (P near 1) costs almost nothing; a 50/50 guess costs a moderate amount; "
-        "confident and wrong (P near 0) shoots up, and a true class given exactly 0 costs "
-        "infinitely much. That is the behaviour we want from a loss: it punishes confident "
-        "mistakes hardest."
-    )
-    text_col.caption("Blue points are rows labelled cat, orange ones rows labelled dog.")
+
+
+CURVE_TEXT = (
+    "Each row sits on the curve at the probability it gave its **true** class. Confident "
+    "and right (P near 1) costs almost nothing; a 50/50 guess costs a moderate amount; "
+    "confident and wrong (P near 0) shoots up, and a true class given exactly 0 costs "
+    "infinitely much. That is the behaviour we want from a loss: it punishes confident "
+    "mistakes hardest."
+)
 
 
 # ---------------------------------------------------------------------------------- page
 
 
-def cat_vs_dog() -> None:
-    url_state.start_page(PAGE, FIELDS)
-    page_header(
-        PAGE, FIELDS, "Cat vs dog: the spreadsheet",
-        "A model has looked at five pictures and said how sure it is that each one is a cat. "
-        "Cross-entropy turns every row into a loss, small when the model gave the true label a "
-        "high probability, huge when it was confidently wrong.",
-    )
-    base = current_log_base()
-    rows, mode, notes = read_table()
-    st.radio("The two columns hold", options=(PROBABILITY, RAW), key=MODE_KEY,
-             format_func=MODE_NAMES.get, horizontal=True)
+def cat_vs_dog_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    rows, notes = read_table(state)
+    mode = state["mode"]
     checked = check_rows(rows, mode)
-    analysis = (analyse_rows(checked.activations, checked.targets, base)
-                if checked.usable else None)
-    show_table(rows, mode, checked, analysis, base, notes)
-    if analysis is None:
-        st.info("No row can be scored yet: fix the rows above and the losses appear.")
+    with stage(state, widths=(3.4, 2.2, 1.0)) as on_stage:
+        with on_stage.controls:
+            st.radio("The two columns hold", options=(PROBABILITY, RAW),
+                     key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
+            view = (cat_vs_dog(checked.activations, checked.targets, log_base=state.base)
+                    if checked.usable else None)
+            show_table(rows, mode, checked, view, state.base, notes)
+        if view is None:
+            on_stage.charts.info("No row can be scored yet: fix the rows and the losses "
+                                 "appear.")
+        else:
+            show_figure(curve(view, checked, mode), key=f"{PAGE}.curve",
+                        container=on_stage.charts)
+            on_stage.charts.caption("Blue points are rows labelled cat, orange ones rows "
+                                    "labelled dog.")
+            on_stage.show_loss("Loss: the mean over the rows", view.analysis.mean_loss,
+                               state.base.unit, help="Training minimises the mean over the "
+                               "examples: the mean of column E.")
+    if view is None:
         return
     if mode == RAW:
-        show_screwy(analysis, checked, base)
-    show_two_forms(analysis, checked, base)
-    show_curve(analysis, checked, base, mode)
+        show_screwy(state, view, checked)
+    show_two_forms(view, checked)
+    st.markdown(CURVE_TEXT)
 
 
-cat_vs_dog()
+cat_vs_dog_page()

@@ -1,28 +1,29 @@
 """Page 2 · Five classes: softmax by hand (the lesson's table), then gradient steps.
 
 Reads like the lesson: the logits → exp → sum of exps → exp ÷ sum = softmax → log p → the
-true class's −log p, then the gradient p − one-hot and steps downhill. Widgets collect the
-inputs, :mod:`xent_core` computes every number, :mod:`ui.five_class_figures` draws.
+true class's −log p, then the gradient p − one-hot and steps downhill.
 
-State: the logits, class names, true class, temperature and learning rate live in the URL
-(fields below). Each logit has two widgets, a slider and a number box; both copy their
-value into the one URL field ``x`` in their ``on_change`` callback, and are refreshed from it
-before they are drawn, so they never disagree.
+inputs (``lesson_state``) → one call, :func:`xent_core.lessons.five_classes` → draw.
+Each logit has two widgets, a slider and an exact-value box; both write the one URL field
+``x`` and are refreshed from it before they are drawn, so they never disagree.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import url_state
 from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
     probability_figure,
     softmax_table,
 )
+from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.text import escape_markdown, fmt
 from ui.url_state import (
+    LOGIT_LIMIT,
+    MAX_CLASSES,
+    MIN_CLASSES,
     Field,
     encode_float,
     encode_float_list,
@@ -30,17 +31,19 @@ from ui.url_state import (
     parse_float_list,
     parse_int,
 )
-from ui.widgets import current_log_base, input_error, page_header, show_figure
-from xent_core import Breakdown, LogBase, explain
-from xent_core.lessons import FIVE_CLASS_NAMES, FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
-from xent_core.steps import amplification, gradient_descent, gradient_step, stable_exp
+from ui.widgets import input_error, show_figure
+from xent_core.lessons import (
+    FIVE_CLASS_NAMES,
+    FIVE_CLASS_OUTPUTS,
+    FIVE_CLASS_TARGET,
+    FiveClassView,
+    five_class_steps,
+    five_classes,
+)
 
 PAGE = "five"
-MIN_CLASSES, MAX_CLASSES = 2, 10
-SLIDER_LIMIT = 10.0  # the sliders' range is ±10; the number boxes take up to ±LOGIT_LIMIT
-LOGIT_LIMIT = 1e4
+SLIDER_LIMIT = 10.0  # the sliders' range is ±10; the boxes take any logit up to ±LOGIT_LIMIT
 NAME_LENGTH = 24
-HISTORY_LENGTH = 200  # steps kept in the loss history
 TEMPERATURE_RANGE = (0.1, 5.0)
 LR_RANGE = (0.1, 10.0)
 
@@ -84,6 +87,7 @@ def parse_names(raw: list[str]) -> list[str]:
     return cleaned
 
 
+parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 FIELDS = (
     Field("x", tuple(FIVE_CLASS_OUTPUTS),
           parse_float_list(MIN_CLASSES, MAX_CLASSES, -LOGIT_LIMIT, LOGIT_LIMIT),
@@ -94,61 +98,48 @@ FIELDS = (
     Field("lr", 1.0, parse_float(*LR_RANGE), encode_float, label="learning rate"),
 )
 
-# Session-state keys that are not in the URL.
-DRAFTS = f"{PAGE}._name_drafts"  # class index -> rejected text, kept in its box with an error
-HISTORY = f"{PAGE}._history"  # {"state": (logits, target, T), "losses": [loss in nats, ...]}
-STEP_NOTE = f"{PAGE}._step_note"  # why the last step button did nothing
 
-
-def key(name: str) -> str:
-    return url_state.widget_key(PAGE, name)
+def check_link(state: LessonState) -> None:
+    """A link's logits, names and true class must fit together; else a note says what."""
+    logits, names, target = state["x"], state["names"], state["target"]
+    if len(names) != len(logits):
+        state.note(f"The link gives {len(logits)} logits but {len(names)} class names, so "
+                   "neither was used; showing the lesson's example instead.")
+        for f in FIELDS[:3]:
+            state.set(f.name, f.default)
+    elif target >= len(logits):
+        state.note(f"The link's true class (number {target}) is not one of its "
+                   f"{len(logits)} classes; the first class is the true class instead.")
+        state.set("target", 0)
 
 
 def row_key(kind: str, i: int) -> str:
-    """The key of class ``i``'s slider, number box, name box or remove button."""
-    return key(f"{kind}.{i}")
-
-
-def get(name: str):
-    return url_state.value(PAGE, name)
-
-
-def put(name: str, value) -> None:
-    st.session_state[key(name)] = value
+    """The key of class ``i``'s slider, exact-value box, name box or remove button."""
+    return f"{PAGE}.{kind}.{i}"
 
 
 # ------------------------------------------------------------------------- callbacks
 
 
-def set_logit(i: int, value: float | None) -> None:
-    if value is None:  # an emptied number box: keep the logit
-        return
-    logits = list(get("x"))
+def set_logit(state: LessonState, i: int, value: float) -> None:
+    logits = list(state["x"])
     logits[i] = float(value)
-    put("x", tuple(logits))
+    state.set("x", tuple(logits))
 
 
-def on_slider(i: int) -> None:
-    set_logit(i, st.session_state[row_key("slider", i)])
-
-
-def on_box(i: int) -> None:
-    set_logit(i, st.session_state[row_key("box", i)])
-
-
-def on_name(i: int) -> None:
+def on_name(state: LessonState, i: int) -> None:
     """Accept a new name if it is valid, else keep it as a draft shown with its error.
 
     Drafts rejected as duplicates may become valid once another name changes, so every
     draft is tried again.
     """
-    drafts = st.session_state.setdefault(DRAFTS, {})
+    drafts = st.session_state.setdefault(state.private("drafts"), {})
     drafts[i] = st.session_state[row_key("name", i)]
-    names = list(get("names"))
+    names = list(state["names"])
     for j in sorted(drafts):
         if name_problem(drafts[j], names[:j] + names[j + 1:]) is None:
             names[j] = drafts.pop(j).strip()
-    put("names", tuple(names))
+    state.set("names", tuple(names))
 
 
 def new_class_name(names: list[str]) -> str:
@@ -159,128 +150,86 @@ def new_class_name(names: list[str]) -> str:
     return f"class {number}"
 
 
-def add_class() -> None:
-    logits, names = list(get("x")), list(get("names"))
+def add_class(state: LessonState) -> None:
+    logits, names = list(state["x"]), list(state["names"])
     if len(logits) < MAX_CLASSES:
-        put("x", (*logits, 0.0))
-        put("names", (*names, new_class_name(names)))
+        state.set("x", (*logits, 0.0))
+        state.set("names", (*names, new_class_name(names)))
 
 
-def remove_class(i: int) -> None:
-    logits, names, target = list(get("x")), list(get("names")), get("target")
+def remove_class(state: LessonState, i: int) -> None:
+    logits, names, target = list(state["x"]), list(state["names"]), state["target"]
     if len(logits) <= MIN_CLASSES or i == target:
         return
     del logits[i], names[i]
-    put("x", tuple(logits))
-    put("names", tuple(names))
-    put("target", target - 1 if target > i else target)
-    drafts = st.session_state.get(DRAFTS, {})
-    st.session_state[DRAFTS] = {j - (j > i): text for j, text in drafts.items() if j != i}
+    state.set("x", tuple(logits))
+    state.set("names", tuple(names))
+    state.set("target", target - 1 if target > i else target)
+    drafts = st.session_state.get(state.private("drafts"), {})
+    st.session_state[state.private("drafts")] = {
+        j - (j > i): text for j, text in drafts.items() if j != i}
 
 
-def state_signature() -> tuple:
-    return (tuple(get("x")), get("target"), get("T"))
+def signature(state: LessonState) -> tuple:
+    """What a history of steps belongs to: it ends when the learner changes any of these."""
+    return (tuple(state["x"]), state["target"], state["T"])
 
 
-def take_steps(count: int) -> None:
-    """``count`` gradient steps from the current logits; their losses join the history."""
-    st.session_state.pop(STEP_NOTE, None)
-    descent = gradient_descent(get("x"), get("target"), get("lr"), count, get("T"))
-    end = [float(v) for v in descent.logits[-1]]
-    if any(abs(v) > LOGIT_LIMIT for v in end):
-        st.session_state[STEP_NOTE] = (
-            f"That step would push a logit past ±{LOGIT_LIMIT:,.0f}, the largest this page "
-            "accepts. Lower the learning rate or reset."
-        )
-        return
-    history = st.session_state.get(HISTORY)
-    earlier = history["losses"] if history and history["state"] == state_signature() else []
-    losses = (earlier or [float(descent.losses[0])]) + [float(v) for v in descent.losses[1:]]
-    put("x", tuple(end))
-    st.session_state[HISTORY] = {"state": state_signature(), "losses": losses[-HISTORY_LENGTH:]}
-
-
-# ------------------------------------------------------------------------------ state
-
-
-def load_state() -> None:
-    """Fields from the URL (or the preset), made consistent with each other."""
-    url_state.start_page(PAGE, FIELDS)
-    logits, names, target = get("x"), get("names"), get("target")
-    if len(names) != len(logits):
-        url_state.add_note(
-            PAGE,
-            f"The link gives {len(logits)} logits but {len(names)} class names, so neither "
-            "was used; showing the lesson's example instead."
-        )
-        for f in FIELDS[:3]:
-            put(f.name, f.default)
-    elif target >= len(logits):
-        url_state.add_note(
-            PAGE,
-            f"The link's true class (number {target}) is not one of its {len(logits)} "
-            "classes; the first class is the true class instead."
-        )
-        put("target", 0)
-
-
-def forget_after_reset() -> None:
-    """The reset button (drawn by ``page_header``) also clears drafts and the step history."""
-    if st.session_state.get(f"{PAGE}.reset"):
-        for name in (DRAFTS, HISTORY, STEP_NOTE):
-            st.session_state.pop(name, None)
-
-
-def sync_row_widgets(logits, names) -> None:
-    """Put the URL fields' values into each class's slider, number box and name box."""
-    drafts = st.session_state.setdefault(DRAFTS, {})
-    for i, (value, name) in enumerate(zip(logits, names, strict=True)):
-        st.session_state[row_key("slider", i)] = min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
-        st.session_state[row_key("box", i)] = float(value)
-        st.session_state[row_key("name", i)] = drafts.get(i, name)
-
-
-def current_history() -> list[float] | None:
+def current_history(state: LessonState) -> tuple[float, ...]:
     """Losses (nats) of the steps taken, if the learner has not changed the inputs since."""
-    history = st.session_state.get(HISTORY)
-    if history and history["state"] == state_signature():
-        return history["losses"]
-    st.session_state.pop(HISTORY, None)
-    return None
+    history = st.session_state.get(state.private("history"))
+    if history and history[0] == signature(state):
+        return history[1]
+    st.session_state.pop(state.private("history"), None)
+    return ()
+
+
+def take_steps(state: LessonState, count: int) -> None:
+    """``count`` gradient steps from the current logits; the core extends the history."""
+    st.session_state.pop(state.private("step_note"), None)
+    try:
+        steps = five_class_steps(state["x"], state["target"], state["T"], state["lr"], count,
+                                 history=current_history(state), limit=LOGIT_LIMIT)
+    except ValueError as error:
+        st.session_state[state.private("step_note")] = str(error)
+        return
+    state.set("x", steps.logits)
+    st.session_state[state.private("history")] = (signature(state), steps.history)
 
 
 # ---------------------------------------------------------------------------- widgets
 
 
-def class_rows(logits, names, target: int) -> None:
-    """One row per class: its name, a slider, a number box and a remove button."""
-    drafts = st.session_state.get(DRAFTS, {})
-    widths = [2.2, 4.5, 1.8, 0.5]
+def class_rows(state: LessonState) -> None:
+    """One row per class: its name, a slider, an exact-value box and a remove button."""
+    logits, names, target = state["x"], state["names"], state["target"]
+    drafts = st.session_state.get(state.private("drafts"), {})
+    widths = [2.2, 4.5, 1.9, 0.6]
     header = st.columns(widths)
     header[0].caption("class name")
     header[1].caption(f"logit x (slider: −{SLIDER_LIMIT:g} to {SLIDER_LIMIT:g})")
     header[2].caption(f"exact value (±{LOGIT_LIMIT:,.0f})")
     for i, value in enumerate(logits):
+        st.session_state[row_key("slider", i)] = min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
+        st.session_state[row_key("name", i)] = drafts.get(i, names[i])
         name_col, slider_col, box_col, remove_col = st.columns(
             widths, vertical_alignment="center")
         name_col.text_input(
             f"Name of class {i + 1}", key=row_key("name", i), max_chars=NAME_LENGTH,
-            label_visibility="collapsed", on_change=on_name, args=(i,),
+            label_visibility="collapsed", on_change=on_name, args=(state, i),
         )
         slider_col.slider(
             f"Logit of class {i + 1} (slider)", -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01,
-            format="%.3f",
-            key=row_key("slider", i), label_visibility="collapsed", on_change=on_slider,
-            args=(i,),
+            format="%.3f", key=row_key("slider", i), label_visibility="collapsed",
+            on_change=lambda i=i: set_logit(state, i, st.session_state[row_key("slider", i)]),
         )
-        box_col.number_input(
-            f"Logit of class {i + 1} (exact value)", -LOGIT_LIMIT, LOGIT_LIMIT, step=0.01,
-            format="%.3f", key=row_key("box", i), label_visibility="collapsed",
-            on_change=on_box, args=(i,),
-        )
+        number_box(row_key("box", i), f"Logit of class {i + 1} (exact value)", value,
+                   parse_logit, lambda v, i=i: set_logit(state, i, v),
+                   what=f"logit of {names[i]}", container=box_col,
+                   label_visibility="collapsed", digits=3)
         remove_col.button(
-            "", icon=":material/close:", key=row_key("remove", i), on_click=remove_class, args=(i,),
-            disabled=len(logits) <= MIN_CLASSES or i == target,
+            "", icon=":material/close:", key=row_key("remove", i), on_click=remove_class,
+            args=(state, i), disabled=len(logits) <= MIN_CLASSES or i == target,
             help=("Remove this class" if i != target and len(logits) > MIN_CLASSES else
                   "The true class, or one of the last two, can't be removed"),
         )
@@ -293,20 +242,24 @@ def class_rows(logits, names, target: int) -> None:
                 "slider waits at its end, the box holds the value.")
 
 
-def class_controls(names, n_classes: int) -> None:
+def class_controls(state: LessonState) -> None:
     """The true class, the temperature, and adding a class."""
+    names = state["names"]
     st.radio(
-        "The true class (what the image really shows)", options=list(range(n_classes)),
-        format_func=lambda i: escape_markdown(names[i]), key=key("target"), horizontal=True,
+        "The true class (what the image really shows)", options=list(range(len(names))),
+        format_func=lambda i: escape_markdown(names[i]), key=state.key("target"),
+        horizontal=True,
     )
-    st.slider(
-        "Temperature T (softmax uses x / T)", *TEMPERATURE_RANGE, step=0.05, key=key("T"),
+    temperature_col, add_col = st.columns([3, 1.3], vertical_alignment="bottom")
+    temperature_col.slider(
+        "Temperature T (softmax uses x / T)", *TEMPERATURE_RANGE, step=0.05,
+        key=state.key("T"),
         help="Below 1 sharpens the probabilities towards the largest logit; above 1 "
         "flattens them towards uniform. T = 1 is plain softmax.",
     )
-    st.button(
-        "Add a class", key=key("add"), on_click=add_class, icon=":material/add:",
-        disabled=n_classes >= MAX_CLASSES, width="stretch",
+    add_col.button(
+        "Add a class", key=f"{PAGE}.add", on_click=add_class, args=(state,),
+        icon=":material/add:", disabled=len(names) >= MAX_CLASSES, width="stretch",
         help=f"From {MIN_CLASSES} to {MAX_CLASSES} classes. The new class starts at logit 0.",
     )
 
@@ -314,32 +267,40 @@ def class_controls(names, n_classes: int) -> None:
 # ----------------------------------------------------------------------------- results
 
 
-def show_table(b: Breakdown, names, temperature: float) -> None:
-    stable = stable_exp(b.logits, temperature) if b.exp_overflows else None
-    st.dataframe(softmax_table(b, names, temperature, stable), hide_index=True, width="stretch",
-                 column_config={"true": st.column_config.TextColumn("", width=30)})
-
-
-def loss_summary(b: Breakdown, names, base: LogBase) -> None:
+def draw_stage(view: FiveClassView, names, stage_) -> None:
+    """The stage's charts (logits with gradient arrows, probabilities) and the loss."""
+    b = view.breakdown
+    with stage_.charts:
+        show_figure(logit_figure(b.logits, view.next_logits, b.grad, names, b.target,
+                                 lr=view.lr), key=f"{PAGE}.fig.logits")
+        show_figure(probability_figure(b.probabilities, names, b.target), key=f"{PAGE}.fig.p")
     true_name = escape_markdown(names[b.target])
-    st.metric(f"Loss for the true class, {true_name}",
-              f"{fmt(b.loss, 4)} {base.unit}")
+    stage_.show_loss(f"Loss for the true class, {true_name}", view.loss, view.log_base.unit)
+    verdict = "right" if view.predicted == b.target else "wrong"
+    stage_.loss.markdown(
+        f"p({true_name}) = {fmt(view.p_target, 4)}, so the loss is −{view.log_base.log_name} "
+        f"{fmt(view.p_target, 4)}. The top class is "
+        f"**{escape_markdown(names[view.predicted])}**: **{verdict}**.")
+
+
+def loss_summary(view: FiveClassView, names) -> None:
+    b, base = view.breakdown, view.log_base
+    true_name = escape_markdown(names[b.target])
     st.markdown(
-        f"p({true_name}) = {fmt(b.probabilities[b.target], 4)}, so the loss is "
-        f"−{base.log_name} {fmt(b.probabilities[b.target], 4)} = **{fmt(b.loss, 4)} "
+        f"p({true_name}) = {fmt(view.p_target, 4)}, so the loss is "
+        f"−{base.log_name} {fmt(view.p_target, 4)} = **{fmt(b.loss, 4)} "
         f"{base.unit}**. The sum of exps is {fmt(b.sum_exp, 2)}; every p is that row's exp "
         "divided by it, so the p column adds up to 1."
     )
-    predicted = b.predicted
-    verdict = "right" if predicted == b.target else "wrong"
+    verdict = "right" if view.predicted == b.target else "wrong"
     st.markdown(
-        f"The model's top class is **{escape_markdown(names[predicted])}** "
-        f"(p = {fmt(b.probabilities[predicted], 3)}): it is **{verdict}**."
+        f"The model's top class is **{escape_markdown(names[view.predicted])}** "
+        f"(p = {fmt(b.probabilities[view.predicted], 3)}): it is **{verdict}**."
     )
 
 
-def amplification_note(logits, names, temperature: float) -> None:
-    amp = amplification(logits, temperature)
+def amplification_note(view: FiveClassView, names, temperature: float) -> None:
+    amp, logits = view.amplification, view.breakdown.logits
     top, other = escape_markdown(names[amp.top]), escape_markdown(names[amp.runner_up])
     gap = (f"{fmt(logits[amp.top], 3)} − ({fmt(logits[amp.runner_up], 3)}) = "
            f"{fmt(amp.gap, 3)}")
@@ -356,8 +317,8 @@ def amplification_note(logits, names, temperature: float) -> None:
     )
 
 
-def overflow_note(b: Breakdown) -> None:
-    if b.exp_overflows:
+def overflow_note(view: FiveClassView) -> None:
+    if view.breakdown.exp_overflows:
         st.warning(
             "**The by-hand route overflows.** e raised to a logit this large is beyond the "
             "largest 64-bit float (about 1.8 × 10³⁰⁸), so the exp column shows ∞ and ∞ ÷ ∞ "
@@ -368,33 +329,31 @@ def overflow_note(b: Breakdown) -> None:
         )
 
 
-def gradient_panel(b: Breakdown, names, history: list[float] | None) -> None:
+def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
     """The learning rate, the step buttons, and the loss over the steps taken so far."""
-    base = b.log_base
-    t = b.target
-    true_name = escape_markdown(names[t])
+    b, base = view.breakdown, view.log_base
     controls_col, history_col = st.columns([1, 1.3], gap="large")
     with controls_col:
         st.markdown(
             f"The gradient of the loss (in nats) with respect to each logit is p − one-hot: "
-            f"{fmt(b.probabilities[t], 4)} − 1 = **{fmt(b.grad[t], 4)}** for {true_name}, and "
-            "simply p for every other class (the arrows above). A step moves each logit against "
-            "its gradient: the true class up, the others down, most of all the ones that take "
-            "the most probability."
+            f"{fmt(view.p_target, 4)} − 1 = **{fmt(b.grad[b.target], 4)}** for "
+            f"{escape_markdown(names[b.target])}, and simply p for every other class (the "
+            "arrows above). A step moves each logit against its gradient: the true class up, "
+            "the others down, most of all the ones that take the most probability."
         )
         st.slider("Learning rate lr (a step is x ← x − lr · gradient)", *LR_RANGE, step=0.1,
-                  key=key("lr"))
+                  key=state.key("lr"))
         one, ten = st.columns(2)
-        one.button("Take a gradient step", key=key("step1"), on_click=take_steps, args=(1,),
-                   type="primary", width="stretch")
-        ten.button("Take 10 steps", key=key("step10"), on_click=take_steps, args=(10,),
-                   width="stretch")
-        if STEP_NOTE in st.session_state:
-            input_error(st.session_state[STEP_NOTE])
+        one.button("Take a gradient step", key=f"{PAGE}.step1", on_click=take_steps,
+                   args=(state, 1), type="primary", width="stretch")
+        ten.button("Take 10 steps", key=f"{PAGE}.step10", on_click=take_steps,
+                   args=(state, 10), width="stretch")
+        if state.private("step_note") in st.session_state:
+            input_error(st.session_state[state.private("step_note")])
     with history_col:
-        if history:
-            losses = base.from_nats(history)
-            show_figure(loss_history_figure(losses, base, t), key=key("fig.history"))
+        losses = view.history
+        if losses.size:
+            show_figure(loss_history_figure(losses, base, b.target), key=f"{PAGE}.fig.history")
             st.caption(
                 f"{len(losses) - 1} step(s) so far: the loss fell from {fmt(losses[0], 4)} to "
                 f"{fmt(losses[-1], 4)} {base.unit}. Moving a slider or changing the true class "
@@ -408,41 +367,28 @@ def gradient_panel(b: Breakdown, names, history: list[float] | None) -> None:
 # ------------------------------------------------------------------------------- page
 
 
-def five_classes() -> None:
-    load_state()
-    page_header(PAGE, FIELDS, TITLE, INTRO)
-    forget_after_reset()
-    logits, names, target = list(get("x")), list(get("names")), get("target")
-    temperature, lr = get("T"), get("lr")
-    sync_row_widgets(logits, names)
-    base = current_log_base()
+def five_classes_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
+    with stage(state, widths=(3.2, 2.6, 1.2)) as on_stage:
+        with on_stage.controls:
+            class_rows(state)
+            class_controls(state)
+        view = five_classes(state["x"], state["target"], state["T"], state["lr"],
+                            log_base=state.base, history=current_history(state))
+        draw_stage(view, state["names"], on_stage)
 
-    st.subheader("1 · The logits")
-    rows_col, controls_col = st.columns([3, 1.3], gap="large")
-    with rows_col:
-        class_rows(logits, names, target)
-    with controls_col:
-        class_controls(names, len(logits))
-
-    b = explain(logits, target, log_base=base, temperature=temperature)
-    st.subheader("2 · Softmax by hand: exp, sum, divide, then −log of the true class")
-    show_table(b, names, temperature)
-    overflow_note(b)
+    st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
+    st.dataframe(softmax_table(view.breakdown, state["names"], state["T"], view.stable),
+                 hide_index=True, width="stretch",
+                 column_config={"true": st.column_config.TextColumn("", width=30)})
+    overflow_note(view)
     loss_col, amp_col = st.columns([1, 1.4], gap="large")
     with loss_col:
-        loss_summary(b, names, base)
+        loss_summary(view, state["names"])
     with amp_col:
-        amplification_note(b.logits, names, temperature)
-
-    next_logits = gradient_step(logits, target, lr, temperature)
-    logit_col, prob_col = st.columns(2)
-    show_figure(logit_figure(logits, next_logits, b.grad, names, target, lr=lr),
-                key=key("fig.logits"), container=logit_col)
-    show_figure(probability_figure(b.probabilities, names, target), key=key("fig.p"),
-                container=prob_col)
-
-    st.subheader("3 · The gradient, and gradient steps")
-    gradient_panel(b, names, current_history())
+        amplification_note(view, state["names"], state["T"])
+    st.subheader("The gradient, and gradient steps")
+    gradient_panel(state, view, state["names"])
 
 
-five_classes()
+five_classes_page()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import url_state
 from ui.batch_figures import (
     cell_digits,
     log_probabilities_heatmap,
@@ -18,9 +17,14 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
+from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.text import fmt
 from ui.torch_code import torch_code
 from ui.url_state import (
+    LOGIT_LIMIT,
+    MAX_CLASSES,
+    MAX_PARAM_LENGTH,
+    MIN_CLASSES,
     Field,
     encode_float,
     encode_float_list,
@@ -28,27 +32,40 @@ from ui.url_state import (
     parse_float,
     parse_float_list,
     parse_int,
-    widget_key,
 )
-from ui.widgets import current_log_base, input_error, page_header, show_figure
+from ui.widgets import input_error, show_figure
 from xent_core.batch_options import (
     IGNORE_INDEX,
-    LOGIT_LIMIT,
     BatchOptionsBreakdown,
     LossOptions,
-    explain_batch_options,
     random_batch,
     read_class_weights,
     read_logit_cells,
 )
 from xent_core.checks import REDUCTIONS
-from xent_core.lessons import PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS
-from xent_core.units import get_log_base
+from xent_core.lessons import (
+    PYTORCH_BATCH_LOGITS,
+    PYTORCH_BATCH_TARGETS,
+    SOFTMAX_EXAMPLE,
+    SOFTMAX_EXAMPLE_PROBABILITIES,
+    BatchView,
+    pytorch_batch,
+)
+from xent_core.units import LogBase
 
 PAGE = "pytorch"
-MAX_EXAMPLES, MIN_CLASSES, MAX_CLASSES = 12, 2, 10
+MAX_EXAMPLES = 12
 IGNORE = "ignore"  # the target column's choice for ignore_index = -100
 TARGET_COLUMN = "target"
+LESSON_BATCH = (PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS)
+TITLE = "The PyTorch batch"
+INTRO = (
+    "The tutorial starts with `torch.softmax` of one row, then takes a batch (three examples, "
+    "five classes) through PyTorch's three ways to the same loss: "
+    "`softmax` → `log` → `nll_loss`, `log_softmax` → `nll_loss`, and `cross_entropy` on "
+    "the raw logits. Edit any logit or target, draw a random batch, or switch on the "
+    "options PyTorch offers, and watch every step follow."
+)
 
 
 # ------------------------------------------------------------------- URL fields
@@ -73,7 +90,7 @@ def encode_logits(matrix) -> str:
 def parse_targets(raw) -> tuple[int, ...]:
     """``3,0,-100`` → one class index per row (-100 = ignored)."""
     one = parse_int(IGNORE_INDEX, MAX_CLASSES - 1)
-    targets = tuple(one(text) for text in str(raw)[: url_state.MAX_PARAM_LENGTH + 1].split(","))
+    targets = tuple(one(text) for text in str(raw)[: MAX_PARAM_LENGTH + 1].split(","))
     if not 1 <= len(targets) <= MAX_EXAMPLES or any(IGNORE_INDEX < t < 0 for t in targets):
         raise ValueError(f"it must list 1 to {MAX_EXAMPLES} classes (or -100 to ignore a row)")
     return targets
@@ -81,7 +98,7 @@ def parse_targets(raw) -> tuple[int, ...]:
 
 def parse_weights(raw) -> str:
     """Class weights as typed, e.g. ``1,2,1``; empty for none."""
-    text = str(raw)[: url_state.MAX_PARAM_LENGTH + 1].strip()
+    text = str(raw)[: MAX_PARAM_LENGTH + 1].strip()
     if text:
         read_class_weights(text, len(text.split(",")))  # raises ValueError for bad text
         if not MIN_CLASSES <= len(text.split(",")) <= MAX_CLASSES:
@@ -89,40 +106,35 @@ def parse_weights(raw) -> str:
     return text
 
 
+parse_example_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 LOGITS = Field("x", PYTORCH_BATCH_LOGITS, parse_logits, encode_logits, label="logits")
 TARGETS = Field("t", PYTORCH_BATCH_TARGETS, parse_targets,
                 lambda t: ",".join(map(str, t)), label="targets")
+SIZES = {"n": (1, MAX_EXAMPLES), "c": (MIN_CLASSES, MAX_CLASSES), "seed": (0, 2**32 - 1)}
 FIELDS = (
+    Field("sx", SOFTMAX_EXAMPLE, lambda raw: tuple(parse_float_list(
+        MIN_CLASSES, MAX_CLASSES, -LOGIT_LIMIT, LOGIT_LIMIT)(raw)), encode_float_list,
+        label="softmax example"),
     LOGITS,
     TARGETS,
     Field("red", "mean", parse_choice(REDUCTIONS), label="reduction"),
     Field("w", "", parse_weights, label="class weights"),
     Field("ls", 0.0, parse_float(0.0, 1.0), encode_float, label="label smoothing"),
-    Field("n", 3, parse_int(1, MAX_EXAMPLES), label="N"),
-    Field("c", 5, parse_int(MIN_CLASSES, MAX_CLASSES), label="C"),
-    Field("seed", 0, parse_int(0, 2**32 - 1), label="seed"),
+    Field("n", 3, parse_int(*SIZES["n"]), label="N"),
+    Field("c", 5, parse_int(*SIZES["c"]), label="C"),
+    Field("seed", 0, parse_int(*SIZES["seed"]), label="seed"),
 )
 
-# Private session state for the table editor (not in the URL).
-SEEN = widget_key(PAGE, "_seen")  # the last valid (logits, targets)
-SOURCE = widget_key(PAGE, "_source")  # what the editor's table was built from
-VERSION = widget_key(PAGE, "_version")  # bumped when the batch changes outside the editor
-EDITOR = widget_key(PAGE, "_editor")  # the editor's current key (tests read it)
 
-
-def key(name: str) -> str:
-    return widget_key(PAGE, name)
-
-
-def check_link_consistency() -> None:
+def check_link(state: LessonState) -> None:
     """A link whose targets do not fit its logits falls back to the lesson's batch."""
-    logits, targets = st.session_state[key("x")], st.session_state[key("t")]
+    logits, targets = state["x"], state["t"]
     n_classes = len(logits[0])
     if len(targets) == len(logits) and all(t < n_classes for t in targets):
         return
-    st.session_state[key("x")], st.session_state[key("t")] = LOGITS.default, TARGETS.default
-    url_state.add_note(
-        PAGE,
+    state.set("x", LOGITS.default)
+    state.set("t", TARGETS.default)
+    state.note(
         f"The link's targets do not fit its logits ({len(logits)} rows of {n_classes} "
         f"classes, {len(targets)} targets); showing the lesson's example instead."
     )
@@ -139,22 +151,21 @@ def target_choice(target: int) -> str:
     return IGNORE if target == IGNORE_INDEX else str(target)
 
 
-def editor_key() -> str:
+def editor_key(state: LessonState) -> str:
     """The editor's key: a fresh editor whenever the batch changed outside it (reset, draw)."""
-    batch = (st.session_state[key("x")], st.session_state[key("t")])
-    if st.session_state.get(SEEN) != batch:
-        st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
-        st.session_state[SEEN] = st.session_state[SOURCE] = batch
-    st.session_state[EDITOR] = f"{key('editor')}.{st.session_state[VERSION]}"
-    return st.session_state[EDITOR]
+    # The version outlives a reset, so a reset editor never reuses an older editor's edits.
+    seen, version = state.private("seen"), f"{PAGE}.editor.version"
+    batch = (state["x"], state["t"])
+    if st.session_state.get(seen) != batch:
+        st.session_state[version] = st.session_state.get(version, 0) + 1
+        st.session_state[seen] = st.session_state[state.private("source")] = batch
+    st.session_state[state.private("editor")] = f"{PAGE}.editor.{st.session_state[version]}"
+    return st.session_state[state.private("editor")]
 
 
-def read_editor(editor: str) -> list[str]:
-    """Apply the editor's pending edits; store the batch if valid; return problems to show.
-
-    Runs before the page header so that the share link already holds this run's batch.
-    """
-    logits, targets = st.session_state[SOURCE]
+def read_editor(state: LessonState, editor: str) -> list[str]:
+    """Apply the editor's pending edits; store the batch if valid; return problems to show."""
+    logits, targets = st.session_state[state.private("source")]
     cells = [[encode_float(v) for v in row] for row in logits]
     choices = [target_choice(t) for t in targets]
     columns = {class_column(c): c for c in range(len(logits[0]))}
@@ -164,7 +175,7 @@ def read_editor(editor: str) -> list[str]:
                 choices[int(row)] = new
             elif column in columns:
                 cells[int(row)][columns[column]] = new
-    table = read_logit_cells(cells)
+    table = read_logit_cells(cells, limit=LOGIT_LIMIT)
     problems = [p.message for p in table.problems]
     problems += [f"Example {n} has no target: choose a class or {IGNORE}."
                  for n, choice in enumerate(choices) if choice is None]
@@ -172,8 +183,9 @@ def read_editor(editor: str) -> list[str]:
         return problems
     batch = (tuple(tuple(float(v) for v in row) for row in table.values),
              tuple(IGNORE_INDEX if choice == IGNORE else int(choice) for choice in choices))
-    st.session_state[key("x")], st.session_state[key("t")] = batch
-    st.session_state[SEEN] = batch
+    state.set("x", batch[0])
+    state.set("t", batch[1])
+    st.session_state[state.private("seen")] = batch
     return []
 
 
@@ -182,9 +194,9 @@ def table_height(n_rows: int) -> int:
     return 35 * (n_rows + 1) + 3
 
 
-def batch_table(editor: str) -> None:
+def batch_table(state: LessonState, editor: str) -> None:
     """The editable table: one row per example, one column per class, and its target."""
-    logits, targets = st.session_state[SOURCE]
+    logits, targets = st.session_state[state.private("source")]
     n_classes = len(logits[0])
     frame = pd.DataFrame(
         [[encode_float(v) for v in row] + [target_choice(t)]
@@ -204,73 +216,108 @@ def batch_table(editor: str) -> None:
                    height=table_height(len(logits)))
 
 
-def draw_random_batch() -> None:
+def draw_random_batch(state: LessonState) -> None:
     """The “Draw” button: N × C standard-normal logits and random targets from the seed."""
-    n, c = st.session_state[key("n")], st.session_state[key("c")]
-    logits, targets = random_batch(n, c, st.session_state[key("seed")])
-    st.session_state[key("x")] = tuple(tuple(float(v) for v in row) for row in logits)
-    st.session_state[key("t")] = tuple(int(t) for t in targets)
+    logits, targets = random_batch(state["n"], state["c"], state["seed"])
+    state.set("x", tuple(tuple(float(v) for v in row) for row in logits))
+    state.set("t", tuple(int(t) for t in targets))
     try:
-        read_class_weights(st.session_state[key("w")], c)
+        read_class_weights(state["w"], state["c"])
     except ValueError:
-        st.session_state[key("w")] = ""  # weights for another number of classes
+        state.set("w", "")  # weights for another number of classes
 
 
-def batch_section(problems: list[str]) -> None:
-    st.subheader("1 · The batch: logits and a target per example")
-    table_col, random_col = st.columns([3, 1], gap="medium")
-    with table_col:
-        batch_table(st.session_state[EDITOR])
-        st.caption(
-            "Each row is one example, each column a class's logit (any real number). The "
-            "**target** column is the true class; choose “ignore” to skip an example, as "
-            "PyTorch does for a target equal to `ignore_index` (-100 by default)."
-        )
-        for message in problems:
-            input_error(message)
-    with random_col.container(border=True):
-        st.markdown("**Random logits**, like `torch.randn((N, C))`")
-        n_col, c_col = st.columns(2)
-        n_col.number_input("N (examples)", min_value=1, max_value=MAX_EXAMPLES, step=1,
-                           key=key("n"))
-        c_col.number_input("C (classes)", min_value=MIN_CLASSES, max_value=MAX_CLASSES,
-                           step=1, key=key("c"))
-        st.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=key("seed"),
-                        help="The same seed always draws the same batch (NumPy's "
-                        "default_rng), rounded to 4 decimals as PyTorch prints them.")
+def batch_controls(state: LessonState, editor: str, problems: list[str]) -> None:
+    """The stage's controls: the editable batch, then random logits of a chosen shape."""
+    st.markdown("**The batch**: one row per example, one column per class, and its target.")
+    batch_table(state, editor)
+    for message in problems:
+        input_error(message)
+    with st.expander(":material/casino: Random logits, like `torch.randn((N, C))`"):
+        columns = st.columns(3)
+        for column, (name, label) in zip(columns, (("n", "N (examples)"), ("c", "C (classes)"),
+                                                   ("seed", "Seed")), strict=True):
+            low, high = SIZES[name]
+            number_box(f"{PAGE}.box.{name}", label, state[name], parse_int(low, high),
+                       lambda v, name=name: state.set(name, v), what=label.split(" ")[0],
+                       container=column, digits=0)
+        st.caption("The same seed always draws the same batch (NumPy's default_rng), rounded "
+                   "to 4 decimals as PyTorch prints them.")
         st.button(":material/casino: Draw random logits", on_click=draw_random_batch,
-                  width="stretch")
+                  args=(state,), width="stretch")
 
 
 # ----------------------------------------------------------------------- options
 
 
-def options_section(n_classes: int) -> LossOptions:
+def loss_options(state: LessonState) -> tuple[LossOptions, str | None]:
+    """The options as the widgets below hold them, and why the weights are not used."""
+    try:
+        weight = read_class_weights(state["w"], len(state["x"][0]))
+        problem = None
+    except ValueError as error:
+        weight = None
+        problem = f"{error} The losses use no class weights until this is fixed."
+    return LossOptions(reduction=state["red"], weight=weight,
+                       label_smoothing=state["ls"]), problem
+
+
+def options_section(state: LessonState, weight_problem: str | None) -> None:
     """Reduction, class weights and label smoothing; each explained in one sentence."""
+    n_classes = len(state["x"][0])
     st.subheader("2 · The options PyTorch users meet")
     reduction_col, weight_col, smoothing_col = st.columns(3, gap="medium")
     with reduction_col:
-        reduction = st.radio("reduction", REDUCTIONS, horizontal=True, key=key("red"))
+        st.radio("reduction", REDUCTIONS, horizontal=True, key=state.key("red"))
         st.caption("How the per-example losses become one number: `mean` divides their sum "
                    "by the total weight of the examples counted, `sum` adds them, `none` "
                    "returns them all.")
     with weight_col:
-        text = st.text_input("weight (one per class, comma-separated)", key=key("w"),
-                             placeholder="e.g. " + ", ".join(["1"] * (n_classes - 1) + ["2"]))
+        st.text_input("weight (one per class, comma-separated)", key=state.key("w"),
+                      placeholder="e.g. " + ", ".join(["1"] * (n_classes - 1) + ["2"]))
         st.caption("Multiplies each example's loss by the weight of its target class, so "
                    "rare classes can count more; empty means every class weighs 1.")
-        try:
-            weight = read_class_weights(text, n_classes)
-        except ValueError as error:
-            input_error(f"{error} The losses below use no class weights until this is fixed.")
-            weight = None
+        if weight_problem:
+            input_error(weight_problem)
     with smoothing_col:
-        smoothing = st.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
-                              key=key("ls"), format="%.2f")
+        st.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
+                  key=state.key("ls"), format="%.2f")
         st.caption("Only in `cross_entropy`: the target becomes (1 − ε) on the true class "
                    "plus ε / C spread over every class, so the model is never pushed to be "
                    "100 % sure.")
-    return LossOptions(reduction=reduction, weight=weight, label_smoothing=smoothing)
+
+
+# ----------------------------------------------------------- where the lesson starts
+
+
+def softmax_example(state: LessonState, view: BatchView) -> None:
+    """The tutorial's first call: softmax of one row of logits, printed as PyTorch prints it."""
+    st.subheader("1 · Where the tutorial starts: softmax of one row")
+    logits_col, result_col = st.columns([2, 3], gap="large")
+    with logits_col:
+        columns = st.columns(len(view.example_logits))
+        for i, (column, value) in enumerate(zip(columns, view.example_logits, strict=True)):
+            number_box(f"{PAGE}.example.{i}", f"logit {i}", value, parse_example_logit,
+                       lambda v, i=i: set_example_logit(state, i, v), what=f"logit {i}",
+                       container=column, digits=3)
+    printed = ", ".join(f"{p:.4e}" for p in view.example_probabilities)
+    with result_col:
+        st.code(f"torch.softmax(torch.tensor([{', '.join(f'{x:g}' for x in view.example_logits)}"
+                f"]), dim=0)\ntensor([{printed}])", language="python")
+        if state["sx"] == SOFTMAX_EXAMPLE:
+            tutorial = ", ".join(f"{p:.4e}" for p in SOFTMAX_EXAMPLE_PROBABILITIES)
+            st.caption(f"The tutorial printed tensor([{tutorial}]): the same numbers. A gap of "
+                       "5 between the logits 10 and 5 becomes a factor e⁵ ≈ 148, so the "
+                       "largest logit takes over 99 %; −9 gets almost nothing.")
+        else:
+            st.caption("Each probability is e^x ÷ the sum of the e^x over the row: all "
+                       "positive, summing to 1.")
+
+
+def set_example_logit(state: LessonState, i: int, value: float) -> None:
+    logits = list(state["sx"])
+    logits[i] = float(value)
+    state.set("sx", tuple(logits))
 
 
 # ------------------------------------------------------------------------- chain
@@ -317,36 +364,45 @@ def reduce_step(result: BatchOptionsBreakdown) -> str:
 # costs no Plotly work. Builders are pure, and Streamlit only reads the figures it is given.
 @st.cache_resource(max_entries=64, show_spinner=False)
 def chain_heatmaps(logits, probabilities, log_probabilities, targets: tuple[int, ...],
-                   base_key: str):
-    base = get_log_base(base_key)
+                   base: LogBase):
     return (logits_heatmap(logits, targets), probabilities_heatmap(probabilities, targets),
             log_probabilities_heatmap(log_probabilities, targets, base))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def loss_bars(row_losses, targets: tuple[int, ...], base_key: str, mean: float | None):
-    base = get_log_base(base_key)
+def loss_bars(row_losses, targets: tuple[int, ...], base: LogBase, mean: float | None):
     return row_loss_bars(row_losses, targets, log_base=base, mean=mean,
                          title=f"Loss per example, in {base.unit}")
 
 
-def chain_section(result: BatchOptionsBreakdown, stale: bool) -> None:
-    base = result.log_base
+def draw_stage(view: BatchView, on_stage, stale: bool) -> None:
+    """The chain as three heat maps (logits → probabilities → log-probabilities), the loss."""
+    result, base = view.batch, view.log_base
     chain = result.chain
-    targets = [int(t) for t in chain.target]
-    st.subheader("3 · The chain, step by step")
-    if stale:
-        st.info("The table has cells to fix, so everything below shows the last valid batch.",
-                icon=":material/info:")
+    targets = tuple(int(t) for t in chain.target)
     figures = chain_heatmaps(chain.logits, chain.probabilities, result.log_probabilities,
-                             tuple(targets), base.key)
-    columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
-    for column, figure, name in zip(columns, figures, ("logits", "probs", "logs"), strict=True):
-        show_figure(figure, key=f"pytorch.fig.{name}", container=column)
-    st.caption("Black outlines mark each example's target: the only cell the loss reads."
-               + (" Grey, italic examples are ignored." if result.ignored.any() else "")
-               + (" Hover over a cell to read its value." if cell_digits(len(chain.logits[0]))
-                  is None else ""))
+                             targets, base)
+    with on_stage.charts:
+        if stale:
+            st.info("The table has cells to fix, so the charts show the last valid batch.",
+                    icon=":material/info:")
+        columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
+        for column, figure, name in zip(columns, figures, ("logits", "probs", "logs"),
+                                        strict=True):
+            show_figure(figure, key=f"pytorch.fig.{name}", container=column)
+        st.caption("Black outlines mark each example's target: the only cell the loss reads."
+                   + (" Grey, italic examples are ignored." if result.ignored.any() else "")
+                   + (" Hover over a cell to read its value."
+                      if cell_digits(len(chain.logits[0])) is None else ""))
+    on_stage.loss.metric(f"Loss, F.cross_entropy ({base.unit})",
+                         value_text(result.cross_entropy_loss), border=True,
+                         help="With the options below; in the sidebar's log base.")
+
+
+def chain_section(view: BatchView) -> None:
+    result, base = view.batch, view.log_base
+    chain = result.chain
+    st.subheader("3 · The chain, step by step")
     weighted = result.options.weight is not None
     steps = [
         f"**1 · softmax** `probs = torch.softmax(logits, dim=1)`: every probability lies "
@@ -365,27 +421,25 @@ def chain_section(result: BatchOptionsBreakdown, stale: bool) -> None:
     ]
     st.markdown("\n\n".join(steps))
     per_row_col, bars_col = st.columns([3, 2], gap="medium")
-    table = per_row_table(result)
+    table = per_row_table(view)
     per_row_col.dataframe(table, width="stretch", height=table_height(len(table)), column_config={
         name: st.column_config.TextColumn(alignment="right") for name in table.columns})
     mean = result.loss if result.options.reduction == "mean" else None
-    show_figure(loss_bars(result.row_losses, tuple(targets), base.key, mean),
+    show_figure(loss_bars(result.row_losses, tuple(int(t) for t in chain.target), base, mean),
                 key="pytorch.fig.rows", container=bars_col)
     if result.all_ignored_or_weightless:
         st.info("No example counts (all ignored, or all weighted 0), so the mean divides 0 "
                 "by 0: PyTorch returns nan, and so does this page.", icon=":material/info:")
 
 
-def per_row_table(result: BatchOptionsBreakdown) -> pd.DataFrame:
+def per_row_table(view: BatchView) -> pd.DataFrame:
     """One row per example: its target, p and log p of the target, weight and loss (as text,
     so an ignored example reads “—” rather than an empty number)."""
-    base = result.log_base
+    result, base = view.batch, view.log_base
     chain = result.chain
-    p_target = [float("nan") if ignored else chain.probabilities[n, chain.target[n]]
-                for n, ignored in enumerate(result.ignored)]
     rows = {
         "target": [target_choice(int(t)) for t in chain.target],
-        "p[target]": p_target,
+        "p[target]": view.p_target,
         f"{base.log_name} p[target]": result.picked,
         "weight": result.row_weight,
         f"loss ({base.unit})": result.row_losses,
@@ -401,30 +455,28 @@ def per_row_table(result: BatchOptionsBreakdown) -> pd.DataFrame:
 
 
 ROUTES = (
-    ("softmax → log → nll_loss", "F.nll_loss(torch.log(probs), targets)",
-     "nll_of_log_of_softmax"),
-    ("log_softmax → nll_loss", "F.nll_loss(F.log_softmax(logits, dim=1), targets)",
-     "nll_of_log_softmax"),
-    ("cross_entropy on raw logits", "F.cross_entropy(logits, targets)", "cross_entropy"),
+    ("softmax → log → nll_loss", "F.nll_loss(torch.log(probs), targets)"),
+    ("log_softmax → nll_loss", "F.nll_loss(F.log_softmax(logits, dim=1), targets)"),
+    ("cross_entropy on raw logits", "F.cross_entropy(logits, targets)"),
 )
 
 
-def routes_section(result: BatchOptionsBreakdown, is_lesson_batch: bool) -> None:
-    base = result.log_base
+def routes_section(view: BatchView) -> None:
+    base, result = view.log_base, view.batch
     st.subheader("4 · Three routes, one number")
     st.caption("PyTorch's logs are natural logs, so these are in nats, as PyTorch prints them"
                + ("" if base.key == "e" else f"; the {base.unit} below each is the same loss "
                   f"in the sidebar's {base.log_name}") + ".")
-    for column, (name, call, field) in zip(st.columns(3), ROUTES, strict=True):
-        nats = getattr(result, field)
+    columns = st.columns(3)
+    for column, (name, call), nats, in_base in zip(columns, ROUTES, view.routes_nats,
+                                                   view.routes, strict=True):
         with column.container(border=True):
             st.metric(name, f"{value_text(nats)} nats")
             st.code(call, language="python", wrap_lines=True)
             if base.key != "e":
-                st.caption(f"= **{value_text(base.from_nats(nats))}** {base.unit} "
-                           f"(÷ ln {base.key})")
+                st.caption(f"= **{value_text(in_base)}** {base.unit} (÷ ln {base.key})")
     routes_verdict(result)
-    if is_lesson_batch and result.options.is_default:
+    if view.is_lesson_batch:
         st.caption(
             f"The tutorial printed `tensor(1.0314)`: it computed from torch.randn's unrounded "
             f"logits. The 4-decimal logits it printed (the table) give "
@@ -467,37 +519,33 @@ def trap_section(result: BatchOptionsBreakdown) -> None:
 # -------------------------------------------------------------------------- code
 
 
-def code_section(result: BatchOptionsBreakdown) -> None:
+def code_section(view: BatchView) -> None:
     st.subheader("5 · The same in PyTorch")
     st.caption("Copy this into Python with PyTorch installed: it rebuilds this batch in "
                "float64 and prints the numbers above (in nats).")
-    options = result.options
-    st.code(torch_code(result.chain.logits, result.chain.target, options), language="python")
+    chain = view.batch.chain
+    st.code(torch_code(chain.logits, chain.target, view.batch.options), language="python")
 
 
 # -------------------------------------------------------------------------- page
 
 
-def pytorch_batch() -> None:
-    url_state.start_page(PAGE, FIELDS)
-    check_link_consistency()
-    problems = read_editor(editor_key())
-    page_header(
-        PAGE, FIELDS, "The PyTorch batch",
-        "The tutorial's batch (three examples, five classes) and PyTorch's three ways to "
-        "the same loss: "
-        "`softmax` → `log` → `nll_loss`, `log_softmax` → `nll_loss`, and `cross_entropy` on "
-        "the raw logits. Edit any logit or target, draw a random batch, or switch on the "
-        "options PyTorch offers, and watch every step follow.",
-    )
-    batch_section(problems)
-    logits, targets = st.session_state[key("x")], st.session_state[key("t")]
-    options = options_section(len(logits[0]))
-    result = explain_batch_options(logits, targets, options, current_log_base())
-    chain_section(result, stale=bool(problems))
-    is_lesson_batch = (logits, targets) == (LOGITS.default, TARGETS.default)
-    routes_section(result, is_lesson_batch)
-    code_section(result)
+def pytorch_batch_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
+    editor = editor_key(state)
+    problems = read_editor(state, editor)
+    options, weight_problem = loss_options(state)
+    with stage(state, widths=(2.4, 3, 1.1)) as on_stage:
+        with on_stage.controls:
+            batch_controls(state, editor, problems)
+        view = pytorch_batch(state["sx"], state["x"], state["t"], options,
+                             log_base=state.base, lesson_batch=LESSON_BATCH)
+        draw_stage(view, on_stage, stale=bool(problems))
+    softmax_example(state, view)
+    options_section(state, weight_problem)
+    chain_section(view)
+    routes_section(view)
+    code_section(view)
 
 
-pytorch_batch()
+pytorch_batch_page()

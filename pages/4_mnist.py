@@ -1,19 +1,25 @@
 """Page 4 · MNIST digits: a real model's logits, its confident mistakes, and the loss of a set.
 
-Widgets → ``xent_core`` (``explain`` for one image, ``mnist_report`` for the held-out set,
-computed once per server) → figure builders in ``ui.mnist_figures``. The part that depends on
-the logits runs in an ``st.fragment``, so editing a logit does not redraw the batch view.
+inputs (``lesson_state``) → one call, :func:`xent_core.lessons.mnist_digits` → draw. The
+part that depends on the logits runs in an ``st.fragment``, so editing a logit redraws only
+the stage; the fragment ends with ``finish_fragment`` so the URL and the copy link follow.
+The model's predictions on the held-out set are computed once per server.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-import numpy as np
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import url_state
+from ui.lesson_state import (
+    LessonState,
+    finish_fragment,
+    in_fragment_rerun,
+    lesson_state,
+    number_box,
+    stage,
+)
 from ui.mnist_figures import (
     confusion_figure,
     digit_png,
@@ -27,31 +33,19 @@ from ui.mnist_figures import (
 )
 from ui.text import fmt
 from ui.url_state import (
+    LOGIT_LIMIT,
     Field,
     encode_float_list,
     parse_choice,
+    parse_float,
     parse_float_list,
     parse_int,
-    widget_key,
 )
-from ui.widgets import (
-    SHARED_FIELDS,
-    current_log_base,
-    input_error,
-    page_header,
-    show_figure,
-)
-from xent_core import explain, get_log_base
-from xent_core.checks import check_logits
+from ui.widgets import input_error, show_figure
+from xent_core import LogBase
+from xent_core.lessons import MnistView, mnist_digits
 from xent_core.mnist import load_digits, load_model
-from xent_core.mnist_report import (
-    HeldOutReport,
-    held_out_report,
-    loss_histogram,
-    mean_by_class,
-    top_confusions,
-    typical_correct_example,
-)
+from xent_core.mnist_report import HeldOutReport, held_out_report, typical_correct_example
 
 PAGE = "mnist"
 TITLE = "4 · MNIST digits"
@@ -62,8 +56,6 @@ INTRO = (
     "than the mean of these per-image losses."
 )
 DIGITS = tuple(range(10))
-LOGIT_LIMIT = 1000.0  # same bound for the number inputs and for logits in a link
-HISTOGRAM_BINS = 30
 PICK_MODES = {
     "digit": "By true digit",
     "index": "By index",
@@ -79,11 +71,7 @@ RANKED_LIST_HELP = {
     "right": "Correct images with the lowest loss: the true digit gets a probability very "
              "close to 1.",
 }
-EDIT_ERROR = f"{PAGE}._edit_error"  # a rejected logit edit, shown under the inputs
-
-
-def key(name: str) -> str:
-    return widget_key(PAGE, name)
+parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 
 
 def subscript(number: int) -> str:
@@ -119,16 +107,21 @@ def picture(index: int) -> bytes:
 
 
 # Plotly takes 10-25 ms to build a figure but well under 1 ms to change its numbers. Figures
-# that never change are shared by every session (cache_resource: no copy, never mutated);
+# of the whole set depend only on the log base and are shared by every session (cache_resource:
+# no copy, never mutated; the view is not hashed, its set-level numbers are the same for all);
 # figures whose numbers follow the learner are built once per session and updated in place.
 
 
 @st.cache_resource(show_spinner=False)
-def by_digit_figure(base_key: str):
-    report, base = held_out(), get_log_base(base_key)
-    means = base.from_nats(mean_by_class(report.losses, report.labels))
-    return mean_loss_by_digit_figure(means, mean_loss=float(base.from_nats(report.mean_loss)),
+def by_digit_figure(base: LogBase, _view: MnistView):
+    return mean_loss_by_digit_figure(_view.mean_loss_by_digit, mean_loss=_view.mean_loss,
                                      base=base)
+
+
+@st.cache_resource(show_spinner=False)
+def histogram_figure(base: LogBase, _view: MnistView):
+    return loss_histogram_figure(_view.histogram_counts, _view.histogram_edges,
+                                 mean_loss=_view.mean_loss, base=base)
 
 
 @st.cache_resource(show_spinner=False)
@@ -136,33 +129,21 @@ def confusion_matrix_figure():
     return confusion_figure(held_out().confusion)
 
 
-def histogram(base_key: str):
-    base = get_log_base(base_key)
-    counts, edges = loss_histogram(base.from_nats(REPORT.losses), HISTOGRAM_BINS)
-    return loss_histogram_figure(counts, edges, mean_loss=float(base.from_nats(REPORT.mean_loss)),
-                                 base=base)
-
-
-def session_figure(name: str, build):
+def session_figure(state: LessonState, name: str, build):
     """This session's copy of a figure, built by ``build()`` on first use (see above)."""
-    figures = st.session_state.setdefault(f"{PAGE}._figures", {})
+    figures = st.session_state.setdefault(state.private("figures"), {})
     if name not in figures:
         figures[name] = build()
     return figures[name]
 
 
-def bar_chart(name: str, build, values, label: int, digits: int, container) -> None:
+def bar_chart(state: LessonState, name: str, build, values, label: int, digits: int) -> None:
     """One bar per digit: built once per session, then only its numbers change."""
-    figure = session_figure(name, lambda: build(values, label))
-    show_figure(set_class_bars(figure, values, label, digits), key=f"{PAGE}.{name}",
-                container=container)
+    figure = session_figure(state, name, lambda: build(values, label))
+    show_figure(set_class_bars(figure, values, label, digits), key=f"{PAGE}.{name}")
 
 
 # ------------------------------------------------------------------------ URL fields
-
-
-def parse_logits(raw: str) -> list[float]:
-    return parse_float_list(10, 10, -LOGIT_LIMIT, LOGIT_LIMIT)(raw)
 
 
 def encode_logits(values) -> str:
@@ -175,19 +156,19 @@ FIELDS = (
     Field("i", REPORT.default_index, parse_int(0, REPORT.n_samples - 1), label="image index"),
     Field("y", int(REPORT.labels[REPORT.default_index]), parse_int(0, 9),
           label="label to score against"),
-    Field("x", None, parse_logits, encode_logits, label="edited logits"),
+    Field("x", None, parse_float_list(10, 10, -LOGIT_LIMIT, LOGIT_LIMIT), encode_logits,
+          label="edited logits"),
 )
 
 
 # --------------------------------------------------------------------- choosing an image
 
 
-def show_image(index: int) -> None:
+def show_image(state: LessonState, index: int) -> None:
     """Switch to held-out image ``index``: its true label and the model's own logits."""
-    st.session_state[key("i")] = int(index)
-    st.session_state[key("y")] = int(REPORT.labels[index])
-    st.session_state[key("x")] = None
-    st.session_state.pop(EDIT_ERROR, None)
+    state.set("i", int(index))
+    state.set("y", int(REPORT.labels[index]))
+    state.set("x", None)
 
 
 def candidates(mode: str, index: int) -> list[int]:
@@ -201,227 +182,174 @@ def candidates(mode: str, index: int) -> list[int]:
     return ranked[mode].tolist()
 
 
-def on_mode_change() -> None:
-    mode, index = st.session_state[key("pick")], st.session_state[key("i")]
-    offered = candidates(mode, index)
-    if index not in offered:
-        show_image(offered[0])
+def on_mode_change(state: LessonState) -> None:
+    offered = candidates(state["pick"], state["i"])
+    if state["i"] not in offered:
+        show_image(state, offered[0])
 
 
-def on_digit_change() -> None:
+def on_digit_change(state: LessonState) -> None:
     """A new digit starts on a typical correctly classified image of it."""
-    digit = st.session_state[f"{PAGE}._digit"]
+    digit = st.session_state[state.private("digit")]
     try:
-        show_image(typical_correct_example(REPORT.losses, REPORT.labels, REPORT.predictions,
-                                           digit))
+        show_image(state, typical_correct_example(REPORT.losses, REPORT.labels,
+                                                  REPORT.predictions, digit))
     except ValueError:  # the model gets no image of this digit right
-        show_image(REPORT.indices_of_digit(digit)[0])
+        show_image(state, REPORT.indices_of_digit(digit)[0])
 
 
-def on_pick(widget: str) -> None:
+def on_pick(state: LessonState, widget: str) -> None:
     picked = st.session_state[widget]
     if picked is not None:
-        show_image(picked)
+        show_image(state, picked)
 
 
-def describe(index: int, mode: str, base) -> str:
+def describe(index: int, mode: str, view: MnistView) -> str:
     """One line per image in a picking list, e.g. “#88 · a 4 read as 9 · loss 7.73 nats”."""
     true, predicted = int(REPORT.labels[index]), int(REPORT.predictions[index])
     verdict = f"a {true}" if true == predicted else f"a {true} read as {predicted}"
     if mode == "unsure":
-        amount = f"entropy {fmt(base.from_nats(REPORT.entropies[index]), 2)}"
+        amount = f"entropy {fmt(view.entropies[index], 2)}"
     else:
-        amount = f"loss {fmt(base.from_nats(REPORT.losses[index]), 3)}"
-    return f"#{index} · {verdict} · {amount} {base.unit}"
+        amount = f"loss {fmt(view.losses[index], 3)}"
+    return f"#{index} · {verdict} · {amount} {view.log_base.unit}"
 
 
-def choose_image() -> None:
-    st.subheader("1 · Choose a held-out image")
-    st.segmented_control("Choose", options=list(PICK_MODES), format_func=PICK_MODES.get,
-                         key=key("pick"), required=True, on_change=on_mode_change,
-                         label_visibility="collapsed")
-    mode, index = url_state.value(PAGE, "pick"), url_state.value(PAGE, "i")
-    base = current_log_base()
+def choose_image(state: LessonState, view: MnistView) -> None:
+    st.segmented_control("Choose an image", options=list(PICK_MODES),
+                         format_func=PICK_MODES.get, key=state.key("pick"), required=True,
+                         on_change=on_mode_change, args=(state,))
+    mode, index = state["pick"], state["i"]
     if mode == "index":
-        widget = f"{PAGE}._index"
-        st.session_state[widget] = index
-        st.number_input(f"Image index (0 to {REPORT.n_samples - 1})", min_value=0,
-                        max_value=REPORT.n_samples - 1, step=1, key=widget, width=260,
-                        on_change=on_pick, args=(widget,))
+        number_box(state.private("index"), f"Image index (0 to {REPORT.n_samples - 1})", index,
+                   parse_int(0, REPORT.n_samples - 1), partial(show_image, state),
+                   what="image index", digits=0)
         return
     if mode == "digit":
-        st.session_state[f"{PAGE}._digit"] = int(REPORT.labels[index])
-        st.pills("True digit", options=DIGITS, key=f"{PAGE}._digit", required=True,
-                 on_change=on_digit_change)
+        st.session_state[state.private("digit")] = int(REPORT.labels[index])
+        st.pills("True digit", options=DIGITS, key=state.private("digit"), required=True,
+                 on_change=on_digit_change, args=(state,))
     else:
         st.caption(RANKED_LIST_HELP[mode])
     offered = candidates(mode, index)
-    widget = f"{PAGE}._list.{mode}"
+    widget = state.private(f"list.{mode}")
     st.session_state[widget] = index if index in offered else None
     st.selectbox(f"Image ({len(offered)} in this list)", options=offered,
-                 format_func=lambda i: describe(i, mode, base), key=widget, width=520,
+                 format_func=lambda i: describe(i, mode, view), key=widget,
                  placeholder="Choose an image from this list", on_change=on_pick,
-                 args=(widget,))
+                 args=(state, widget))
 
 
 # ------------------------------------------------------------- one image, step by step
 
 
-def logit_widget(digit: int) -> str:
-    return f"{PAGE}._logit.{digit}"
+def set_logit(state: LessonState, view: MnistView, digit: int, value: float) -> None:
+    """Keep the edited logits (None again when they are the model's own)."""
+    logits = view.breakdown.logits.tolist()
+    logits[digit] = float(value)
+    state.set("x", None if logits == REPORT.logits[view.index].tolist() else logits)
 
 
-def on_logit_edit() -> None:
-    """Keep the ten inputs as the page's logits if they are valid; else say why, inline."""
-    typed = [st.session_state.get(logit_widget(d)) for d in DIGITS]
-    try:
-        if any(v is None for v in typed):
-            empty = next(d for d, v in enumerate(typed) if v is None)
-            raise ValueError(f"The logit of digit {empty} is empty; type a number.")
-        values = check_logits(typed).tolist()
-        if any(abs(v) > LOGIT_LIMIT for v in values):
-            raise ValueError(f"Logits must lie between −{LOGIT_LIMIT:g} and {LOGIT_LIMIT:g}.")
-    except ValueError as error:  # remembered with the state it applies to
-        st.session_state[EDIT_ERROR] = (str(error), url_state.value(PAGE, "i"),
-                                        url_state.value(PAGE, "x"))
-        return
-    st.session_state.pop(EDIT_ERROR, None)
-    model = REPORT.logits[url_state.value(PAGE, "i")].tolist()
-    st.session_state[key("x")] = None if values == model else values
-
-
-def back_to_model() -> None:
-    st.session_state[key("x")] = None
-    st.session_state.pop(EDIT_ERROR, None)
-
-
-def current_logits(index: int) -> np.ndarray:
-    edited = url_state.value(PAGE, "x")
-    return REPORT.logits[index] if edited is None else np.asarray(edited, dtype=float)
-
-
-def edit_error(index: int) -> str | None:
-    """The message about a rejected edit, while the image and logits are still those it was
-    typed over (a reset, another image or a link makes it obsolete)."""
-    error = st.session_state.get(EDIT_ERROR)
-    if error is None or error[1:] != (index, url_state.value(PAGE, "x")):
-        st.session_state.pop(EDIT_ERROR, None)
-        return None
-    return error[0]
-
-
-def logit_inputs(index: int, logits: np.ndarray) -> None:
-    """Ten number inputs, one per digit, holding the logits being scored."""
+def logit_inputs(state: LessonState, view: MnistView) -> None:
+    """Ten exact-value boxes, one per digit, holding the logits being scored."""
     st.markdown("**Logits** — the model's scores for this image. Change any of them.")
-    error = edit_error(index)
-    if error is None:  # after a rejected edit, the inputs keep what the learner typed
-        for d in DIGITS:
-            st.session_state[logit_widget(d)] = float(logits[d])
     for row in (DIGITS[:5], DIGITS[5:]):
         for column, d in zip(st.columns(5), row, strict=True):
-            # No min/max: an out-of-range number gets a message, not a silent clamp.
-            column.number_input(f"digit {d}", step=0.5, format="%.3f", key=logit_widget(d),
-                                on_change=on_logit_edit)
-    if error is not None:
-        input_error(error + " The charts show the last valid logits.")
-    edited = url_state.value(PAGE, "x") is not None
+            number_box(state.private(f"logit.{d}"), f"digit {d}", view.breakdown.logits[d],
+                       parse_logit, partial(set_logit, state, view, d),
+                       what=f"logit of digit {d}", container=column, digits=3)
     st.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
-              on_click=back_to_model,
-              disabled=not edited and error is None,
+              on_click=state.set, args=("x", None), disabled=view.model_logits_used,
               help="Forget your edits and use the logits the model computed for this image.")
 
 
-def loss_summary(breakdown, true_label: int, model_logits_used: bool) -> None:
-    base, label = breakdown.log_base, breakdown.target
-    p = breakdown.probabilities[label]
-    columns = st.columns(3)
+def loss_summary(view: MnistView, on_stage) -> None:
+    """The stage's loss: for the label scored, and for the true label when they differ."""
+    base, label, true_label = view.log_base, view.label, view.true_label
+    p = view.breakdown.probabilities[label]
     title = (f"Loss for the true label ({label})" if label == true_label
              else f"Loss if the label were {label}")
-    columns[0].metric(title, f"{fmt(breakdown.loss, 4)} {base.unit}")
-    columns[0].caption(f"−{base.log_name} p{subscript(label)} = −{base.log_name} {fmt(p, 4)}")
-    if label != true_label:
-        true_loss = explain(breakdown.logits, true_label, log_base=base).loss
-        columns[1].metric(f"Loss for the true label ({true_label})",
-                          f"{fmt(true_loss, 4)} {base.unit}")
-        columns[1].caption(f"Scoring against {label} instead of {true_label} changes only "
-                           "which probability the loss picks.")
-    else:
-        columns[1].metric("Probability of the true label", fmt(p, 4))
-        columns[1].caption("The closer to 1, the closer the loss is to 0.")
-    predicted = breakdown.predicted
-    verdict = "right" if predicted == true_label else "wrong"
-    columns[2].metric("Prediction (largest logit)", f"{predicted} ({verdict})")
-    columns[2].caption("The model's own logits." if model_logits_used else "Your edited logits.")
+    on_stage.show_loss(title, view.loss, base.unit)
+    with on_stage.loss:
+        st.caption(f"−{base.log_name} p{subscript(label)} = −{base.log_name} {fmt(p, 4)}")
+        if label != true_label:
+            st.metric(f"Loss for the true label ({true_label})",
+                      f"{fmt(view.true_label_loss, 4)} {base.unit}")
+            st.caption(f"Scoring against {label} instead of {true_label} changes only which "
+                       "probability the loss picks.")
+        else:
+            st.metric("Probability of the true label", fmt(p, 4))
+        predicted = view.breakdown.predicted
+        verdict = "right" if predicted == true_label else "wrong"
+        st.metric("Prediction (largest logit)", f"{predicted} ({verdict})")
+        st.caption("The model's own logits." if view.model_logits_used
+                   else "Your edited logits.")
 
 
-def write_url_after_fragment_rerun() -> None:
-    """A fragment rerun skips the end of ``app.py``, so write the URL here (the same way)."""
-    context = get_script_run_ctx()
-    if context is not None and context.fragment_ids_this_run:
-        url_state.start_page(PAGE, FIELDS)
-        url_state.end_run(SHARED_FIELDS)
+def score(state: LessonState) -> MnistView:
+    """The lesson's one core call: this image, this label, these logits."""
+    return mnist_digits(REPORT, state["i"], state["y"], state["x"], log_base=state.base)
 
 
 @st.fragment
-def one_image() -> None:
-    """The chosen image's logits → probabilities → log-probabilities → loss."""
-    base = current_log_base()
-    index = url_state.value(PAGE, "i")
-    true_label = int(REPORT.labels[index])
-    logits = current_logits(index)
-    st.subheader("2 · From logits to the loss of one image")
-    picture_column, input_column = st.columns([1, 3], gap="large")
-    picture_column.image(picture(index), caption=f"Held-out image #{index}, true label "
-                         f"{true_label}")
-    with input_column:
-        logit_inputs(index, logits)
-        st.segmented_control("Score against the label", options=DIGITS, key=key("y"),
-                             required=True, format_func=lambda d: f"{d} ✓" if d == true_label
-                             else str(d), help="The loss is −log p of this label. The true "
-                             "label is ticked; pick another to see what its loss would be.")
-    breakdown = explain(logits, url_state.value(PAGE, "y"), log_base=base)
-    loss_summary(breakdown, true_label, url_state.value(PAGE, "x") is None)
-    label = breakdown.target
-    columns = st.columns(3)
-    bar_chart("logits", logit_bars, breakdown.logits, label, 2, columns[0])
-    bar_chart("probabilities", probability_bars, breakdown.probabilities, label, 3, columns[1])
-    bar_chart(f"log_probabilities.{base.key}", partial(log_probability_bars, base=base),
-              breakdown.log_probabilities, label, 2, columns[2])
-    st.caption(f"The outlined bar is the label being scored, {label}: its loss is minus its "
-               f"log-probability, −({minus(fmt(breakdown.picked_log_probability, 4))}) = "
-               f"{fmt(breakdown.loss, 4)} {base.unit}.")
-    write_url_after_fragment_rerun()
+def one_image(state: LessonState, on_stage, view: MnistView) -> None:
+    """The chosen image's logits → probabilities → log-probabilities → loss, on the stage.
+
+    A logit edit or another label reruns only this fragment, which then scores them again.
+    """
+    if in_fragment_rerun():
+        view = score(state)
+    base, label = view.log_base, view.label
+    with on_stage.controls:
+        picture_col, label_col = st.columns([1, 2.4], vertical_alignment="center")
+        picture_col.image(picture(view.index), caption=f"Held-out image #{view.index}, true "
+                          f"label {view.true_label}")
+        label_col.segmented_control(
+            "Score against the label", options=DIGITS, key=state.key("y"), required=True,
+            format_func=lambda d: f"{d} ✓" if d == view.true_label else str(d),
+            help="The loss is −log p of this label. The true label is ticked; pick another "
+            "to see what its loss would be.")
+        logit_inputs(state, view)
+    with on_stage.charts:
+        bar_chart(state, "logits", logit_bars, view.breakdown.logits, label, 2)
+        bar_chart(state, "probabilities", probability_bars, view.breakdown.probabilities,
+                  label, 3)
+        bar_chart(state, f"log_probabilities.{base.key}",
+                  partial(log_probability_bars, base=base),
+                  view.breakdown.log_probabilities, label, 2)
+        st.caption(f"The outlined bar is the label being scored, {label}: its loss is minus "
+                   f"its log-probability, −({minus(fmt(view.breakdown.picked_log_probability, 4))})"
+                   f" = {fmt(view.loss, 4)} {base.unit}.")
+    loss_summary(view, on_stage)
+    finish_fragment()
 
 
 # -------------------------------------------------------------------- the whole data set
 
 
-def whole_set() -> None:
-    base = current_log_base()
-    index = url_state.value(PAGE, "i")
-    n = REPORT.n_samples
-    mean, total = base.from_nats(REPORT.mean_loss), base.from_nats(REPORT.total_loss)
-    st.subheader(f"3 · The loss of all {n} held-out images")
+def whole_set(view: MnistView) -> None:
+    base, n = view.log_base, REPORT.n_samples
+    st.subheader(f"The loss of all {n} held-out images")
     columns = st.columns(4)
     columns[0].metric("Held-out images", f"{n}")
     columns[1].metric("Accuracy", f"{fmt(100 * REPORT.accuracy, 1)} %")
     columns[2].metric("Misclassified", f"{REPORT.n_wrong}")
-    columns[3].metric(f"Mean loss ({base.unit})", fmt(mean, 4))
+    columns[3].metric(f"Mean loss ({base.unit})", fmt(view.mean_loss, 4))
     st.markdown(
         f"Every image has its own loss, like the one above. The loss of the data set is their "
-        f"mean: (loss₀ + loss₁ + … + loss{subscript(n - 1)}) / {n} = {fmt(total, 2)} / {n} = "
-        f"**{fmt(mean, 4)} {base.unit}** — exactly what `F.cross_entropy(logits, labels)` "
-        "returns with its default `reduction='mean'`. A handful of confident mistakes with "
-        "losses of several units pull that mean up far more than hundreds of easy images."
+        f"mean: (loss₀ + loss₁ + … + loss{subscript(n - 1)}) / {n} = {fmt(view.total_loss, 2)}"
+        f" / {n} = **{fmt(view.mean_loss, 4)} {base.unit}** — exactly what "
+        "`F.cross_entropy(logits, labels)` returns with its default `reduction='mean'`. A "
+        "handful of confident mistakes with losses of several units pull that mean up far "
+        "more than hundreds of easy images."
     )
     left, right = st.columns(2)
-    marked = mark_image_loss(session_figure(f"histogram.{base.key}", partial(histogram, base.key)),
-                             float(base.from_nats(REPORT.losses[index])))
+    marked = mark_image_loss(histogram_figure(base, view), view.image_loss)
     show_figure(marked, key=f"{PAGE}.histogram", container=left)
-    left.caption(f"Dashed: the mean, {fmt(mean, 3)} {base.unit}. :orange[Orange]: the image "
-                 f"chosen above, #{index}, at {fmt(base.from_nats(REPORT.losses[index]), 3)} "
+    left.caption(f"Dashed: the mean, {fmt(view.mean_loss, 3)} {base.unit}. :orange[Orange]: "
+                 f"the image chosen above, #{view.index}, at {fmt(view.image_loss, 3)} "
                  f"{base.unit} with the model's logits.")
-    show_figure(by_digit_figure(base.key), key=f"{PAGE}.by_digit", container=right)
+    show_figure(by_digit_figure(base, view), key=f"{PAGE}.by_digit", container=right)
     matrix, notes = st.columns([3, 2], gap="large")
     with matrix:
         st.markdown("**Confusion matrix**: how often each true digit (row) was predicted as "
@@ -431,7 +359,7 @@ def whole_set() -> None:
         st.markdown("**Most frequent mistakes**")
         st.markdown("\n".join(
             f"- a **{t}** read as **{p}**: {count} time{'s' if count > 1 else ''}"
-            for t, p, count in top_confusions(REPORT.confusion, 5)
+            for t, p, count in view.top_confusions
         ))
         correct = REPORT.n_correct
         st.markdown(f"The diagonal holds the {correct} correct predictions: {correct} / {n} = "
@@ -450,12 +378,14 @@ def whole_set() -> None:
 
 
 def mnist_page() -> None:
-    url_state.start_page(PAGE, FIELDS)
-    page_header(PAGE, FIELDS, TITLE, INTRO)
-    choose_image()
-    one_image()
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    view = score(state)
+    with stage(state, widths=(2.6, 2.4, 1.2)) as on_stage:
+        with on_stage.controls:
+            choose_image(state, view)
+        one_image(state, on_stage, view)
     st.divider()
-    whole_set()
+    whole_set(view)
 
 
 mnist_page()

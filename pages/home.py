@@ -2,25 +2,10 @@
 
 import streamlit as st
 
+from ui.lesson_state import current_log_base
+from ui.lessons import LESSONS
 from ui.text import fmt
-from ui.widgets import current_log_base
-from xent_core import explain
-from xent_core.lessons import FIVE_CLASS_NAMES, FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
-
-LESSONS = [
-    ("pages/1_cat_vs_dog.py", "1 · Cat vs dog",
-     "The fast.ai spreadsheet: one-hot labels, confident-right vs confident-wrong rows, the "
-     "“if” form as an index lookup, and the “screwy” losses of rows that don't sum to 1."),
-    ("pages/2_five_classes.py", "2 · Five classes",
-     "Softmax by hand for cat, dog, plane, fish, building: output → exp → sum → softmax, the "
-     "gradient p − one-hot, and gradient steps you can take yourself."),
-    ("pages/3_pytorch_batch.py", "3 · The PyTorch batch",
-     "softmax → log → nll_loss, log_softmax, and F.cross_entropy on a 3 × 5 batch: three "
-     "routes, one number (≈ 1.031), plus the options PyTorch users meet."),
-    ("pages/4_mnist.py", "4 · MNIST digits",
-     "Real handwritten digits and a real model trained with this very loss: its logits, its "
-     "confident mistakes, and the mean loss over a whole data set."),
-]
+from xent_core.lessons import FIVE_CLASS_NAMES, FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET, five_classes
 
 
 def pipeline_steps(breakdown, names) -> list[tuple[str, str, str]]:
@@ -54,9 +39,9 @@ def home() -> None:
         "probability and huge when it is confidently wrong. Every page here lets you change "
         "the inputs and watch each step respond."
     )
-    breakdown = explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET, log_base=current_log_base())
+    view = five_classes(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET, log_base=current_log_base())
     st.subheader("The pipeline, on the five-class example (true class: fish)")
-    steps = pipeline_steps(breakdown, FIVE_CLASS_NAMES)
+    steps = pipeline_steps(view.breakdown, FIVE_CLASS_NAMES)
     for row in (steps[:4], steps[4:]):
         for column, (title, value, help_text) in zip(st.columns(4), row, strict=True):
             column.metric(title, value, help=help_text, border=True)
@@ -65,11 +50,11 @@ def home() -> None:
         "and log, computed stably) followed by `nll_loss` (pick, × −1, mean)."
     )
     st.subheader("The lessons")
-    columns = st.columns(2)
-    for i, (path, title, blurb) in enumerate(LESSONS):
-        with columns[i % 2].container(border=True):
-            st.page_link(path, label=title)
-            st.markdown(blurb)
+    for first in range(0, len(LESSONS), 2):  # row by row, so a phone reads them in order
+        for column, lesson in zip(st.columns(2), LESSONS[first:first + 2], strict=False):
+            with column.container(border=True):
+                st.page_link(lesson.file, label=lesson.title, icon=lesson.icon)
+                st.markdown(lesson.blurb)
 
 
 home()

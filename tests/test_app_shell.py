@@ -9,6 +9,7 @@ from apptest_helpers import open_page, plotly_figures
 
 from ui import url_state
 from ui.figures import class_bars, loss_curve
+from ui.lessons import LESSONS
 from ui.text import escape_markdown, fmt, shorten
 from xent_core import explain, get_log_base
 from xent_core.lessons import FIVE_CLASS_OUTPUTS
@@ -26,7 +27,7 @@ def test_home_page_draws_the_pipeline_with_the_slide_numbers():
     assert steps["3 · ÷ sum of exps"] == "÷ 12.14"
     assert steps["4 · probabilities p"] == "0.899"
     assert steps["7 · × −1 = loss"] == f"{explain(FIVE_CLASS_OUTPUTS, 3).loss:.3f} nats"
-    assert len(at.get("page_link")) == 4
+    assert [link.label for link in at.get("page_link")] == [lesson.title for lesson in LESSONS]
 
 
 def test_switching_the_log_base_relabels_the_home_pipeline_in_bits():
@@ -134,21 +135,18 @@ def test_home_page_has_no_plotly_chart_to_rebuild_on_every_rerun():
     assert plotly_figures(open_page()) == []
 
 
-@pytest.mark.parametrize(
-    "page", ["pages/1_cat_vs_dog.py", "pages/2_five_classes.py", "pages/3_pytorch_batch.py",
-             "pages/4_mnist.py"],
-)
+@pytest.mark.parametrize("page", [lesson.file for lesson in LESSONS])
 def test_every_lesson_opens_inside_the_shell_with_its_log_base_selector(page):
     # AppTest starts each run like a freshly started server, where Streamlit still honours the
     # legacy pages/ folder: a page whose file name matched its url_path would run without
-    # app.py (no sidebar, no URL state). This guards the url_path choices in app.py.
+    # app.py (no sidebar, no URL state). This guards the url_path choices in ui/lessons.py.
     at = open_page(page)
     assert at.sidebar.radio[0].key == "shell.base"
     assert at.sidebar.radio[0].value == "e"
 
 
 def test_the_share_link_holds_the_current_state_of_the_page():
-    at = open_page("pages/2_five_classes.py")
+    at = open_page(LESSONS[1].file)
     next(s for s in at.slider if s.key == "five.slider.3").set_value(3.0).run()
     link = next(c.value for c in at.code if c.value.startswith("http"))
     assert link.startswith("http://localhost:8501/")  # AppTest has no browser URL
@@ -158,6 +156,6 @@ def test_the_share_link_holds_the_current_state_of_the_page():
 
 
 def test_the_share_link_of_a_lesson_preset_has_no_query():
-    at = open_page("pages/2_five_classes.py")
+    at = open_page(LESSONS[1].file)
     link = next(c.value for c in at.code if c.value.startswith("http"))
     assert urlsplit(link).query == ""

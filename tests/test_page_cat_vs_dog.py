@@ -197,8 +197,8 @@ def test_softmax_rows_are_xent_core_softmax_and_sum_to_1():
 
 def test_the_table_frame_shows_one_hot_labels_and_both_loss_columns():
     checked = check_rows(PRESET_ROWS, PROBABILITY)
-    analysis = analyse_rows(checked.activations, checked.targets, "10")
-    frame = table_frame(PRESET_ROWS, PROBABILITY, checked, analysis)
+    view = lessons.cat_vs_dog(checked.activations, checked.targets, "10")
+    frame = table_frame(PRESET_ROWS, PROBABILITY, checked, view)
     assert list(frame.index) == [1, 2, 3, 4, 5]
     assert frame["is_cat"].tolist() == [1, 1, 0, 0, 1]
     assert frame["is_dog"].tolist() == [0, 0, 1, 1, 0]
@@ -330,18 +330,36 @@ def test_hostile_links_fall_back_to_the_lesson_with_a_note(hostile):
     assert "<script>" not in page_text(at)
 
 
-@pytest.mark.parametrize(("cell", "words"), [
-    (-1.0, "negative"), (math.nan, "NaN"), ("abc", "text"), (None, "empty"), (1e308, "1e\\+308"),
-])
-def test_a_bad_cell_shows_an_error_naming_its_row_and_keeps_the_other_losses(cell, words):
+def test_a_negative_activation_shows_an_error_naming_its_row_and_keeps_the_other_losses():
     at = open_page(PAGE_FILE, {"mode": "raw"})
-    edit(at, {"edited_rows": {1: {"b": cell}}})
+    edit(at, {"edited_rows": {1: {"b": -1.0}}})
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("Row 2") and words in errors[0]
+    assert len(errors) == 1 and errors[0].startswith("Row 2") and "negative" in errors[0]
     frame = table(at)
     assert math.isnan(frame.loc[2, "loss_sum"])
     expected = xc.index_cross_entropy(LESSON_PROBS[[0, 2, 3, 4]], LESSON_TARGETS[[0, 2, 3, 4]])
     np.testing.assert_allclose(frame.loc[[1, 3, 4, 5], "loss_sum"], expected)
+    assert at.query_params["rows"].split(",")[1] == "0.98_-1c"  # the link keeps the row
+
+
+@pytest.mark.parametrize(("mode", "column", "cell", "words"), [
+    ("raw", "b", math.nan, "NaN"), ("raw", "b", "abc", "text"), ("raw", "b", None, "empty"),
+    ("raw", "b", 1e308, "1e\\+308"), ("prob", "a", "abc", "text"), ("prob", "a", None, "empty"),
+])
+def test_a_cell_that_is_not_a_number_keeps_its_value_and_row_and_says_why(mode, column, cell,
+                                                                          words):
+    at = open_page(PAGE_FILE, {"mode": mode})
+    before = table(at)
+    link = dict(at.query_params)
+    edit(at, {"edited_rows": {1: {column: cell}}})
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Row 2") and words in errors[0]
+    assert "stays 0\\.98" in errors[0] or "stays 0\\.02" in errors[0]
+    frame = table(at)
+    assert frame["label"].tolist() == before["label"].tolist()  # no row of None
+    np.testing.assert_allclose(frame["loss_sum"], xc.index_cross_entropy(LESSON_PROBS,
+                                                                         LESSON_TARGETS))
+    assert dict(at.query_params) == link  # the link keeps every row
 
 
 def test_p_cat_above_1_in_probability_mode_is_an_inline_error():

@@ -41,6 +41,10 @@ def logits_in_url(at) -> list[float]:
     return [float(v) for v in at.query_params["x"].split(",")]
 
 
+def class_count(at) -> int:
+    return sum(1 for box in at.text_input if box.key.startswith("five.name."))
+
+
 @pytest.fixture
 def at():
     return open_page(PAGE)
@@ -94,12 +98,12 @@ def test_moving_a_slider_changes_the_loss_to_what_xent_core_computes(at):
     at.slider(key="five.slider.0").set_value(1.5).run()
     moved = [1.5, *PRESET[1:]]
     assert shown_loss(at) == expected_loss(moved)
-    assert at.number_input(key="five.box.0").value == 1.5  # the box follows the slider
+    assert float(at.text_input(key="five.box.0").value) == 1.5  # the box follows the slider
     assert logits_in_url(at) == moved
 
 
 def test_typing_in_a_number_box_moves_its_slider(at):
-    at.number_input(key="five.box.4").set_value(3.25).run()
+    at.text_input(key="five.box.4").input("3.25").run()
     moved = [*PRESET[:4], 3.25]
     assert at.slider(key="five.slider.4").value == 3.25
     assert shown_loss(at) == expected_loss(moved)
@@ -107,16 +111,16 @@ def test_typing_in_a_number_box_moves_its_slider(at):
 
 
 def test_a_value_beyond_the_slider_keeps_its_true_value_and_says_so(at):
-    at.number_input(key="five.box.3").set_value(42.0).run()
+    at.text_input(key="five.box.3").input("42.0").run()
     assert at.slider(key="five.slider.3").value == 10.0  # only the display is clamped
-    assert at.number_input(key="five.box.3").value == 42.0
+    assert float(at.text_input(key="five.box.3").value) == 42.0
     assert logits_in_url(at)[3] == 42.0
     assert "beyond the slider's ±10" in page_text(at)
     assert shown_loss(at) == expected_loss([*PRESET[:3], 42.0, PRESET[4]])
 
 
 def test_a_logit_of_1000_overflows_exp_by_hand_but_not_softmax(at):
-    at.number_input(key="five.box.3").set_value(1000.0).run()
+    at.text_input(key="five.box.3").input("1000.0").run()
     assert not at.exception
     fish = row_of(at, "fish")
     assert fish["exp(x)"] == "∞"
@@ -218,11 +222,11 @@ def test_ten_classes_is_the_most_and_two_the_fewest(at):
         if at.radio(key="five.target").value == 0:
             break
     # The true class (fish) cannot be removed; keep removing the others from the end.
-    while len(at.text_input) > 2:
-        last = len(at.text_input) - 1
+    while class_count(at) > 2:
+        last = class_count(at) - 1
         index = last if at.radio(key="five.target").value != last else last - 1
         at.button(key=f"five.remove.{index}").click().run()
-    assert len(at.text_input) == 2
+    assert class_count(at) == 2
     assert all(at.button(key=f"five.remove.{i}").disabled for i in range(2))
     assert not at.exception
     names = [at.text_input(key=f"five.name.{i}").value for i in range(2)]
@@ -351,3 +355,19 @@ def test_the_table_builder_marks_only_the_true_class():
     frame = softmax_table(b, ["a", "b", "c"], 1.0)
     assert list(frame["true"]) == ["", "✔", "", ""]
     assert math.isclose(float(frame["p = exp ÷ sum"][1]), b.probabilities[1], abs_tol=1e-4)
+
+
+@pytest.mark.parametrize("typed, why", [("", "empty"), ("abc", "not a number"),
+                                        ("1e999", "from -10000 to 10000"),
+                                        ("99999", "from -10000 to 10000")])
+def test_a_bad_exact_value_keeps_the_logit_and_says_why_next_to_the_box(at, typed, why):
+    before = shown_loss(at)
+    at.text_input(key="five.box.3").input(typed).run()
+    assert shown_loss(at) == before == expected_loss(PRESET)
+    assert "x" not in at.query_params  # the link still holds the lesson's logits
+    message = next(e.value for e in at.error if "was not used" in e.value)
+    assert why in message.replace("\\", "") and "stays 2.390" in message.replace("\\", "")
+    assert at.slider(key="five.slider.3").value == 2.39
+    at.text_input(key="five.box.3").input("3").run()  # a good value clears the message
+    assert shown_loss(at) == expected_loss([*PRESET[:3], 3.0, PRESET[4]])
+    assert not any("was not used" in e.value for e in at.error)

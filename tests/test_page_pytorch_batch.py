@@ -200,9 +200,9 @@ def test_huge_logits_break_the_softmax_then_log_route_and_the_page_says_why():
 
 def test_the_random_button_draws_the_seeded_batch_of_the_chosen_shape():
     at = open_page(PAGE)
-    at.number_input(key="pytorch.n").set_value(4)
-    at.number_input(key="pytorch.c").set_value(7)
-    at.number_input(key="pytorch.seed").set_value(42).run()
+    at.text_input(key="pytorch.box.n").input("4")
+    at.text_input(key="pytorch.box.c").input("7")
+    at.text_input(key="pytorch.box.seed").input("42").run()
     next(b for b in at.button if "Draw random logits" in b.label).click().run()
     logits, targets = random_batch(4, 7, 42)
     shown_logits, shown_targets = batch(at)
@@ -246,7 +246,7 @@ def test_the_url_holds_the_state_and_reopening_it_shows_the_same_page():
     at.radio(key="pytorch.red").set_value("sum")
     at.text_input(key="pytorch.w").input("1,2,1,1,1")
     at.slider(key="pytorch.ls").set_value(0.2)
-    at.number_input(key="pytorch.seed").set_value(9).run()
+    at.text_input(key="pytorch.box.seed").input("9").run()
     params = dict(at.query_params)
     assert params["x"].split(";")[0] == "-0.7514,1.2616,0.25,1.3868,1.2298"
     assert params["t"] == "3,0,-100"
@@ -332,3 +332,26 @@ def test_the_pages_pytorch_code_runs_in_torch_and_prints_the_numbers_on_the_page
     shown = [*routes(at), metric(at, TRAP_LABEL)]
     for line, on_page in zip(printed[1:], shown, strict=True):
         assert printed_numbers(line) == page_numbers(on_page), (line, on_page)
+
+
+# ------------------------------------------------------------- where the lesson starts
+
+
+def test_the_lesson_starts_with_softmax_of_minus_9_5_10_as_the_tutorial_printed_it():
+    at = open_page(PAGE)
+    printed = "tensor([5.5653e-09, 6.6929e-03, 9.9331e-01])"
+    assert any(printed in c.value and "torch.softmax(torch.tensor([-9, 5, 10])" in c.value
+               for c in at.code)
+    assert [at.text_input(key=f"pytorch.example.{i}").value for i in range(3)] == [
+        "-9", "5", "10"]
+
+
+def test_editing_the_softmax_example_recomputes_it_and_goes_into_the_link():
+    at = open_page(PAGE)
+    at.text_input(key="pytorch.example.0").input("10").run()
+    p = xc.softmax([10.0, 5.0, 10.0])
+    assert any(f"tensor([{p[0]:.4e}, {p[1]:.4e}, {p[2]:.4e}])" in c.value for c in at.code)
+    assert at.query_params["sx"] == "10,5,10"
+    at.text_input(key="pytorch.example.0").input("1e999").run()  # refused, with a reason
+    assert at.query_params["sx"] == "10,5,10"
+    assert any("was not used" in e.value for e in at.error)

@@ -24,16 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ui.url_state import MAX_PARAM_LENGTH, encode_float, parse_float
-from xent_core import one_hot, softmax
-from xent_core.lessons import CAT_DOG_CLASSES, CAT_DOG_LABELS, CAT_DOG_P_CAT
-from xent_core.spreadsheet_rows import (
-    RIGHT,
-    UNSURE,
-    WRONG,
-    RowsAnalysis,
-    two_class_probabilities,
-)
+from ui.url_state import ACTIVATION_LIMIT, MAX_PARAM_LENGTH, encode_float, parse_float
+from xent_core import softmax
+from xent_core.lessons import CAT_DOG_CLASSES, CAT_DOG_LABELS, CAT_DOG_P_CAT, CatVsDogView
+from xent_core.spreadsheet_rows import RIGHT, UNSURE, WRONG, two_class_probabilities
 
 Cell = float | str | None
 Row = tuple[Cell, Cell, Any]
@@ -42,7 +36,7 @@ PROBABILITY, RAW = "prob", "raw"
 MODES = (PROBABILITY, RAW)
 MAX_ROWS = 20
 # Activations this large are not what a model outputs; 1e308 and the like are typos or attacks.
-MAX_ACTIVATION = 1e6
+MAX_ACTIVATION = ACTIVATION_LIMIT
 NEW_ROW: Row = (0.5, 0.5, "cat")  # what a row added in the editor starts as
 
 LETTERS = {label: label[0] for label in CAT_DOG_CLASSES}  # cat -> c, dog -> d
@@ -157,11 +151,33 @@ def cell_value(value: Any) -> Cell:
         return text
 
 
-def _edited(row: Row, changes: Mapping[str, Any]) -> Row:
+def _typed_number_problem(cell: Cell) -> str | None:
+    """Why a typed cell cannot stand for a number at all (the previous value then stays)."""
+    if cell is None or isinstance(cell, str) or not math.isfinite(cell):
+        return _describe(cell) + ("; type a number" if cell is None or isinstance(cell, str)
+                                  else ", not a finite number")
+    if abs(cell) > MAX_ACTIVATION:
+        return f"is {cell:g}, beyond the ±{MAX_ACTIVATION:,.0f} this sheet accepts"
+    return None
+
+
+def _edited(row: Row, changes: Mapping[str, Any], number: int, mode: str,
+            notes: list[str]) -> Row:
+    """``row`` with the editor's ``changes``. A number cell typed as text, left empty, or
+    set to NaN, ∞ or a huge number keeps its previous value, and ``notes`` says why."""
     cells = dict(zip(INPUT_COLUMNS, (row[2], row[0], row[1]), strict=True))
+    names = dict(zip((A, B), column_names(mode), strict=True))
     for column, value in changes.items():
         if column in (A, B):
-            cells[column] = cell_value(value)
+            typed = cell_value(value)
+            problem = _typed_number_problem(typed)
+            if problem is None:
+                cells[column] = typed
+            else:
+                kept = cells[column]
+                notes.append(f"Row {number}: the {names[column]} you typed {problem}, so it "
+                             f"was not used; it stays {kept:.4g}." if isinstance(kept, float)
+                             else f"Row {number}: the {names[column]} you typed {problem}.")
         elif column == LABEL:
             cells[LABEL] = None if value is None else str(value)
     return (cells[A], cells[B], cells[LABEL])
@@ -170,26 +186,29 @@ def _edited(row: Row, changes: Mapping[str, Any]) -> Row:
 @dataclass(frozen=True)
 class EditResult:
     rows: tuple[Row, ...]
-    notes: tuple[str, ...]  # why part of the edit was not applied (too many / too few rows)
+    notes: tuple[str, ...]  # why part of the edit was not applied (a bad cell, too many rows)
 
 
-def apply_edits(rows: Sequence[Row], edits: Mapping[str, Any] | None) -> EditResult:
+def apply_edits(rows: Sequence[Row], edits: Mapping[str, Any] | None,
+                mode: str = PROBABILITY) -> EditResult:
     """Apply a ``st.data_editor`` state (``edited_rows``, ``deleted_rows``, ``added_rows``).
 
     As Streamlit does: cell edits first (by row position), then deletions (positions in the
-    original table), then additions, which start from :data:`NEW_ROW`. The table keeps 1 to
-    :data:`MAX_ROWS` rows; an edit that would break that is cut short, with a note.
+    original table), then additions, which start from :data:`NEW_ROW`. A cell typed as text,
+    emptied, or set to NaN, ∞ or beyond :data:`MAX_ACTIVATION` keeps its previous value, with
+    a note: a row never loses a number it had. The table keeps 1 to :data:`MAX_ROWS` rows; an
+    edit that would break that is cut short, with a note.
     """
     if not edits:
         return EditResult(tuple(rows), ())
+    notes: list[str] = []
     edited = list(rows)
     for position, changes in (edits.get("edited_rows") or {}).items():
         index = int(position)
         if 0 <= index < len(edited) and isinstance(changes, Mapping):
-            edited[index] = _edited(edited[index], changes)
+            edited[index] = _edited(edited[index], changes, index + 1, mode, notes)
     deleted = {int(i) for i in edits.get("deleted_rows") or ()}
     kept = [row for i, row in enumerate(edited) if i not in deleted]
-    notes = []
     if not kept:
         kept = edited[:1]
         notes.append("The table needs at least one row, so the first row was kept.")
@@ -197,7 +216,8 @@ def apply_edits(rows: Sequence[Row], edits: Mapping[str, Any] | None) -> EditRes
         if len(kept) >= MAX_ROWS:
             notes.append(f"The table holds at most {MAX_ROWS} rows; extra rows were not added.")
             break
-        kept.append(_edited(NEW_ROW, added if isinstance(added, Mapping) else {}))
+        kept.append(_edited(NEW_ROW, added if isinstance(added, Mapping) else {},
+                            len(kept) + 1, mode, notes))
     return EditResult(tuple(kept), tuple(notes))
 
 
@@ -330,7 +350,7 @@ def _shown_number(cell: Cell) -> float:
 
 
 def table_frame(rows: Sequence[Row], mode: str, checked: CheckedRows,
-                analysis: RowsAnalysis | None) -> pd.DataFrame:
+                view: CatVsDogView | None) -> pd.DataFrame:
     """The spreadsheet as the editor shows it, one row per table row (index from 1).
 
     Columns: ``row`` (the number errors and formulas use), ``label``, ``a``, ``b`` (what the
@@ -344,11 +364,12 @@ def table_frame(rows: Sequence[Row], mode: str, checked: CheckedRows,
     verdicts = [""] * n
     if mode == RAW:
         columns["b"] = np.array([_shown_number(row[1]) for row in rows], dtype=float)
-    if analysis is not None:
+    if view is not None:
         at = list(checked.usable)
+        analysis = view.analysis
         sheet = analysis.sheet
-        labels_one_hot = one_hot(checked.targets, len(CAT_DOG_CLASSES))
-        columns["b"][at] = checked.activations[:, 1]
+        labels_one_hot = view.one_hot
+        columns["b"][at] = view.activations[:, 1]
         columns["row_sum"][at] = sheet.row_sums
         columns["is_cat"][at] = labels_one_hot[:, 0]
         columns["is_dog"][at] = labels_one_hot[:, 1]

@@ -1,14 +1,29 @@
-"""Lesson-level code: the presets the lessons print, and one function per lesson page.
+"""The lessons: their preset numbers and one function per lesson page.
 
-:mod:`xent_core.lessons.presets` holds the numbers the original lessons print. Each lesson
-page has its own module with one function that returns everything the page shows:
+Each page calls one function here and draws what it returns: a frozen view holding every
+number the page shows, every loss already in the chosen log base (``log_base`` is an input,
+never a conversion on the page).
 
-- :func:`why_not_mse` (lesson 5): cross-entropy, MSE and the hinge loss on the same logits;
-- :func:`sigmoid_or_softmax` (lesson 6): one class true (softmax) or any number (sigmoids);
-- :func:`overflow` (lesson 7): float16 / float32 / float64, the by-hand and the stable routes;
-- :func:`soft_labels` (lesson 8): H(p, q) = H(p) + KL(p‖q), label smoothing, calibration.
+- :func:`cat_vs_dog` — the fast.ai spreadsheet (page 1)
+- :func:`five_classes` and :func:`five_class_steps` — softmax by hand, gradient steps (page 2)
+- :func:`pytorch_batch` — ``softmax([-9, 5, 10])`` and the PyTorch batch (page 3)
+- :func:`mnist_digits` — one held-out digit and the whole held-out set (page 4)
+- :func:`why_not_mse` — cross-entropy, MSE and the hinge loss on the same logits (page 5)
+- :func:`sigmoid_or_softmax` — one class true (softmax) or any number (sigmoids) (page 6)
+- :func:`overflow` — float16 / float32 / float64, the by-hand and the stable routes (page 7)
+- :func:`soft_labels` — H(p, q) = H(p) + KL(p‖q), label smoothing, calibration (page 8)
+
+The presets (:mod:`xent_core.lessons.presets`) are the numbers the lessons print.
 """
 
+from xent_core.lessons.cat_vs_dog import CatVsDogView, cat_vs_dog
+from xent_core.lessons.five_classes import (
+    FiveClassSteps,
+    FiveClassView,
+    five_class_steps,
+    five_classes,
+)
+from xent_core.lessons.mnist_digits import MnistView, mnist_digits
 from xent_core.lessons.overflow import OverflowView, overflow
 from xent_core.lessons.presets import (
     CAT_DOG_CLASSES,
@@ -23,6 +38,11 @@ from xent_core.lessons.presets import (
     SOFTMAX_EXAMPLE,
     cat_dog_probabilities,
     cat_dog_targets,
+)
+from xent_core.lessons.pytorch_batch import (
+    SOFTMAX_EXAMPLE_PROBABILITIES,
+    BatchView,
+    pytorch_batch,
 )
 from xent_core.lessons.sigmoid_or_softmax import SigmoidOrSoftmaxView, sigmoid_or_softmax
 from xent_core.lessons.soft_labels import SoftLabelsView, soft_labels
@@ -39,13 +59,24 @@ __all__ = [
     "PYTORCH_BATCH_LOSS",
     "PYTORCH_BATCH_TARGETS",
     "SOFTMAX_EXAMPLE",
+    "SOFTMAX_EXAMPLE_PROBABILITIES",
+    "BatchView",
+    "CatVsDogView",
+    "FiveClassSteps",
+    "FiveClassView",
+    "MnistView",
     "OverflowView",
     "SigmoidOrSoftmaxView",
     "SoftLabelsView",
     "WhyNotMseView",
     "cat_dog_probabilities",
     "cat_dog_targets",
+    "cat_vs_dog",
+    "five_class_steps",
+    "five_classes",
+    "mnist_digits",
     "overflow",
+    "pytorch_batch",
     "sigmoid_or_softmax",
     "soft_labels",
     "why_not_mse",

@@ -1,0 +1,345 @@
+"""A lesson page's inputs, in one place: session keys, the URL, presets, reset, bad values.
+
+Every page starts with ``state = lesson_state(PAGE, FIELDS, ...)``. A page declares its
+inputs as :class:`~ui.url_state.Field` objects (query-parameter name, the lesson's preset, a
+parser that rejects bad text with ``ValueError``); then
+
+1. :func:`lesson_state` puts each value into ``st.session_state`` under ``state.key(name)``,
+   taken from the URL when it parses, else from what the learner had when they last left the
+   page, else the preset. A bad link value becomes a visible note that names it.
+2. Widgets are created with ``key=state.key(name)`` and **no** ``value=``; ``state[name]``
+   reads a value, ``state.set(name, value)`` changes one (in callbacks).
+3. :func:`end_run` (end of ``app.py``) writes every value that differs from its preset into
+   the URL, and the same query into the page's *Copy link to this state*, built on the host
+   the browser used. A ``st.fragment`` rerun skips the end of ``app.py``, so a fragment ends
+   with :func:`finish_fragment`, which does the same.
+
+Private session keys (drafts, histories: not in the URL) come from ``state.private(name)``;
+the reset button clears them with the fields. :func:`number_box` is the one way to type an
+exact number: a value that is empty, not a number, infinite or out of range never changes
+anything, and a message next to the box says why.
+
+Why not Streamlit's own ``bind="query-params"``: it names the parameter after the widget key,
+holds one value per widget (our logits are one list behind ten widgets, page 1 is a grid)
+and drops a bad value without a word, where the learner must be told which link value was
+ignored. ``number_input(required=True)`` keeps the last value when a box is cleared, but it
+cannot say why and does not cover ``abc`` or ``1e999``; hence :func:`number_box`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from ui.text import escape_markdown, fmt, shorten
+from ui.url_state import Field, parse_choice
+from xent_core import LOG_BASES, LogBase, get_log_base
+
+SHELL = "shell"
+LOG_BASE = Field("base", "e", parse_choice(tuple(LOG_BASES)), label="log base")
+SHARED_FIELDS = (LOG_BASE,)
+
+_ACTIVE = "_lesson_state.active"  # the LessonState of the page running now
+_LAST = "_lesson_state.last"  # the LessonState of the last full run (for fragment reruns)
+_NOTES = "_lesson_state.notes"  # page -> notes about link values that were not used
+_SAVED = "_lesson_state.saved"  # page -> {name: value} when the learner last saw it
+_BOX_ERRORS = "_lesson_state.box_errors"  # number box key -> (message, value it was typed over)
+
+
+def _key(page: str, name: str) -> str:
+    return f"{page}.{name}"
+
+
+def _read_param(f: Field):
+    if f.name not in st.query_params:
+        return None
+    return st.query_params.get_all(f.name) if f.multi else st.query_params.get(f.name)
+
+
+def _notes(page: str) -> list[str]:
+    return st.session_state.setdefault(_NOTES, {}).setdefault(page, [])
+
+
+def _load(page: str, fields: Sequence[Field]) -> None:
+    """Fill session state for ``fields`` not there yet: the URL, else saved, else the preset."""
+    saved = st.session_state.setdefault(_SAVED, {}).get(page, {})
+    for f in fields:
+        key = _key(page, f.name)
+        if key in st.session_state:
+            continue
+        value = saved.get(f.name, f.default)
+        raw = _read_param(f)
+        if raw is not None:
+            try:
+                value = f.parse(raw)
+            except ValueError as error:
+                shown = ", ".join(raw) if f.multi else raw
+                _notes(page).append(
+                    f"The link's value for “{escape_markdown(f.label or f.name)}” "
+                    f"(`{escape_markdown(shorten(shown, 40)).replace('`', '')}`) "
+                    f"was not used because {escape_markdown(str(error))}; "
+                    "showing the lesson's example instead."
+                )
+        st.session_state[key] = value
+
+
+# ------------------------------------------------------------------------ the state
+
+
+@dataclass
+class LessonState:
+    """The inputs of one page during one run (see the module docstring)."""
+
+    page: str  # the session-key prefix, e.g. "five"
+    fields: tuple[Field, ...]
+    title: str = ""
+    intro: str = ""
+    share_slot: Any = field(default=None, repr=False)  # where the copy link is drawn
+
+    def key(self, name: str) -> str:
+        """The session key (and widget ``key=``) of a field."""
+        return _key(self.page, name)
+
+    def private(self, name: str) -> str:
+        """A session key for state that is not in the URL (cleared by the reset button)."""
+        return _key(self.page, f"_{name}")
+
+    def __getitem__(self, name: str):
+        return st.session_state[self.key(name)]
+
+    def set(self, name: str, value) -> None:
+        st.session_state[self.key(name)] = value
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def base(self) -> LogBase:
+        """The log base chosen in the sidebar: every loss the core returns is in it."""
+        return current_log_base()
+
+    @property
+    def is_preset(self) -> bool:
+        return all(self[f.name] == f.default for f in self.fields)
+
+    def note(self, text: str) -> None:
+        """A note shown under the title until reset (markdown: escape user text first)."""
+        _notes(self.page).append(text)
+
+    @property
+    def notes(self) -> list[str]:
+        return st.session_state.get(_NOTES, {}).get(self.page, [])
+
+    def reset(self) -> None:
+        """Every field back to the lesson's preset; private state and notes forgotten."""
+        for f in self.fields:
+            self.set(f.name, f.default)
+        prefix = self.private("")
+        for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+            del st.session_state[key]
+        st.session_state.setdefault(_NOTES, {})[self.page] = []
+        st.session_state.get(_BOX_ERRORS, {}).clear()
+
+    def params(self) -> dict[str, Any]:
+        """The query parameters of this page's state: every field that differs from its preset."""
+        params: dict[str, Any] = {}
+        for page, fields in ((SHELL, SHARED_FIELDS), (self.page, self.fields)):
+            for f in fields:
+                key = _key(page, f.name)
+                if key in st.session_state:
+                    encoded = f.encode(st.session_state[key])
+                    if encoded != f.encode(f.default):
+                        params[f.name] = encoded
+        return params
+
+
+def lesson_state(page: str, fields: Sequence[Field], *, title: str = "", intro: str = "",
+                 check: Callable[[LessonState], None] | None = None) -> LessonState:
+    """Call first on a page: load its inputs (URL > last visit > preset) and own the URL.
+
+    ``check(state)`` makes values from a link consistent with each other (for example as
+    many class names as logits), adding a note for whatever it changes.
+    """
+    state = LessonState(page, tuple(fields), title, intro)
+    st.session_state[_ACTIVE] = state
+    st.session_state[_LAST] = state
+    _load(page, fields)
+    if check is not None:
+        check(state)
+    return state
+
+
+# ------------------------------------------------------------------ the shell and the URL
+
+
+def start_shell() -> None:
+    """Load the fields every page shares (the sidebar's log base)."""
+    _load(SHELL, SHARED_FIELDS)
+
+
+def current_log_base() -> LogBase:
+    return get_log_base(st.session_state.get(_key(SHELL, LOG_BASE.name), "e"))
+
+
+def log_base_selector() -> LogBase:
+    """The sidebar radio that relabels every loss on every page (nats, bits, Excel's LOG)."""
+    st.radio(
+        "Log base for losses",
+        options=tuple(LOG_BASES),
+        format_func=lambda key: f"{LOG_BASES[key].log_name} ({LOG_BASES[key].unit})",
+        key=_key(SHELL, LOG_BASE.name),
+        help="Cross-entropy is −log p. The base only rescales it: log_b(p) = ln(p) / ln(b). "
+        "PyTorch uses ln (nats); the fast.ai spreadsheet used Excel's LOG(), base 10.",
+    )
+    for note in st.session_state.get(_NOTES, {}).get(SHELL, []):
+        st.warning(note, icon=":material/link:")
+    return current_log_base()
+
+
+def page_url() -> str:
+    """This page's address without its query, on the host the browser used."""
+    url = st.context.url
+    if not url:
+        host = st.context.headers.get("Host") if st.context.headers else None
+        url = f"http://{host}/" if host else "http://localhost:8501/"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def share_url(state: LessonState | None) -> str:
+    """The full link to this page in its current state."""
+    params = state.params() if state is not None else _shell_params()
+    query = urlencode(params, doseq=True)
+    return f"{page_url()}?{query}" if query else page_url()
+
+
+def _shell_params() -> dict[str, Any]:
+    value = st.session_state.get(_key(SHELL, LOG_BASE.name), LOG_BASE.default)
+    return {} if value == LOG_BASE.default else {LOG_BASE.name: value}
+
+
+def _write(state: LessonState | None) -> None:
+    """The URL and the copy link, both from the state as it is now."""
+    params = state.params() if state is not None else _shell_params()
+    if state is not None:
+        st.session_state.setdefault(_SAVED, {})[state.page] = {
+            f.name: state[f.name] for f in state.fields if state.key(f.name) in st.session_state
+        }
+        if state.share_slot is not None:
+            state.share_slot.code(share_url(state), language=None, wrap_lines=True)
+    if params != st.query_params.to_dict() or any(isinstance(v, list) for v in params.values()):
+        st.query_params.from_dict(params)
+
+
+def end_run() -> None:
+    """End of ``app.py``: write the running page's state into the URL and its copy link."""
+    _write(st.session_state.pop(_ACTIVE, None))
+
+
+def in_fragment_rerun() -> bool:
+    """True while only a ``st.fragment`` reruns (the rest of the page keeps its last run)."""
+    context = get_script_run_ctx()
+    return bool(context is not None and context.fragment_ids_this_run)
+
+
+def finish_fragment() -> None:
+    """End of a ``st.fragment``: after a fragment-only rerun, write the URL and the copy
+    link as :func:`end_run` does after a full run."""
+    if in_fragment_rerun():
+        _write(st.session_state.get(_LAST))
+
+
+# -------------------------------------------------------------------- the page's layout
+
+
+def header(state: LessonState) -> None:
+    """Title, intro, notes about a bad link, the reset button and the copy link."""
+    st.title(state.title)
+    if state.intro:
+        st.markdown(state.intro)
+    for note in state.notes:
+        st.warning(note, icon=":material/link:")
+    reset_col, share_col = st.columns([1, 3], vertical_alignment="center")
+    reset_col.button(
+        ":material/restart_alt: Reset to the lesson's example", key=_key(state.page, "reset"),
+        on_click=state.reset,
+        help="Put every input on this page back to the numbers the lesson used.",
+    )
+    with share_col.popover(":material/link: Copy link to this state"):
+        st.caption("Anyone who opens this link sees exactly these inputs.")
+        state.share_slot = st.empty()  # filled by end_run, once the state is final
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The first screen of a lesson: what a learner moves, the chart it drives, the loss."""
+
+    controls: Any
+    charts: Any
+    loss: Any
+
+    def show_loss(self, label: str, value: float, unit: str, help: str | None = None,
+                  digits: int = 4) -> None:
+        """The loss as the stage's big number."""
+        self.loss.metric(label, f"{fmt(value, digits)} {unit}", help=help, border=True)
+
+
+@contextlib.contextmanager
+def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.1)) -> Iterator[Stage]:
+    """The page header, then the stage: controls, main chart(s) and the loss side by side.
+
+    One place for the stage's layout, so every lesson (and its classroom styling) shares it.
+    """
+    header(state)
+    with st.container(key=_key(state.page, "stage")):
+        controls, charts, loss = st.columns(list(widths), gap="medium")
+        yield Stage(controls, charts, loss)
+
+
+# --------------------------------------------------------------------- typed numbers
+
+
+def number_box(key: str, label: str, value: float, parse: Callable[[str], float],
+               on_commit: Callable[[float], None], *, what: str = "value",
+               container=None, label_visibility: str = "visible", help: str | None = None,
+               digits: int = 4) -> None:
+    """A box for an exact number that never changes anything silently.
+
+    ``value`` is the number the box stands for (kept elsewhere: a field, one entry of a list
+    of logits). Text the learner commits goes through ``parse`` (the same parser a link uses);
+    a parsed number goes to ``on_commit``. Empty text, ``abc``, ``1e999`` or a number out of
+    range leaves ``value`` as it was and shows why, next to the box, until the next good edit
+    or until ``value`` changes another way (a slider, a reset).
+    """
+    target = container or st
+    errors = st.session_state.setdefault(_BOX_ERRORS, {})
+    pending = errors.get(key)
+    if pending is not None and pending[1] != value:
+        errors.pop(key, None)  # the value moved on: the message is about an older one
+        pending = None
+    if pending is None:
+        st.session_state[key] = f"{float(value):.10g}"
+
+    def commit() -> None:
+        text = str(st.session_state.get(key) or "")
+        try:
+            if not text.strip():
+                raise ValueError("the box is empty")
+            number = parse(text)
+        except ValueError as error:
+            errors[key] = (f"“{shorten(text.strip(), 24)}” was not used because {error}; the "
+                           f"{what} stays {fmt(value, digits)}.", value)
+            return
+        errors.pop(key, None)
+        on_commit(number)
+
+    target.text_input(label, key=key, on_change=commit, label_visibility=label_visibility,
+                      help=help)
+    if key in errors:
+        target.error(escape_markdown(errors[key][0]), icon=":material/error:")
