@@ -275,7 +275,8 @@ def draw_stage(view: FiveClassView, names, stage_) -> None:
                                  lr=view.lr), key=f"{PAGE}.fig.logits")
         show_figure(probability_figure(b.probabilities, names, b.target), key=f"{PAGE}.fig.p")
     true_name = escape_markdown(names[b.target])
-    stage_.show_loss(f"Loss for the true class, {true_name}", view.loss, view.log_base.unit)
+    stage_.show_loss(f"Loss for the true class, {true_name}", view.loss,
+                     view.log_base.unit)
     verdict = "right" if view.predicted == b.target else "wrong"
     stage_.loss.markdown(
         f"p({true_name}) = {fmt(view.p_target, 4)}, so the loss is −{view.log_base.log_name} "
@@ -369,7 +370,7 @@ def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
 
 def five_classes_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
-    with stage(state, widths=(3.2, 2.6, 1.2)) as on_stage:
+    with stage(state, widths=(2.8, 2.4, 1.6)) as on_stage:
         with on_stage.controls:
             class_rows(state)
             class_controls(state)

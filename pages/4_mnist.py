@@ -301,10 +301,9 @@ def one_image(state: LessonState, on_stage, view: MnistView) -> None:
         view = score(state)
     base, label = view.log_base, view.label
     with on_stage.controls:
-        picture_col, label_col = st.columns([1, 2.4], vertical_alignment="center")
-        picture_col.image(picture(view.index), caption=f"Held-out image #{view.index}, true "
-                          f"label {view.true_label}")
-        label_col.segmented_control(
+        st.image(picture(view.index), width=140, caption=f"Held-out image #{view.index}, "
+                 f"true label {view.true_label}")
+        st.segmented_control(
             "Score against the label", options=DIGITS, key=state.key("y"), required=True,
             format_func=lambda d: f"{d} ✓" if d == view.true_label else str(d),
             help="The loss is −log p of this label. The true label is ticked; pick another "
@@ -380,7 +379,7 @@ def whole_set(view: MnistView) -> None:
 def mnist_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
     view = score(state)
-    with stage(state, widths=(2.6, 2.4, 1.2)) as on_stage:
+    with stage(state, widths=(2.6, 2.4, 1.4)) as on_stage:
         with on_stage.controls:
             choose_image(state, view)
         one_image(state, on_stage, view)

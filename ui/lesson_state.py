@@ -101,6 +101,7 @@ class LessonState:
     title: str = ""
     intro: str = ""
     share_slot: Any = field(default=None, repr=False)  # where the copy link is drawn
+    link_in_fragment: bool = False  # a st.fragment draws the copy link (finish_fragment)
 
     def key(self, name: str) -> str:
         """The session key (and widget ``key=``) of a field."""
@@ -203,12 +204,13 @@ def log_base_selector() -> LogBase:
 
 
 def page_url() -> str:
-    """This page's address without its query, on the host the browser used."""
-    url = st.context.url
-    if not url:
-        host = st.context.headers.get("Host") if st.context.headers else None
-        url = f"http://{host}/" if host else "http://localhost:8501/"
-    parts = urlsplit(url)
+    """This page's address without its query, on the host the browser used.
+
+    ``st.context.url`` is the address in the learner's browser (a teacher who opened the app
+    through the network address gets links on that address); only a run without a browser
+    (AppTest, the start-up warm-up) has none and gets the default local address.
+    """
+    parts = urlsplit(st.context.url or "http://localhost:8501/")
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
@@ -224,22 +226,28 @@ def _shell_params() -> dict[str, Any]:
     return {} if value == LOG_BASE.default else {LOG_BASE.name: value}
 
 
-def _write(state: LessonState | None) -> None:
-    """The URL and the copy link, both from the state as it is now."""
+def _draw_link(state: LessonState) -> None:
+    if state.share_slot is not None:
+        state.share_slot.code(share_url(state), language=None, wrap_lines=True)
+
+
+def _write(state: LessonState | None, link: bool = True) -> None:
+    """The URL and (with ``link``) the copy link, both from the state as it is now."""
     params = state.params() if state is not None else _shell_params()
     if state is not None:
         st.session_state.setdefault(_SAVED, {})[state.page] = {
             f.name: state[f.name] for f in state.fields if state.key(f.name) in st.session_state
         }
-        if state.share_slot is not None:
-            state.share_slot.code(share_url(state), language=None, wrap_lines=True)
+        if link:
+            _draw_link(state)
     if params != st.query_params.to_dict() or any(isinstance(v, list) for v in params.values()):
         st.query_params.from_dict(params)
 
 
 def end_run() -> None:
     """End of ``app.py``: write the running page's state into the URL and its copy link."""
-    _write(st.session_state.pop(_ACTIVE, None))
+    state = st.session_state.pop(_ACTIVE, None)
+    _write(state, link=state is not None and not state.link_in_fragment)
 
 
 def in_fragment_rerun() -> bool:
@@ -249,10 +257,17 @@ def in_fragment_rerun() -> bool:
 
 
 def finish_fragment() -> None:
-    """End of a ``st.fragment``: after a fragment-only rerun, write the URL and the copy
-    link as :func:`end_run` does after a full run."""
+    """End of a ``st.fragment`` whose inputs are in the URL: it draws the copy link (on full
+    runs too, so Streamlit keeps the link's place for the fragment), and after a
+    fragment-only rerun it writes the URL as :func:`end_run` does after a full run."""
+    state = st.session_state.get(_LAST)
+    if state is None:
+        return
+    state.link_in_fragment = True
     if in_fragment_rerun():
-        _write(st.session_state.get(_LAST))
+        _write(state)
+    else:
+        _draw_link(state)
 
 
 # -------------------------------------------------------------------- the page's layout
