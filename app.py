@@ -7,6 +7,7 @@ classroom note), and writes the running page's state into the URL after it has d
 import streamlit as st
 
 from ui import url_state
+from ui.class_session import class_sidebar
 from ui.widgets import SHARED_FIELDS, log_base_selector
 
 # Each url_path differs from the name Streamlit's legacy pages/ folder convention would give
@@ -23,6 +24,8 @@ PAGES = [
             url_path="pytorch-batch"),
     st.Page("pages/4_mnist.py", title="4 · MNIST digits", icon=":material/draw:",
             url_path="mnist-digits"),
+    st.Page("pages/teacher.py", title="Teach: class session", icon=":material/school:",
+            url_path="teach"),
 ]
 
 CLASSROOM_NOTE = """
@@ -38,6 +41,7 @@ navigation = st.navigation(PAGES)
 url_state.start_shell(SHARED_FIELDS)
 with st.sidebar:
     log_base_selector()
+    class_sidebar()
     st.markdown(CLASSROOM_NOTE)
 navigation.run()
 url_state.end_run(SHARED_FIELDS)

@@ -432,6 +432,16 @@ class Classroom:
             ).all()
             return [self._question(r, with_answer=True) for r in rows]
 
+    def roster(self, code: str, teacher_key: str) -> list[str]:
+        """The students' names in joining order ("anonymous" for those without one)."""
+        with self._transaction() as connection:
+            session = self._teacher_session(connection, code, teacher_key)
+            names = connection.execute(
+                select(students.c.nickname).where(students.c.session_id == session.id)
+                .order_by(students.c.id)
+            ).scalars().all()
+            return [name or "anonymous" for name in names]
+
     def export_csv(self, code: str, teacher_key: str) -> str:
         """Every answer of the session as CSV text (one row per student per question)."""
         with self._transaction() as connection:

@@ -28,6 +28,7 @@ from ui.cat_dog_table import (
     table_frame,
     with_dog_following_cat,
 )
+from ui.checkpoint import predict_checkpoints
 from ui.text import fmt
 from ui.url_state import Field
 from ui.widgets import current_log_base, input_error, page_header, show_figure
@@ -288,6 +289,7 @@ def cat_vs_dog() -> None:
         "Cross-entropy turns every row into a loss, small when the model gave the true label a "
         "high probability, huge when it was confidently wrong.",
     )
+    predict_checkpoints("cat-vs-dog")  # issue 11: predict, then reveal
     base = current_log_base()
     rows, mode, notes = read_table()
     st.radio("The two columns hold", options=(PROBABILITY, RAW), key=MODE_KEY,

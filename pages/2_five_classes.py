@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import url_state
+from ui.checkpoint import predict_checkpoints
 from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
@@ -411,6 +412,7 @@ def gradient_panel(b: Breakdown, names, history: list[float] | None) -> None:
 def five_classes() -> None:
     load_state()
     page_header(PAGE, FIELDS, TITLE, INTRO)
+    predict_checkpoints("five-classes")  # issue 11: predict, then reveal
     forget_after_reset()
     logits, names, target = list(get("x")), list(get("names")), get("target")
     temperature, lr = get("T"), get("lr")

@@ -18,6 +18,7 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
+from ui.checkpoint import predict_checkpoints
 from ui.text import fmt
 from ui.torch_code import torch_code
 from ui.url_state import (
@@ -490,6 +491,7 @@ def pytorch_batch() -> None:
         "the raw logits. Edit any logit or target, draw a random batch, or switch on the "
         "options PyTorch offers, and watch every step follow.",
     )
+    predict_checkpoints("pytorch-batch")  # issue 11: predict, then reveal
     batch_section(problems)
     logits, targets = st.session_state[key("x")], st.session_state[key("t")]
     options = options_section(len(logits[0]))

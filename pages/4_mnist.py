@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import url_state
+from ui.checkpoint import predict_checkpoints
 from ui.mnist_figures import (
     confusion_figure,
     digit_png,
@@ -452,6 +453,7 @@ def whole_set() -> None:
 def mnist_page() -> None:
     url_state.start_page(PAGE, FIELDS)
     page_header(PAGE, FIELDS, TITLE, INTRO)
+    predict_checkpoints("mnist-digits")  # issue 11: predict, then reveal
     choose_image()
     one_image()
     st.divider()

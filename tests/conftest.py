@@ -51,6 +51,10 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT_S = 60
 VIEWPORT = {"width": 1400, "height": 1000}
 
+# Class sessions written by tests (AppTest runs and the test server) go to a throwaway
+# SQLite file, never to the repository's data/ folder.
+os.environ.setdefault("XENT_DATA_DIR", tempfile.mkdtemp(prefix="xent-classroom-"))
+
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
