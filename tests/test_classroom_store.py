@@ -467,3 +467,19 @@ def test_sessions_per_hour_and_students_per_session_are_bounded(db_url: str, clo
     clock.now += 3601
     room.start_session()
     engine.dispose()
+
+
+def test_the_command_line_purges_every_session(tmp_path, monkeypatch, capsys):
+    from classroom.__main__ import main
+
+    url = sqlite_url(tmp_path / "classroom.sqlite3")
+    monkeypatch.setenv("XENT_CLASSROOM_URL", url)
+    room = Classroom(create_classroom_engine(url))
+    new = room.start_session()
+    assert main(["purge", "--older-than-days", "1"]) == 0
+    assert "deleted 0 class session(s)" in capsys.readouterr().out
+    assert main(["purge", "--all"]) == 0
+    assert "deleted 1 class session(s)" in capsys.readouterr().out
+    with pytest.raises(UnknownSession):
+        room.session_info(new.code)
+    room.engine.dispose()
