@@ -178,7 +178,8 @@ def live_results() -> None:
     state.metric("Answer", format_answer(question, question.answer) if show_answer else "hidden")
     answer = question.answer if show_answer else None
     if question.kind == "number":
-        figure = guess_histogram(results.numbers, answer, question.tolerance)
+        figure = guess_histogram(results.numbers, answer, question.tolerance,
+                                 answer_text=format_answer(question, answer))
     else:
         figure = choice_bars(results.choice_counts(), answer)
     show_figure(figure, key="teacher.histogram")

@@ -10,7 +10,7 @@ from apptest_helpers import open_page, page_text
 from sqlalchemy import func, select
 
 from classroom import Classroom, create_classroom_engine, sqlite_url
-from classroom.checkpoints import get_checkpoint
+from classroom.checkpoints import for_lesson, get_checkpoint
 from classroom.schema import answers, students
 
 P_FISH = get_checkpoint("five-classes/p-fish")
@@ -41,6 +41,16 @@ def card_key(checkpoint_id: str, part: str) -> str:
     return f"predict.{checkpoint_id}.{part}"
 
 
+def open_lesson(page: str, lesson: str):
+    """Open a lesson page and unfold its predict-then-reveal questions."""
+    at = open_page(page)
+    assert not at.get("form"), "the cards are built only once the expander is open"
+    at.session_state[f"predict.{lesson}.open"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def guess_and_reveal(at, checkpoint_id: str, guess):
     widget = card_key(checkpoint_id, "guess")
     if isinstance(guess, str):
@@ -56,7 +66,7 @@ def guess_and_reveal(at, checkpoint_id: str, guess):
 
 
 def test_a_checkpoint_hides_the_answer_until_the_guess_then_scores_it_against_the_core():
-    at = open_page("pages/2_five_classes.py")
+    at = open_lesson("pages/2_five_classes.py", "five-classes")
     assert at.expander[0].label.endswith(
         "Predict, then reveal: 5 questions on this lesson's example (guess before you look below)")
     answer = P_FISH.true_answer()
@@ -74,7 +84,7 @@ def test_a_checkpoint_hides_the_answer_until_the_guess_then_scores_it_against_th
 
 
 def test_a_close_guess_is_praised_and_a_choice_is_scored():
-    at = open_page("pages/2_five_classes.py")
+    at = open_lesson("pages/2_five_classes.py", "five-classes")
     guess_and_reveal(at, P_FISH.id, 0.88)
     assert [plain(s.value) for s in at.success] == [
         P_FISH.score(0.88).describe(P_FISH.digits)]
@@ -83,14 +93,14 @@ def test_a_close_guess_is_praised_and_a_choice_is_scored():
 
 
 def test_an_empty_guess_gets_a_message_and_no_reveal():
-    at = open_page("pages/2_five_classes.py")
+    at = open_lesson("pages/2_five_classes.py", "five-classes")
     at.button(key=card_key(P_FISH.id, "submit")).click().run()
     assert [e.value for e in at.error] == ["Type a number as your guess\\."]
     assert "Answer:" not in page_text(at)
 
 
 def test_guess_again_hides_the_answer():
-    at = open_page("pages/1_cat_vs_dog.py")
+    at = open_lesson("pages/1_cat_vs_dog.py", "cat-vs-dog")
     guess_and_reveal(at, "cat-vs-dog/coin-flip", 0.3)
     assert "Answer: 0.30" in plain(page_text(at))
     at.button(key=card_key("cat-vs-dog/coin-flip", "again")).click().run()
@@ -98,11 +108,15 @@ def test_guess_again_hides_the_answer():
     assert at.number_input(key=card_key("cat-vs-dog/coin-flip", "guess")).value is None
 
 
-@pytest.mark.parametrize("page, n", [("pages/1_cat_vs_dog.py", 5),
-                                     ("pages/3_pytorch_batch.py", 4), ("pages/4_mnist.py", 4)])
-def test_every_lesson_page_has_its_checkpoints(page, n):
-    at = open_page(page)
-    assert f"Predict, then reveal: {n} questions" in at.expander[0].label
+@pytest.mark.parametrize("page, lesson", [
+    ("pages/1_cat_vs_dog.py", "cat-vs-dog"), ("pages/2_five_classes.py", "five-classes"),
+    ("pages/3_pytorch_batch.py", "pytorch-batch"), ("pages/4_mnist.py", "mnist-digits")])
+def test_every_lesson_page_asks_its_checkpoints_in_order(page, lesson):
+    at = open_lesson(page, lesson)
+    checkpoints = for_lesson(lesson)
+    assert f"Predict, then reveal: {len(checkpoints)} questions" in at.expander[0].label
+    asked = [m.value for m in at.markdown if m.value.startswith("**Predict ")]
+    assert [plain(q).split(".** ", 1)[1] for q in asked] == [c.question for c in checkpoints]
 
 
 def test_the_checkpoints_can_be_turned_off_for_free_exploration():
@@ -117,7 +131,7 @@ def test_the_checkpoints_can_be_turned_off_for_free_exploration():
 def test_a_student_joins_from_the_link_answers_and_sees_the_reveal(room: Classroom):
     new = room.start_session("Tuesday")
     room.ask(new.code, new.teacher_key, P_FISH.spec())
-    at = open_page(None, query_params={"class": new.code.lower()})
+    at = open_page(None, query_params={"class": new.code.lower()})  # the box opens itself
     assert at.text_input(key="class.join_code").value == new.code.lower()
     at.text_input(key="class.join_nickname").set_value("<b>Ada</b>")
     at.button(key="class.join_button").click().run()
@@ -137,6 +151,9 @@ def test_a_student_joins_from_the_link_answers_and_sees_the_reveal(room: Classro
 
 def test_a_wrong_code_is_explained_and_nobody_joins(room: Classroom):
     at = open_page(None)
+    assert not at.get("form")  # the join box is built only once it is opened
+    at.session_state["class.join_open"] = True
+    at.run()
     at.text_input(key="class.join_code").set_value("<img src=x onerror=alert(1)>")
     at.button(key="class.join_button").click().run()
     assert "6 letters and digits" in at.error[0].value

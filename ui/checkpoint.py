@@ -4,7 +4,8 @@
 in order. Each card hides its answer: the learner types or picks a guess, and only then
 sees the value the core computes, how far the guess was, and a one-line why. Each card is
 an ``st.fragment``, so guessing reruns the card, not the lesson. A sidebar toggle turns the
-cards off for free exploration.
+cards off for free exploration. A closed expander builds no cards, so the questions cost a
+lesson's rerun nothing until they are opened.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from classroom.checkpoints import Checkpoint, Score, for_lesson, get_checkpoint
 from ui.text import escape_markdown
 
 PREDICT_ON = "predict.on"
+
+
+def open_key(lesson: str) -> str:
+    """Session key of the lesson's expander (``True`` while open)."""
+    return f"predict.{lesson}.open"
 
 
 def _key(checkpoint_id: str, part: str) -> str:
@@ -87,7 +93,11 @@ def predict_checkpoints(lesson: str) -> None:
     if not st.session_state.get(PREDICT_ON, True):
         return
     checkpoints = for_lesson(lesson)
-    with st.expander(f":material/quiz: Predict, then reveal: {len(checkpoints)} questions on "
-                     "this lesson's example (guess before you look below)", expanded=False):
-        for number, checkpoint in enumerate(checkpoints, start=1):
-            checkpoint_card(checkpoint.id, number)
+    # The cards are built only while the expander is open: a closed one costs a rerun nothing.
+    questions = st.expander(
+        f":material/quiz: Predict, then reveal: {len(checkpoints)} questions on this lesson's "
+        "example (guess before you look below)", key=open_key(lesson), on_change="rerun")
+    if questions.open:
+        with questions:
+            for number, checkpoint in enumerate(checkpoints, start=1):
+                checkpoint_card(checkpoint.id, number)

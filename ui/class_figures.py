@@ -30,8 +30,12 @@ def guess_bins(guesses: Sequence[float], answer: float | None, tolerance: float,
 
 
 def guess_histogram(guesses: Sequence[float], answer: float | None, tolerance: float,
-                    title: str = "The class's guesses") -> go.Figure:
-    """Counts of number guesses per bin; the answer as a line with its tolerance band."""
+                    title: str = "The class's guesses", answer_text: str | None = None,
+                    ) -> go.Figure:
+    """Counts of number guesses per bin; the answer as a line with its tolerance band.
+
+    ``answer_text`` labels the line (default: the answer to 4 significant digits).
+    """
     edges = guess_bins(guesses, answer, tolerance)
     counts, _ = np.histogram(np.asarray(guesses, dtype=float), bins=edges)
     centres = (edges[:-1] + edges[1:]) / 2
@@ -45,7 +49,7 @@ def guess_histogram(guesses: Sequence[float], answer: float | None, tolerance: f
              "y0": 0, "y1": 1, "line": {"color": ANSWER_COLOR, "width": 3}},
         ]
         annotations = [{"x": answer, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
-                        "text": f"answer {answer:.4g}", "showarrow": False,
+                        "text": f"answer {answer_text or f'{answer:.4g}'}", "showarrow": False,
                         "font": {"color": ANSWER_COLOR}}]
     figure = go.Figure(
         # plain lists: a few numbers, and the figure JSON stays readable in tests

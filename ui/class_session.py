@@ -163,7 +163,11 @@ def student_box() -> None:
         with st.container(border=True):
             _live_class_box()
         return
-    with st.expander(":material/groups: Join a class", expanded=bool(from_link)):
+    join = st.expander(":material/groups: Join a class", expanded=bool(from_link),
+                       key="class.join_open", on_change="rerun")
+    if not join.open:  # built only when opened: the box costs other reruns nothing
+        return
+    with join:
         with st.form("class.join", border=False):
             st.text_input("Class code", value=from_link or "", max_chars=20,
                           key="class.join_code", placeholder="e.g. K7M2QP")
