@@ -6,6 +6,9 @@ streamlit_server (session) -> str
     Base URL (``http://127.0.0.1:<port>``) of a headless ``streamlit run`` of the app.
     The app file is ``app.py`` in the repo root unless ``XENT_APP_PATH`` says otherwise
     (relative paths are taken from the repo root).
+postgres_url (session) -> str
+    SQLAlchemy URL of a throwaway PostgreSQL server (``tests/postgres_server.py``), stopped
+    at the end. Skipped loudly when it cannot start -- a failure under CI=true.
 browser (session) -> playwright.sync_api.Browser
     Headless Debian Chromium (``XENT_CHROMIUM``, default /usr/bin/chromium).
 page (function) -> playwright.sync_api.Page
@@ -32,6 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import postgres_server
 import pytest
 from browser_helpers import install_run_tracker
 
@@ -203,3 +207,18 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
                 print(f"could not save failure screenshot: {exc}")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the class-session storage tests."""
+    server, why = postgres_server.start()
+    if server is None:
+        if _in_ci():
+            pytest.fail(f"CI=true but the PostgreSQL test server could not start: {why}",
+                        pytrace=False)
+        pytest.skip(f"!!! POSTGRESQL TESTS SKIPPED !!! {why}")
+    try:
+        yield server.url
+    finally:
+        server.stop()

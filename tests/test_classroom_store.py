@@ -1,8 +1,8 @@
 """The class-session store, against SQLite and a throwaway PostgreSQL server.
 
 Every test runs on both databases. PostgreSQL is started by the ``postgres_url`` fixture
-(``tests/postgres_server.py``); when it cannot start the PostgreSQL half is skipped with a
-loud reason -- except under CI=true, where that is a failure.
+(``tests/conftest.py``, ``tests/postgres_server.py``); when it cannot start, the PostgreSQL
+half is skipped with a loud reason -- except under CI=true, where that is a failure.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
 
-import postgres_server
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
 
@@ -47,20 +45,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    server, why = postgres_server.start()
-    if server is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but the PostgreSQL test server could not start: {why}",
-                        pytrace=False)
-        pytest.skip(f"!!! POSTGRESQL STORAGE TESTS SKIPPED !!! {why}")
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -483,3 +467,15 @@ def test_the_command_line_purges_every_session(tmp_path, monkeypatch, capsys):
     with pytest.raises(UnknownSession):
         room.session_info(new.code)
     room.engine.dispose()
+
+
+def test_the_database_url_comes_from_the_environment_then_secrets_then_sqlite(
+        monkeypatch, tmp_path):
+    from classroom import database_url
+
+    monkeypatch.delenv("XENT_CLASSROOM_URL", raising=False)
+    monkeypatch.setenv("XENT_DATA_DIR", str(tmp_path))
+    assert database_url() == f"sqlite:///{tmp_path / 'classroom.sqlite3'}"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("XENT_CLASSROOM_URL", "postgresql+psycopg://env@h/db")
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://env@h/db"

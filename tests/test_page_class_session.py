@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from classroom import Classroom, create_classroom_engine, sqlite_url
 from classroom.checkpoints import for_lesson, get_checkpoint
-from classroom.schema import answers, students
+from classroom.schema import answers, metadata, students
 
 P_FISH = get_checkpoint("five-classes/p-fish")
 ARROW = get_checkpoint("five-classes/fish-arrow")
@@ -232,3 +232,20 @@ def test_a_guessed_teacher_key_opens_nothing(room: Classroom):
     assert not room.session_info(new.code).current.revealed
     with room.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(answers)).scalar_one() == 1
+
+
+def test_the_teacher_view_runs_on_postgresql_through_st_connection(postgres_url, monkeypatch):
+    engine = create_classroom_engine(postgres_url)
+    metadata.drop_all(engine)
+    room = Classroom(engine)
+    monkeypatch.setenv("XENT_CLASSROOM_URL", postgres_url)
+    new = room.start_session()
+    room.ask(new.code, new.teacher_key, ARROW.spec())
+    for name, guess in {"Ada": "up", "Bo": "down", "Cy": "up"}.items():
+        room.answer(room.join(new.code, name), ARROW.id, guess)
+    at = open_teacher(new.code, new.teacher_key)
+    assert {m.label: m.value for m in at.metric}["Answered"] == "3 of 3"
+    assert histogram(at)["data"][0]["y"] == [2, 1, 0]
+    at.button(key="teacher.reveal").click().run()
+    assert {m.label: m.value for m in at.metric}["Right"] == "67%"
+    engine.dispose()
