@@ -31,8 +31,9 @@ LESSON_TITLES = {
     "mnist-digits": "4 · MNIST digits",
 }
 INTRO = (
-    "Before you move a slider, ask the class what will happen. Students join with the code "
-    "below on their own laptops or phones, send a guess, and see the answer when you reveal it."
+    "Before you move a slider, ask the class what will happen. Start a session: students join "
+    "with its code on their own laptops or phones, send a guess, and see the answer when you "
+    "reveal it."
 )
 
 

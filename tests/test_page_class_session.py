@@ -209,6 +209,7 @@ def test_the_teacher_view_pools_the_class_guesses_and_reveals(room: Classroom):
 
 def test_the_teacher_starts_a_session_asks_and_exports(room: Classroom):
     at = open_page(TEACHER_PAGE)
+    assert at.sidebar.radio[0].key == "shell.base"  # inside the app's shell, not run alone
     at.text_input(key="teacher.title").set_value("Tuesday")
     at.button(key="teacher.start_button").click().run()
     code = next(t for t in page_text(at).splitlines() if "Class code" in t).split("`")[1]
