@@ -12,7 +12,8 @@ Safety, in one place:
   (``INSERT … ON CONFLICT DO UPDATE``) in both dialects: concurrent writes update the one row.
 - **No answer after the reveal.** The answer's transaction reads the question row with
   ``FOR SHARE`` (PostgreSQL) or under ``BEGIN IMMEDIATE`` (SQLite), so a reveal waits for
-  answers in flight and no answer lands after it.
+  answers in flight and no answer lands after it. Reads (the teacher's live view, the
+  students' polling) take no write lock.
 - **Bounds.** Text lengths (see :mod:`classroom.validation`), answers per student per minute,
   students per session, sessions created per hour.
 """
@@ -67,6 +68,7 @@ from classroom.validation import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "classroom_read_only"  # execution option: a transaction that only reads
 
 
 @dataclass(frozen=True)
@@ -210,9 +212,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    # Every transaction takes the write lock at once: writers queue on busy_timeout instead
-    # of failing, and reads stay consistent. A class writes a few rows a second.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock at once, so concurrent writers queue on
+    # busy_timeout instead of failing half-way; a reading one sees a consistent snapshot.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def prepare_engine(engine: Engine) -> Engine:
@@ -272,9 +275,14 @@ class Classroom:
                 time.sleep(0.05 * (attempt + 1))
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as connection:
-            yield connection
+    def _transaction(self, read_only: bool = False) -> Iterator[Connection]:
+        """One transaction. On SQLite a writer takes the write lock at once (``BEGIN
+        IMMEDIATE``); a reader does not, so in WAL mode reads never wait for writers."""
+        with self.engine.connect() as connection:
+            if read_only:
+                connection = connection.execution_options(**{READ_ONLY: True})
+            with connection.begin():
+                yield connection
 
     def _session_row(self, connection: Connection, code: str):
         row = connection.execute(
@@ -364,7 +372,7 @@ class Classroom:
 
     def check_teacher(self, code: str, teacher_key: str) -> str:
         """The normalised code if ``teacher_key`` opens it; raises otherwise."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             return self._teacher_session(connection, code, teacher_key).code
 
     def ask(self, code: str, teacher_key: str, spec: QuestionSpec) -> Question:
@@ -405,7 +413,7 @@ class Classroom:
 
     def results(self, code: str, teacher_key: str, checkpoint_id: str) -> Results:
         """Every guess on one question (teacher only)."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             session = self._teacher_session(connection, code, teacher_key)
             row = self._question_row(connection, session.id, checkpoint_id)
             if row is None:
@@ -424,7 +432,7 @@ class Classroom:
 
     def asked(self, code: str, teacher_key: str) -> list[Question]:
         """The questions asked so far in this session, oldest first (teacher only)."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             session = self._teacher_session(connection, code, teacher_key)
             rows = connection.execute(
                 select(questions).where(questions.c.session_id == session.id)
@@ -434,7 +442,7 @@ class Classroom:
 
     def roster(self, code: str, teacher_key: str) -> list[str]:
         """The students' names in joining order ("anonymous" for those without one)."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             session = self._teacher_session(connection, code, teacher_key)
             names = connection.execute(
                 select(students.c.nickname).where(students.c.session_id == session.id)
@@ -444,7 +452,7 @@ class Classroom:
 
     def export_csv(self, code: str, teacher_key: str) -> str:
         """Every answer of the session as CSV text (one row per student per question)."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             session = self._teacher_session(connection, code, teacher_key)
             rows = connection.execute(
                 select(questions.c.checkpoint_id, questions.c.kind, questions.c.true_number,
@@ -506,7 +514,7 @@ class Classroom:
     # ------------------------------------------------------------------ students
     def session_info(self, code: str) -> SessionInfo:
         """What a student sees of the session: its title and the current question."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             session = self._session_row(connection, code)
             current = None
             if session.current_checkpoint is not None:
@@ -589,7 +597,7 @@ class Classroom:
 
     def my_answer(self, student: Student, checkpoint_id: str) -> float | str | None:
         """The student's own stored guess (``None`` if none)."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             session, seat = self._student_row(connection, student)
             row = self._question_row(connection, session.id, checkpoint_id)
             if row is None:

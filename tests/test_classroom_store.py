@@ -479,3 +479,21 @@ def test_the_database_url_comes_from_the_environment_then_secrets_then_sqlite(
     assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("XENT_CLASSROOM_URL", "postgresql+psycopg://env@h/db")
     assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://env@h/db"
+
+
+def test_on_sqlite_the_live_views_read_while_another_process_holds_the_write_lock(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "classroom.sqlite3"
+    room = Classroom(create_classroom_engine(sqlite_url(path)))
+    new = room.start_session("reads in WAL mode")
+    room.ask(new.code, new.teacher_key, P_FISH)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # e.g. another app process in the middle of a write
+    try:
+        assert room.session_info(new.code).title == "reads in WAL mode"
+        assert room.results(new.code, new.teacher_key, P_FISH.checkpoint_id).n_answered == 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    room.engine.dispose()
