@@ -17,19 +17,13 @@ import streamlit as st
 from classroom import ClassroomError
 from classroom.checkpoints import CHECKPOINTS, get_checkpoint, next_checkpoint
 from ui.class_figures import choice_bars, guess_histogram
-from ui.class_session import CODE_PARAM, classroom, format_answer
+from ui.class_session import CODE_PARAM, LESSON_PAGES, classroom, format_answer
 from ui.text import escape_markdown
 from ui.widgets import show_figure
 
 TEACHER = "teacher.session"  # (code, teacher key) of the session this screen runs
 ERROR = "teacher.error"
 LIVE_REFRESH_S = 1.0
-LESSON_TITLES = {
-    "cat-vs-dog": "1 · Cat vs dog",
-    "five-classes": "2 · Five classes",
-    "pytorch-batch": "3 · The PyTorch batch",
-    "mnist-digits": "4 · MNIST digits",
-}
 INTRO = (
     "Before you move a slider, ask the class what will happen. Start a session: students join "
     "with its code on their own laptops or phones, send a guess, and see the answer when you "
@@ -143,7 +137,7 @@ def question_picker(current: str | None) -> None:
     default = next_checkpoint(current).id if current else ids[0]
     choice = st.selectbox(
         "Question to ask", ids, index=ids.index(default), key=f"teacher.pick.{current}",
-        format_func=lambda i: f"{LESSON_TITLES[get_checkpoint(i).lesson]} — "
+        format_func=lambda i: f"{LESSON_PAGES[get_checkpoint(i).lesson][1]} — "
                               f"{get_checkpoint(i).question}",
     )
     st.button(":material/campaign: Ask the class", on_click=ask, args=(choice,),

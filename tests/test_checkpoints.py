@@ -117,3 +117,20 @@ def test_next_checkpoint_walks_the_lessons_in_order_and_wraps():
     assert next_checkpoint(CHECKPOINTS[-1].id) is CHECKPOINTS[0]
     with pytest.raises(KeyError, match="no checkpoint 'nope'"):
         get_checkpoint("nope")
+
+
+def test_every_lesson_key_names_a_page_of_the_app():
+    import ast
+    from pathlib import Path
+
+    from ui.class_session import LESSON_PAGES
+
+    app = ast.parse((Path(__file__).parents[1] / "app.py").read_text())
+    pages = {
+        next(k.value.value for k in call.keywords if k.arg == "url_path"): call.args[0].value
+        for call in ast.walk(app)
+        if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "Page"
+    }
+    assert set(LESSON_PAGES) == set(LESSONS)
+    for lesson, (file, _title) in LESSON_PAGES.items():
+        assert pages[lesson] == file

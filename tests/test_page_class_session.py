@@ -137,6 +137,8 @@ def test_a_student_joins_from_the_link_answers_and_sees_the_reveal(room: Classro
     at.button(key="class.join_button").click().run()
     assert "You are <b>Ada</b>.  Tuesday" in [t.value for t in at.text]
     assert P_FISH.question in plain(page_text(at))
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Open the lesson: 2 · Five classes" in links
     widget = f"class.guess.{P_FISH.id}"
     at.number_input(key=widget).set_value(0.85)
     at.button(key=f"{widget}.send").click().run()

@@ -34,6 +34,14 @@ SENT = "class.sent"  # {checkpoint id: guess} sent from this browser
 CODE_FROM_LINK = "class.code_from_link"
 CODE_PARAM = "class"  # ?class=K7M2QP in the teacher's link
 STUDENT_REFRESH_S = 2.0
+# Lesson key (the page's url_path) -> (page file, title). To be read from the lesson registry
+# once it exists; until then it must match app.py's PAGES.
+LESSON_PAGES = {
+    "cat-vs-dog": ("pages/1_cat_vs_dog.py", "1 · Cat vs dog"),
+    "five-classes": ("pages/2_five_classes.py", "2 · Five classes"),
+    "pytorch-batch": ("pages/3_pytorch_batch.py", "3 · The PyTorch batch"),
+    "mnist-digits": ("pages/4_mnist.py", "4 · MNIST digits"),
+}
 
 
 def _secrets_url() -> str | None:
@@ -105,6 +113,8 @@ def _send(checkpoint_id: str, widget: str) -> None:
 def _question_box(student: Student, question: Question) -> None:
     checkpoint = get_checkpoint(question.checkpoint_id)
     st.markdown(f"**Class question** · {escape_markdown(checkpoint.question)}")
+    page, title = LESSON_PAGES[checkpoint.lesson]
+    st.page_link(page, label=f"Open the lesson: {title}", icon=":material/arrow_forward:")
     sent = st.session_state.get(SENT, {}).get(question.checkpoint_id)
     if question.revealed:
         st.markdown(f"**Answer: {format_answer(question, question.answer)}**")
