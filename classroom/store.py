@@ -545,7 +545,8 @@ class Classroom:
                 )).inserted_primary_key[0]
         except IntegrityError:
             raise InvalidInput(
-                f"Someone in this class already goes by {nickname!r}; pick another nickname."
+                f"Someone in this class already goes by {nickname!r}; pick another nickname "
+                "(after reloading the page, a new one such as your name with a digit)."
             ) from None
         return Student(id=int(student_id), code=session.code, nickname=nickname, key=key)
 
