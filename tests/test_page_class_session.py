@@ -252,3 +252,18 @@ def test_the_teacher_view_runs_on_postgresql_through_st_connection(postgres_url,
     at.button(key="teacher.reveal").click().run()
     assert {m.label: m.value for m in at.metric}["Right"] == "67%"
     engine.dispose()
+
+
+def test_a_student_sending_no_guess_is_told_and_nothing_is_stored(room: Classroom):
+    new = room.start_session()
+    room.ask(new.code, new.teacher_key, ARROW.spec())
+    at = open_page(None, query_params={"class": new.code})
+    at.button(key="class.join_button").click().run()  # anonymous
+    assert "You are anonymous." in [t.value for t in at.text]
+    at.button(key=f"class.guess.{ARROW.id}.send").click().run()
+    assert plain(at.error[0].value).startswith("Pick one of the answers offered: 'up'")
+    assert room.results(new.code, new.teacher_key, ARROW.id).n_answered == 0
+    at.radio(key=f"class.guess.{ARROW.id}").set_value("down")
+    at.button(key=f"class.guess.{ARROW.id}.send").click().run()
+    assert not at.error
+    assert room.results(new.code, new.teacher_key, ARROW.id).choices == ("down",)

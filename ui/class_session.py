@@ -32,6 +32,7 @@ from ui.text import escape_markdown
 STUDENT = "class.student"  # the student's seat (classroom.Student), per browser session
 SENT = "class.sent"  # {checkpoint id: guess} sent from this browser
 CODE_FROM_LINK = "class.code_from_link"
+SEND_ERROR = "class.send_error"  # (checkpoint id, message) of a refused guess
 CODE_PARAM = "class"  # ?class=K7M2QP in the teacher's link
 STUDENT_REFRESH_S = 2.0
 # Lesson key (the page's url_path) -> (page file, title). To be read from the lesson registry
@@ -96,7 +97,7 @@ def _join() -> None:
 
 
 def _leave() -> None:
-    for key in (STUDENT, SENT, CODE_FROM_LINK):
+    for key in (STUDENT, SENT, CODE_FROM_LINK, SEND_ERROR):
         st.session_state.pop(key, None)
 
 
@@ -105,9 +106,9 @@ def _send(checkpoint_id: str, widget: str) -> None:
     try:
         stored = classroom().answer(student, checkpoint_id, st.session_state.get(widget))
         st.session_state.setdefault(SENT, {})[checkpoint_id] = stored
-        st.session_state.pop("class.send_error", None)
+        st.session_state.pop(SEND_ERROR, None)
     except ClassroomError as error:
-        st.session_state["class.send_error"] = str(error)
+        st.session_state[SEND_ERROR] = (checkpoint_id, str(error))
 
 
 def _question_box(student: Student, question: Question) -> None:
@@ -135,8 +136,9 @@ def _question_box(student: Student, question: Question) -> None:
     st.button("Send my guess" if sent is None else "Change my guess", key=f"{widget}.send",
               on_click=_send, args=(question.checkpoint_id, widget), type="primary",
               use_container_width=True)
-    if "class.send_error" in st.session_state:
-        st.error(escape_markdown(st.session_state["class.send_error"]), icon=":material/error:")
+    error_on, message = st.session_state.get(SEND_ERROR, (None, ""))
+    if error_on == question.checkpoint_id:  # an error about an earlier question is stale
+        st.error(escape_markdown(message), icon=":material/error:")
     if sent is not None:
         st.caption(f"Sent: {format_answer(question, sent)}. The answer appears here when your "
                    "teacher reveals it.")
