@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from classroom import (
-    AnswersClosed,
     Classroom,
     ClassroomError,
     Question,
@@ -27,6 +26,7 @@ from classroom import (
     database_url,
 )
 from classroom.checkpoints import Checkpoint, get_checkpoint
+from ui.checkpoint import predict_toggle
 from ui.text import escape_markdown
 
 STUDENT = "class.student"  # the student's seat (classroom.Student), per browser session
@@ -160,10 +160,7 @@ def _live_class_box() -> None:
     if info.current is None:
         st.caption("Waiting for your teacher's first question…")
     else:
-        try:
-            _question_box(student, info.current)
-        except AnswersClosed as error:
-            st.caption(str(error))
+        _question_box(student, info.current)
     st.button("Leave the class", on_click=_leave, key="class.leave")
 
 
@@ -194,7 +191,5 @@ def student_box() -> None:
 
 def class_sidebar() -> None:
     """Everything class-related in the sidebar: the predict switch and the class box."""
-    from ui.checkpoint import predict_toggle  # the page cards and the switch live together
-
     predict_toggle()
     student_box()
