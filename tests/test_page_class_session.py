@@ -9,7 +9,7 @@ import pytest
 from apptest_helpers import open_page, page_text
 from sqlalchemy import func, select
 
-from classroom import Classroom, create_classroom_engine, sqlite_url
+from classroom import Classroom, UnknownSession, create_classroom_engine, sqlite_url
 from classroom.checkpoints import for_lesson, get_checkpoint
 from classroom.schema import answers, metadata, students
 
@@ -267,3 +267,19 @@ def test_a_student_sending_no_guess_is_told_and_nothing_is_stored(room: Classroo
     at.button(key=f"class.guess.{ARROW.id}.send").click().run()
     assert not at.error
     assert room.results(new.code, new.teacher_key, ARROW.id).choices == ("down",)
+
+
+def test_the_teacher_deletes_the_session_after_confirming(room: Classroom):
+    new = room.start_session()
+    room.ask(new.code, new.teacher_key, P_FISH.spec())
+    room.answer(room.join(new.code, "Ada"), P_FISH.id, 0.9)
+    at = open_teacher(new.code, new.teacher_key)
+    delete = next(b for b in at.button if "Delete this session" in b.label)
+    assert delete.disabled  # nothing happens without the confirmation box
+    at.checkbox(key="teacher.delete_sure").check().run()
+    next(b for b in at.button if "Delete this session" in b.label).click().run()
+    assert f"Class {new.code} and all its answers were deleted." in [s.value for s in at.success]
+    with pytest.raises(UnknownSession):
+        room.session_info(new.code)
+    with room.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(answers)).scalar_one() == 0
