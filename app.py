@@ -8,6 +8,7 @@ into the URL and its copy link after the page has drawn.
 import streamlit as st
 
 from ui import lesson_state
+from ui.class_session import class_sidebar
 from ui.lessons import PAGES
 
 CLASSROOM_NOTE = """
@@ -27,6 +28,7 @@ navigation = st.navigation([
 lesson_state.start_shell()
 with st.sidebar:
     lesson_state.log_base_selector()
+    class_sidebar()
     st.markdown(CLASSROOM_NOTE)
 navigation.run()
 lesson_state.end_run()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.checkpoint import predict_checkpoints
 from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
@@ -370,6 +371,7 @@ def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
 
 def five_classes_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
+    predict_checkpoints("five-classes")  # predict, then reveal (issue 11)
     with stage(state, widths=(2.8, 2.4, 1.6)) as on_stage:
         with on_stage.controls:
             class_rows(state)

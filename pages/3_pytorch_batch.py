@@ -17,6 +17,7 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.text import fmt
 from ui.torch_code import torch_code
@@ -532,6 +533,7 @@ def code_section(view: BatchView) -> None:
 
 def pytorch_batch_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
+    predict_checkpoints("pytorch-batch")  # predict, then reveal (issue 11)
     editor = editor_key(state)
     problems = read_editor(state, editor)
     options, weight_problem = loss_options(state)

@@ -12,6 +12,7 @@ from functools import partial
 
 import streamlit as st
 
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import (
     LessonState,
     finish_fragment,
@@ -378,6 +379,7 @@ def whole_set(view: MnistView) -> None:
 
 def mnist_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("mnist-digits")  # predict, then reveal (issue 11)
     view = score(state)
     with stage(state, widths=(2.6, 2.4, 1.4)) as on_stage:
         with on_stage.controls:

@@ -45,6 +45,28 @@ if [ ! -x "$CHROMIUM" ]; then
     export XENT_SKIP_BROWSER=1
 fi
 
+# --- PostgreSQL (class-session storage tests start a throwaway server from these binaries) ---
+# Needs Debian's server package; installed with apt-get when we are root. Without it the
+# PostgreSQL half of tests/test_classroom_store.py is skipped loudly (a failure under CI=true).
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
+        && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== PostgreSQL server not found; installing Debian's postgresql with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update && apt-get install -y --no-install-recommends postgresql \
+        || echo "warning: apt-get install postgresql failed" >&2
+fi
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    if [ "${CI:-}" = "true" ]; then
+        banner "ERROR: PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin)." \
+               "CI=true, so the PostgreSQL storage tests may not be skipped." \
+               "Install them: apt-get install postgresql (as root)."
+        exit 1
+    fi
+    banner "WARNING: PostgreSQL server binaries not found." \
+           "POSTGRESQL STORAGE TESTS WILL BE SKIPPED (SQLite still runs)." \
+           "Install them with: sudo apt-get install postgresql"
+fi
+
 # PyTorch is optional (`make torch`): without it the live comparison is skipped, the committed
 # references (tests/data/torch_references.json) are still checked. CI=true requires it.
 if ! .venv/bin/python -c 'import importlib.util, sys; sys.exit(not importlib.util.find_spec("torch"))'; then

@@ -8,6 +8,9 @@ streamlit_server (session) -> str
     own: on another loopback address, or fresh for a first request).
     The app file is ``app.py`` in the repo root unless ``XENT_APP_PATH`` says otherwise
     (relative paths are taken from the repo root).
+postgres_url (session) -> str
+    SQLAlchemy URL of a throwaway PostgreSQL server (``tests/postgres_server.py``), stopped
+    at the end. Skipped loudly when it cannot start -- a failure under CI=true.
 browser (session) -> playwright.sync_api.Browser
     Headless Debian Chromium (``XENT_CHROMIUM``, default /usr/bin/chromium).
 page (function) -> playwright.sync_api.Page
@@ -36,6 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import postgres_server
 import pytest
 from browser_helpers import install_run_tracker
 
@@ -54,6 +58,10 @@ CHROMIUM_ARGS = [
 ]
 SERVER_START_TIMEOUT_S = 60
 VIEWPORT = {"width": 1400, "height": 1000}
+
+# Class sessions written by tests (AppTest runs and the test server) go to a throwaway
+# SQLite file, never to the repository's data/ folder.
+os.environ.setdefault("XENT_DATA_DIR", tempfile.mkdtemp(prefix="xent-classroom-"))
 
 
 def _in_ci() -> bool:
@@ -249,3 +257,18 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
                 print(f"could not save failure screenshot: {exc}")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the class-session storage tests."""
+    server, why = postgres_server.start()
+    if server is None:
+        if _in_ci():
+            pytest.fail(f"CI=true but the PostgreSQL test server could not start: {why}",
+                        pytrace=False)
+        pytest.skip(f"!!! POSTGRESQL TESTS SKIPPED !!! {why}")
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -69,7 +69,12 @@ LESSONS: tuple[Lesson, ...] = (
            "Real handwritten digits and a real model trained with this very loss: its logits, "
            "its confident mistakes, and the mean loss over a whole data set.", 4),
 )
-PAGES: tuple[Lesson, ...] = (HOME, *LESSONS)  # the navigation's order
+TEACH = Lesson(
+    "pages/teacher.py", "Teach: class session", ":material/school:", "teach",
+    "Run a predict-then-reveal session: students join with a code, guess, and see the answer "
+    "when you reveal it.", 100,
+)
+PAGES: tuple[Lesson, ...] = (HOME, *LESSONS, TEACH)  # the navigation's order
 
 
 def lesson(file: str) -> Lesson:
