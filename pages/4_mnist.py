@@ -379,7 +379,7 @@ def whole_set(view: MnistView) -> None:
 def mnist_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
     view = score(state)
-    with stage(state, widths=(2.6, 2.4, 1.4)) as on_stage:
+    with stage(state, widths=(2.5, 2.4, 1.7)) as on_stage:
         with on_stage.controls:
             choose_image(state, view)
         one_image(state, on_stage, view)

@@ -9,6 +9,9 @@ Functions named like ``torch.nn.functional``'s behave like them (class axis last
 - teaching: :func:`explain`, :func:`explain_batch`, :func:`spreadsheet`,
   :func:`one_hot_cross_entropy`, :func:`index_cross_entropy`, :func:`one_hot`, :func:`entropy`
 - log bases: :data:`LOG_BASES`, :func:`get_log_base`
+
+One function per lesson page (every number a page shows, in the chosen log base) lives in
+:mod:`xent_core.lessons`, with the lessons' preset numbers.
 """
 
 from xent_core.activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax
