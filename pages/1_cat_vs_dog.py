@@ -293,7 +293,7 @@ def cat_vs_dog_page() -> None:
     rows, notes = read_table(state)
     mode = state["mode"]
     checked = check_rows(rows, mode)
-    with stage(state, widths=(3.2, 2.2, 1.4)) as on_stage:
+    with stage(state, widths=(3.0, 2.2, 1.6)) as on_stage:
         with on_stage.controls:
             st.radio("The two columns hold", options=(PROBABILITY, RAW),
                      key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)

@@ -372,7 +372,7 @@ def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
 def five_classes_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
     predict_checkpoints("five-classes")  # predict, then reveal (issue 11)
-    with stage(state, widths=(2.8, 2.4, 1.6)) as on_stage:
+    with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage:
         with on_stage.controls:
             class_rows(state)
             class_controls(state)

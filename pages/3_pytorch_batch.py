@@ -537,7 +537,7 @@ def pytorch_batch_page() -> None:
     editor = editor_key(state)
     problems = read_editor(state, editor)
     options, weight_problem = loss_options(state)
-    with stage(state, widths=(2.4, 3, 1.3)) as on_stage:
+    with stage(state, widths=(2.3, 3, 1.6)) as on_stage:
         with on_stage.controls:
             batch_controls(state, editor, problems)
         view = pytorch_batch(state["sx"], state["x"], state["t"], options,

@@ -381,7 +381,7 @@ def mnist_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
     predict_checkpoints("mnist-digits")  # predict, then reveal (issue 11)
     view = score(state)
-    with stage(state, widths=(2.6, 2.4, 1.4)) as on_stage:
+    with stage(state, widths=(2.5, 2.4, 1.7)) as on_stage:
         with on_stage.controls:
             choose_image(state, view)
         one_image(state, on_stage, view)

@@ -23,7 +23,7 @@ def open_five_classes(page, server: str, query: str = "") -> None:
     goto_app(page, f"{server}/five-classes{query}")
     assert_no_streamlit_exception(page)
     page.get_by_text("Softmax by hand", exact=False).first.wait_for(timeout=10_000)
-    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=10_000)
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=30_000)
 
 
 def test_the_keyboard_moves_a_logit_and_the_loss_follows(streamlit_server, page):

@@ -306,7 +306,7 @@ class Stage:
 
 
 @contextlib.contextmanager
-def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.1)) -> Iterator[Stage]:
+def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Iterator[Stage]:
     """The page header, then the stage: controls, main chart(s) and the loss side by side.
 
     One place for the stage's layout, so every lesson (and its classroom styling) shares it.
