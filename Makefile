@@ -11,10 +11,28 @@ ARGS        ?=
 PYTEST_ARGS ?=
 export PYTEST_ARGS
 
-.PHONY: run test lint bench screenshots venv clean
+# `make classroom`: the port students open, where to listen (0.0.0.0 = every network interface,
+# 127.0.0.1 = this machine only) and how many Streamlit processes (default: one per core).
+PORT      ?= 8501
+LISTEN    ?= 0.0.0.0
+PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+# `make loadtest LOADTEST_ARGS="--students 1,10 --pages five,floor"`
+LOADTEST_ARGS ?=
+
+.PHONY: run test lint bench screenshots venv clean classroom loadtest
 
 run: $(VENV)/.installed-runtime
 	exec bash scripts/run.sh $(ARGS)
+
+# A class on one machine: one Streamlit process per core behind HAProxy on one port (Ctrl-C stops).
+classroom: $(VENV)/.installed-runtime
+	XENT_PORT=$(PORT) XENT_LISTEN_ADDRESS=$(LISTEN) XENT_PROCESSES=$(PROCESSES) \
+	    exec bash scripts/classroom.sh $(ARGS)
+
+# Simulated students against one process, then against `make classroom` (loopback only).
+loadtest: $(VENV)/.installed-dev
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+	$(PY) scripts/loadtest.py --target classroom --processes $(PROCESSES) $(LOADTEST_ARGS)
 
 test: $(VENV)/.installed-dev
 	bash scripts/test.sh
