@@ -19,7 +19,7 @@ PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
 # `make loadtest LOADTEST_ARGS="--students 1,10 --pages five,floor"`
 LOADTEST_ARGS ?=
 
-.PHONY: run test lint bench screenshots venv clean classroom loadtest
+.PHONY: run test lint bench screenshots venv clean classroom loadtest bench-browser
 
 run: $(VENV)/.installed-runtime
 	exec bash scripts/run.sh $(ARGS)
@@ -30,7 +30,11 @@ classroom: $(VENV)/.installed-runtime
 	    exec bash scripts/classroom.sh $(ARGS)
 
 # Simulated students against one process, then against `make classroom` (loopback only).
-loadtest: $(VENV)/.installed-dev
+load# Key press -> every chart redrawn in Chromium, each lesson page against the floor app.
+bench-browser: $(VENV)/.installed-dev
+	$(PY) scripts/bench_browser.py
+
+test: $(VENV)/.installed-dev
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 	$(PY) scripts/loadtest.py --target classroom --processes $(PROCESSES) $(LOADTEST_ARGS)
 
