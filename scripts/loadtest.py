@@ -462,7 +462,10 @@ async def main_async(args: argparse.Namespace) -> int:
             await _warm_up(floor_url, [])
         cores = os.cpu_count()
         extra = " ".join(args.server_arg) or "the repo's .streamlit/config.toml"
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"# Load test: {target}; {cores} cores; settings: {extra}")
+        print(f"# machine load average before: {load} (other work on the machine slows the "
+              "server: compare CPU per move, and runs made under similar load)")
         print(f"# each student moves every {args.interval[0]}-{args.interval[1]} s for "
               f"{args.duration:.0f} s; timeout {args.timeout:.0f} s per move")
         steps: list[StepResult] = []
@@ -480,7 +483,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 print(f"  N={n:3d}: {step.moves} moves, p50 {_ms(step.quantile(0.5))} ms, "
                       f"p90 {_ms(step.quantile(0.9))} ms, {len(step.errors)} errors, "
                       f"{step.timeouts} timeouts, server CPU/move {_ms(_cpu_per_move(step))} ms"
-                      f", load-test CPU {step.client_cpu_s / max(served, 1) * 1000:.0f} ms/move",
+                      f", load-test CPU {step.client_cpu_s / max(served, 1) * 1000:.0f} ms/move"
+                      f", load average {os.getloadavg()[0]:.1f}",
                       flush=True)  # fmt: skip
                 failed = failed or bool(step.errors) or step.timeouts > 0
                 if scenario.floor and n == args.students[0]:
