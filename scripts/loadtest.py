@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from streamlit_client import RunResult, StreamlitSession, Widget
+from streamlit_client import RunResult, StreamlitSession, Widget, run_sync
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MAX_STUDENTS = 100
@@ -538,7 +538,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return asyncio.run(main_async(parse_args(argv)))
+    return run_sync(main_async(parse_args(argv)))
 
 
 if __name__ == "__main__":

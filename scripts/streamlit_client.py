@@ -24,6 +24,7 @@ This module only speaks the protocol; what to move and what to check is the call
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import http.cookiejar
 import time
@@ -125,6 +126,13 @@ def widget_state(widget: Widget) -> WidgetState | None:
     else:
         return None
     return state
+
+
+def run_sync(coroutine: Any) -> Any:
+    """Run ``coroutine`` to the end in a thread of its own (works where an event loop already
+    runs in this thread, e.g. beside Playwright's sync API in a test session)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def fetch_page(url: str, jar: http.cookiejar.CookieJar, timeout: float = 30) -> dict[str, str]:

@@ -28,7 +28,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from streamlit_client import StreamlitSession, fetch_page  # noqa: E402
+from streamlit_client import StreamlitSession, fetch_page, run_sync  # noqa: E402
 
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
@@ -170,7 +170,7 @@ def test_classroom_two_processes_sticky_sessions_and_clean_stop(tmp_path: Path) 
         assert sorted(pids) == ["haproxy", "streamlit1", "streamlit2"]
         assert all(is_running(pid) for pid in pids.values())
 
-        asyncio.run(check_students(base_url))
+        run_sync(check_students(base_url))
 
         proc.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal does
         proc.wait(timeout=STOP_TIMEOUT_S)
