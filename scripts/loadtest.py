@@ -405,7 +405,8 @@ def _ms(seconds: float) -> str:
     return "–" if math.isnan(seconds) else f"{seconds * 1000:,.0f}"
 
 
-def print_table(target: str, steps: list[StepResult], floor_cpu: float | None) -> None:
+def print_table(target: str, steps: list[StepResult], floor_cpu: dict[int, float]) -> None:
+    """Markdown table; "× floor" compares CPU per move with the floor app's at the same N."""
     header = ("| page | students | moves | moves/s | median | p90 | max | p90 × 1 student "
               "| errors | timeouts | server CPU/move | × floor | proxy CPU/move |")
     print(f"\n### {target}\n")
@@ -420,7 +421,8 @@ def print_table(target: str, steps: list[StepResult], floor_cpu: float | None) -
         cpu = s.server_cpu_s / served if served else float("nan")
         proxy = s.proxy_cpu_s / served if served else float("nan")
         ratio = p90 / one[s.scenario] if one.get(s.scenario) else float("nan")
-        vs_floor = cpu / floor_cpu if floor_cpu and not math.isnan(cpu) else float("nan")
+        floor = floor_cpu.get(s.students)
+        vs_floor = cpu / floor if floor and not math.isnan(cpu) else float("nan")
         worst = max(s.latencies, default=math.nan)
         print(f"| {s.scenario} | {s.students} | {s.moves} | {served / s.seconds:.1f} "
               f"| {_ms(s.quantile(0.5))} ms | {_ms(p90)} ms | {_ms(worst)} ms "
@@ -469,7 +471,7 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"# each student moves every {args.interval[0]}-{args.interval[1]} s for "
               f"{args.duration:.0f} s; timeout {args.timeout:.0f} s per move")
         steps: list[StepResult] = []
-        floor_cpu: float | None = None
+        floor_cpu: dict[int, float] = {}
         for scenario in scenarios:
             url = floor_url if scenario.floor else app_url
             pids = floor_pids if scenario.floor else app_pids
@@ -487,8 +489,8 @@ async def main_async(args: argparse.Namespace) -> int:
                       f", load average {os.getloadavg()[0]:.1f}",
                       flush=True)  # fmt: skip
                 failed = failed or bool(step.errors) or step.timeouts > 0
-                if scenario.floor and n == args.students[0]:
-                    floor_cpu = _cpu_per_move(step)
+                if scenario.floor:
+                    floor_cpu[n] = _cpu_per_move(step)
         print_table(target, [s for s in steps if s.scenario != "floor"] +
                     [s for s in steps if s.scenario == "floor"], floor_cpu)
     finally:
