@@ -82,6 +82,8 @@ COOKIE_SECRET="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
 export STREAMLIT_SERVER_COOKIE_SECRET="$COOKIE_SECRET"
 export XENT_COOKIE_KEY="$COOKIE_SECRET"
 export XENT_LISTEN="$LISTEN_ADDRESS:$PORT"
+# The processes' own "You can now view..." URLs are loopback back ends, not for students.
+export STREAMLIT_LOGGER_HIDE_WELCOME_MESSAGE=true
 
 for i in $(seq 1 "$PROCESSES"); do
     port=$((BACKEND_PORT + i - 1))
