@@ -147,6 +147,8 @@ def test_classroom_two_processes_sticky_sessions_and_clean_stop(tmp_path: Path) 
     require_haproxy()
     port = free_ports(1)
     backend = free_ports(2)
+    while port in (backend, backend + 1):
+        backend = free_ports(2)
     pidfile = tmp_path / "classroom.pids"
     log = tmp_path / "classroom.log"
     env = {
