@@ -101,3 +101,31 @@ def test_loadtest_runs_students_on_the_floor_app(capsys):
         cpu_ms = float(cells[10].removesuffix(" ms").replace(",", ""))
         assert moves >= 2 and errors == 0 and timeouts == 0, row
         assert 0 < cpu_ms < 5_000, row
+
+
+def test_a_page_showing_another_students_value_is_an_error():
+    from streamlit.proto.Element_pb2 import Element
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit_client import RunResult, Widget
+
+    def run_with(slider_value: float, box_value: float, query: str | None) -> RunResult:
+        slider, box = Element(), Element()
+        slider.slider.id, slider.slider.set_value = "$$ID-a-five.slider.3", True
+        slider.slider.value.append(slider_value)
+        box.number_input.id, box.number_input.set_value = "$$ID-b-five.box.3", True
+        box.number_input.value = box_value
+        return RunResult(status=ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+                         elements=[slider, box], query_string=query)
+
+    fish = Widget(id="$$ID-a-five.slider.3", kind="slider", label="fish", value=[0.4])
+    assert loadtest.check_own_value(run_with(0.4, 0.4, "x=1,0.4"), fish, 0.4) is None
+    # Another student's value in the moved control, or nowhere a sign of ours: errors.
+    assert "came back holding [0.6]" in loadtest.check_own_value(
+        run_with(0.6, 0.4, None), fish, 0.4)
+    unrelated = run_with(0.4, 0.6, "x=1,0.6")
+    unrelated.elements = unrelated.elements[1:]
+    assert "does not show" in loadtest.check_own_value(unrelated, fish, 0.4)
+    assert loadtest.check_own_value(RunResult(), fish, 0.4) == "timeout"
+    failed = run_with(0.4, 0.4, None)
+    failed.exceptions = ["ValueError: boom"]
+    assert "boom" in loadtest.check_own_value(failed, fish, 0.4)
