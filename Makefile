@@ -29,14 +29,13 @@ classroom: $(VENV)/.installed-runtime
 	XENT_PORT=$(PORT) XENT_LISTEN_ADDRESS=$(LISTEN) XENT_PROCESSES=$(PROCESSES) \
 	    exec bash scripts/classroom.sh $(ARGS)
 
-# Simulated students against one process, then against `make classroom` (loopback only).
+# Simulated students against one process and `make classroom`, back to back (loopback only).
 load# Key press -> every chart redrawn in Chromium, each lesson page against the floor app.
 bench-browser: $(VENV)/.installed-dev
 	$(PY) scripts/bench_browser.py
 
 test: $(VENV)/.installed-dev
-	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
-	$(PY) scripts/loadtest.py --target classroom --processes $(PROCESSES) $(LOADTEST_ARGS)
+	$(PY) scripts/loadtest.py --target both --processes $(PROCESSES) $(LOADTEST_ARGS)
 
 test: $(VENV)/.installed-dev
 	bash scripts/test.sh

@@ -18,10 +18,12 @@ Pages: ``five`` (Five classes, the fish's logit slider), ``mnist`` (MNIST digits
 digit 3), and ``floor`` (scripts/floor_app.py, the bare-Streamlit yardstick, always a single
 process). Controls are found on the page by label (and a fallback), never by hard-coded ids.
 
-Usage (``make loadtest`` runs the default set against a single process and `make classroom`):
+Usage (``make loadtest`` runs ``--target both``: a single process and `make classroom`, measured
+back to back at each class size so that both see the same load on a shared machine):
 
     .venv/bin/python scripts/loadtest.py                      # one process, started here
     .venv/bin/python scripts/loadtest.py --target classroom   # scripts/classroom.sh, started here
+    .venv/bin/python scripts/loadtest.py --target both        # both, back to back per step
     .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:8501 --pids 1234 1235
     .venv/bin/python scripts/loadtest.py --students 1,10 --pages five,floor --duration 10 \\
         --server-arg=--runner.postScriptGC=false              # try a Streamlit setting
@@ -439,60 +441,77 @@ def _cpu_per_move(step: StepResult) -> float:
     return step.server_cpu_s / served if served else float("nan")
 
 
+@dataclass
+class Target:
+    """A running setup under test: its URL and the PIDs whose CPU counts."""
+
+    label: str
+    url: str
+    app_pids: list[int]
+    proxy_pids: list[int] = field(default_factory=list)
+
+
 async def main_async(args: argparse.Namespace) -> int:
     scenarios = [SCENARIOS[name] for name in args.pages]
     servers = Servers(args.server_arg)
     failed = False
     try:
-        floor_url = floor_pids = None
+        floor = None
         if any(s.floor for s in scenarios):
-            floor_url, floor_pids = servers.streamlit("scripts/floor_app.py")
-        proxy_pids: list[int] = []
+            floor = Target("floor app, single process", *servers.streamlit("scripts/floor_app.py"))
+        targets: list[Target] = []
         if args.url:
             _check_loopback(args.url)
-            app_url, app_pids, target = args.url, args.pids, f"server at {args.url}"
-        elif args.target == "classroom":
-            app_url, app_pids, proxy_pids = servers.classroom(args.processes)
-            target = f"make classroom: {len(app_pids)} Streamlit processes behind HAProxy"
-        else:
-            app_url, app_pids = servers.streamlit("app.py")
-            target = "single Streamlit process"
+            targets.append(Target(f"server at {args.url}", args.url, args.pids))
+        if not args.url and args.target in ("single", "both"):
+            targets.append(Target("single Streamlit process", *servers.streamlit("app.py")))
+        if not args.url and args.target in ("classroom", "both"):
+            url, apps, proxy = servers.classroom(args.processes)
+            targets.append(Target(f"make classroom: {len(apps)} Streamlit processes behind "
+                                  "HAProxy", url, apps, proxy))
         lesson_pages = [s.page for s in scenarios if not s.floor]
-        if lesson_pages:
-            await _warm_up(app_url, lesson_pages)
-        if floor_url:
-            await _warm_up(floor_url, [])
+        for target in targets:
+            if lesson_pages:
+                await _warm_up(target.url, lesson_pages)
+        if floor:
+            await _warm_up(floor.url, [])
         cores = os.cpu_count()
         extra = " ".join(args.server_arg) or "the repo's .streamlit/config.toml"
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        print(f"# Load test: {target}; {cores} cores; settings: {extra}")
+        print(f"# Load test: {'; '.join(t.label for t in targets)}; {cores} cores; "
+              f"settings: {extra}")
         print(f"# machine load average before: {load} (other work on the machine slows the "
-              "server: compare CPU per move, and runs made under similar load)")
+              "server: compare CPU per move, and setups measured back to back)")
         print(f"# each student moves every {args.interval[0]}-{args.interval[1]} s for "
               f"{args.duration:.0f} s; timeout {args.timeout:.0f} s per move")
-        steps: list[StepResult] = []
+        steps: dict[str, list[StepResult]] = {t.label: [] for t in targets}
         floor_cpu: dict[int, float] = {}
         for scenario in scenarios:
-            url = floor_url if scenario.floor else app_url
-            pids = floor_pids if scenario.floor else app_pids
-            proxies = [] if scenario.floor else proxy_pids
             print(f"\n## {scenario.title}", flush=True)
             for n in args.students:
-                step = await run_step(scenario, url, n, args.duration, tuple(args.interval),
-                                      args.timeout, pids, proxies, args.seed + n)
-                steps.append(step)
-                served = len(step.latencies) + len(step.errors)
-                print(f"  N={n:3d}: {step.moves} moves, p50 {_ms(step.quantile(0.5))} ms, "
-                      f"p90 {_ms(step.quantile(0.9))} ms, {len(step.errors)} errors, "
-                      f"{step.timeouts} timeouts, server CPU/move {_ms(_cpu_per_move(step))} ms"
-                      f", load-test CPU {step.client_cpu_s / max(served, 1) * 1000:.0f} ms/move"
-                      f", load average {os.getloadavg()[0]:.1f}",
-                      flush=True)  # fmt: skip
-                failed = failed or bool(step.errors) or step.timeouts > 0
-                if scenario.floor:
-                    floor_cpu[n] = _cpu_per_move(step)
-        print_table(target, [s for s in steps if s.scenario != "floor"] +
-                    [s for s in steps if s.scenario == "floor"], floor_cpu)
+                # Every setup at this class size back to back: they share the machine's load.
+                for target in [floor] if scenario.floor else targets:
+                    step = await run_step(scenario, target.url, n, args.duration,
+                                          tuple(args.interval), args.timeout, target.app_pids,
+                                          target.proxy_pids, args.seed + n)
+                    served = len(step.latencies) + len(step.errors)
+                    print(f"  N={n:3d} [{target.label}]: {step.moves} moves, "
+                          f"p50 {_ms(step.quantile(0.5))} ms, p90 {_ms(step.quantile(0.9))} ms, "
+                          f"{len(step.errors)} errors, {step.timeouts} timeouts, "
+                          f"server CPU/move {_ms(_cpu_per_move(step))} ms, load-test CPU "
+                          f"{step.client_cpu_s / max(served, 1) * 1000:.0f} ms/move, "
+                          f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+                    failed = failed or bool(step.errors) or step.timeouts > 0
+                    if scenario.floor:
+                        floor_cpu[n] = _cpu_per_move(step)
+                        for label in steps:
+                            steps[label].append(step)
+                    else:
+                        steps[target.label].append(step)
+        for target in targets:
+            rows = steps[target.label]
+            print_table(target.label, [s for s in rows if s.scenario != "floor"]
+                        + [s for s in rows if s.scenario == "floor"], floor_cpu)
     finally:
         servers.stop()
     return 1 if failed else 0
@@ -501,8 +520,9 @@ async def main_async(args: argparse.Namespace) -> int:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--target", choices=("single", "classroom"), default="single",
-                        help="start the app as one process or as `make classroom` (default single)")
+    parser.add_argument("--target", choices=("single", "classroom", "both"), default="single",
+                        help="start the app as one process, as `make classroom`, or both and "
+                             "measure them back to back at each class size (default single)")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2,
                         help="Streamlit processes for --target classroom (default: cores)")
     parser.add_argument("--url", help="test an already running server instead (loopback only)")
