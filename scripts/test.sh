@@ -68,8 +68,9 @@ have_haproxy || require "haproxy" "the make classroom and deploy/ tests" \
     "sudo apt-get install haproxy"
 
 # --- axe-core (npm), from package-lock.json -----------------------------------------------------
-if [ ! -f node_modules/axe-core/axe.min.js ] \
-        || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# (Only once the project has a package-lock.json: `npm ci` fails without one.)
+if [ -f package-lock.json ] && { [ ! -f node_modules/axe-core/axe.min.js ] \
+        || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
     if have_npm; then
         echo "== npm ci (axe-core for the accessibility tests)"
         npm ci --no-audit --no-fund --loglevel=error
