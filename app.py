@@ -7,6 +7,7 @@ classroom note), and writes the running page's state into the URL after it has d
 import streamlit as st
 
 from ui import url_state
+from ui.presenter import presenter_toggle, sidebar_state, style_page
 from ui.widgets import SHARED_FIELDS, log_base_selector
 
 # Each url_path differs from the name Streamlit's legacy pages/ folder convention would give
@@ -26,18 +27,26 @@ PAGES = [
 ]
 
 CLASSROOM_NOTE = """
-**Using this in class**
+- **Students on the same network**: start the app with
+  `make run ARGS="--server.address 0.0.0.0"` and give them the *Network URL* it prints
+  (`http://<this laptop's address>:8501`); the firewall must let port 8501 in.
 - Every input is in the page's link: set up an example, then *Copy link to this state*
-  and send it to students. Reloading keeps it too.
+  and send it. Whoever opens it sees the same inputs. Reloading keeps them too.
+- *Presenter mode* (above) enlarges text and charts for a projector; its link carries it.
 - *Reset to the lesson's example* brings back the numbers from the lesson.
 - Switch the log base to log₁₀ to match the fast.ai spreadsheet, or ln to match PyTorch.
+- Light or dark: the menu ⋮ (top right) → System, Light or Dark. Charts follow it.
 """
 
-st.set_page_config(page_title="Cross-Entropy Lab", page_icon=":material/functions:", layout="wide")
-navigation = st.navigation(PAGES)
 url_state.start_shell(SHARED_FIELDS)
+st.set_page_config(page_title="Cross-Entropy Lab", page_icon=":material/functions:", layout="wide",
+                   initial_sidebar_state=sidebar_state())
+navigation = st.navigation(PAGES)
+style_page()
 with st.sidebar:
     log_base_selector()
-    st.markdown(CLASSROOM_NOTE)
+    presenter_toggle()
+    with st.expander(":material/school: Using this in class"):
+        st.markdown(CLASSROOM_NOTE)
 navigation.run()
 url_state.end_run(SHARED_FIELDS)

@@ -372,7 +372,7 @@ def one_image() -> None:
     st.subheader("2 · From logits to the loss of one image")
     picture_column, input_column = st.columns([1, 3], gap="large")
     picture_column.image(picture(index), caption=f"Held-out image #{index}, true label "
-                         f"{true_label}")
+                         f"{true_label}", alt=f"Handwritten digit {true_label} (28 × 28 pixels)")
     with input_column:
         logit_inputs(index, logits)
         st.segmented_control("Score against the label", options=DIGITS, key=key("y"),
