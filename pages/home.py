@@ -65,8 +65,9 @@ def home() -> None:
         "and log, computed stably) followed by `nll_loss` (pick, × −1, mean)."
     )
     st.subheader("The lessons")
-    columns = st.columns(2)
     for i, (path, title, blurb) in enumerate(LESSONS):
+        if i % 2 == 0:  # one row of two per pair: on a phone the cards stack as 1, 2, 3, 4
+            columns = st.columns(2)
         with columns[i % 2].container(border=True):
             st.page_link(path, label=title)
             st.markdown(blurb)

@@ -128,12 +128,16 @@ def test_ink_is_the_placeholder_streamlits_chart_theme_swaps_for_its_text_grey()
     assert INK == streamlit_plotly_theme.GRAY_90
 
 
-def test_no_figure_fixes_a_background_or_text_colour_of_its_own():
-    """Streamlit's chart theme supplies them for the theme the page shows (light or dark)."""
+def test_no_figure_fixes_a_background_and_all_text_is_in_the_themes_ink():
+    """Streamlit's chart theme supplies the background of the theme the page shows (light or
+    dark) and turns INK into that theme's strongest text grey."""
     for figure in every_figure():
         layout = own_spec(figure)["layout"]
         assert "paper_bgcolor" not in layout and "plot_bgcolor" not in layout
-        assert "color" not in layout.get("font", {}), figure_title(figure)
+        assert layout["font"]["color"] == INK, figure_title(figure)
+        for axis in ("xaxis", "yaxis"):
+            assert layout[axis]["tickfont"]["color"] == INK, figure_title(figure)
+            assert layout[axis]["title"]["font"]["color"] == INK, figure_title(figure)
 
 
 def test_every_colour_a_figure_sets_reads_on_both_backgrounds():

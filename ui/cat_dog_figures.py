@@ -117,7 +117,7 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
             xanchor="left", font={"color": MISTAKE_RING}, bgcolor="rgba(255,255,255,0.85)",
         )
     low = min(0.0, float(np.min(shown_y))) if y.size else 0.0
-    figure.update_xaxes(title=x_name, range=[0, x_end])
+    figure.update_xaxes(title={"text": x_name}, range=[0, x_end])
     figure.update_yaxes(range=[low - 0.05 * top, top * 1.1])
     figure.update_layout(
         height=360, showlegend=True,

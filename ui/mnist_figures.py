@@ -147,7 +147,7 @@ def mean_loss_by_digit_figure(means: Sequence[float], *, mean_loss: float,
                         title="Mean loss for each true digit (dashed: all digits)",
                         yaxis_title=f"mean loss ({base.unit})", digits=2)
     figure.add_hline(y=mean_loss, line={"color": INK, "dash": "dash", "width": 2})
-    figure.update_xaxes(title="true digit", **digit_ticks())
+    figure.update_xaxes(title={"text": "true digit"}, **digit_ticks())
     figure.update_layout(height=340)
     return figure
 

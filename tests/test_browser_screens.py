@@ -1,0 +1,162 @@
+"""Classroom screens in a real browser: charts follow a dark page, presenter mode is large
+enough to project, the chart toolbar downloads a named PNG."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_helpers import assert_no_streamlit_exception, goto_app, wait_for_streamlit_idle
+
+from ui.colors import contrast_ratio
+
+pytestmark = pytest.mark.browser
+
+# url paths of the lesson pages in app.py
+LESSON_PATHS = ("cat-vs-dog", "five-classes", "pytorch-batch", "mnist-digits")
+
+CHART_COLOURS_JS = """
+() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+  const svg = chart.querySelector('svg.main-svg');
+  const tick = chart.querySelector('.xtick text, .ytick text');
+  const outline = chart.querySelector('.bars .point path');
+  return {
+    background: svg ? getComputedStyle(svg).backgroundColor : null,
+    tick: tick ? getComputedStyle(tick).fill : null,
+    tickSize: tick ? parseFloat(getComputedStyle(tick).fontSize) : null,
+  };
+})
+"""
+
+PAGE_BACKGROUND_JS = (
+    "() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor")
+
+
+def rgb_hex(css: str) -> str:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+def is_dark(css: str) -> bool:
+    return contrast_ratio(rgb_hex(css), "#000000") < 3.0
+
+
+def open_lesson(browser, server: str, path: str, **context_options):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, **context_options)
+    page = context.new_page()
+    goto_app(page, server)  # a fresh server learns its page paths on the first run
+    goto_app(page, f"{server}/{path}")
+    page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first.wait_for(state="visible")
+    page.wait_for_timeout(500)
+    wait_for_streamlit_idle(page)
+    assert_no_streamlit_exception(page)
+    return context, page
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS)
+def test_every_chart_is_dark_on_a_dark_page(streamlit_server, browser, path):
+    context, page = open_lesson(browser, streamlit_server, path, color_scheme="dark")
+    try:
+        assert is_dark(page.evaluate(PAGE_BACKGROUND_JS)), "the page did not turn dark"
+        charts = page.evaluate(CHART_COLOURS_JS)
+        assert charts, "no chart on the page"
+        for n, chart in enumerate(charts):
+            assert chart["background"] and is_dark(chart["background"]), (n, chart)
+            if chart["tick"]:
+                ratio = contrast_ratio(rgb_hex(chart["tick"]), rgb_hex(chart["background"]))
+                assert ratio >= 4.5, (n, chart, ratio)
+    finally:
+        context.close()
+
+
+def test_charts_stay_light_on_a_light_page(streamlit_server, browser):
+    context, page = open_lesson(browser, streamlit_server, "five-classes", color_scheme="light")
+    try:
+        for chart in page.evaluate(CHART_COLOURS_JS):
+            assert not is_dark(chart["background"]), chart
+            assert contrast_ratio(rgb_hex(chart["tick"]), rgb_hex(chart["background"])) >= 4.5
+    finally:
+        context.close()
+
+
+def test_the_true_class_outline_turns_light_on_a_dark_page(streamlit_server, browser):
+    context, page = open_lesson(browser, streamlit_server, "five-classes", color_scheme="dark")
+    try:
+        strokes = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid="stPlotlyChart"] .bars .point path')]
+            .map(p => [getComputedStyle(p).stroke, parseFloat(getComputedStyle(p).strokeWidth)])
+            .filter(([stroke, width]) => width >= 2).map(([stroke]) => stroke)""")
+        assert strokes, "no outlined bar"
+        for stroke in strokes:
+            assert not is_dark(stroke), f"outline {stroke} is lost on the dark background"
+    finally:
+        context.close()
+
+
+TEXT_SIZES_JS = """
+() => {
+  const size = el => parseFloat(getComputedStyle(el).fontSize);
+  const main = document.querySelector('[data-testid="stMain"]');
+  const visible = el => el.getClientRects().length > 0;
+  const body = [...main.querySelectorAll('[data-testid="stMarkdownContainer"] p')]
+    .filter(visible).filter(el => el.innerText.trim().length > 20);
+  const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"]')].filter(visible);
+  const ticks = [...main.querySelectorAll('[data-testid="stPlotlyChart"] .xtick text,'
+                                         + '[data-testid="stPlotlyChart"] .ytick text')];
+  return {
+    body: body.map(size), metrics: metrics.map(size), ticks: ticks.map(size),
+    captions: [...main.querySelectorAll('[data-testid="stCaptionContainer"]')]
+      .filter(visible).length,
+    sidebarWidth: document.querySelector('[data-testid="stSidebar"]')
+      .getBoundingClientRect().width,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS)
+def test_presenter_mode_link_makes_text_numbers_and_ticks_at_least_20_px(streamlit_server,
+                                                                        browser, path):
+    context, page = open_lesson(browser, streamlit_server, f"{path}?present=1")
+    try:
+        sizes = page.evaluate(TEXT_SIZES_JS)
+        assert sizes["body"] and min(sizes["body"]) >= 20, sizes["body"]
+        assert sizes["ticks"] and min(sizes["ticks"]) >= 20, sizes["ticks"]
+        if sizes["metrics"]:
+            assert min(sizes["metrics"]) >= 20, sizes["metrics"]
+        assert sizes["captions"] == 0, "secondary captions should be folded away"
+        assert page.get_by_role("switch", name=re.compile("Presenter mode")).is_checked() or \
+            "present=1" in page.url
+        assert "present=1" in page.url
+    finally:
+        context.close()
+
+
+def test_presenter_toggle_collapses_the_sidebar_and_writes_the_link(streamlit_server, browser):
+    context, page = open_lesson(browser, streamlit_server, "five-classes")
+    try:
+        before = page.evaluate(TEXT_SIZES_JS)
+        assert min(before["ticks"]) < 20  # the laptop size, so the test below means something
+        page.get_by_text("Presenter mode").click()
+        page.wait_for_timeout(300)
+        wait_for_streamlit_idle(page)
+        assert "present=1" in page.url
+        after = page.evaluate(TEXT_SIZES_JS)
+        assert min(after["ticks"]) >= 20 and min(after["body"]) >= 20
+    finally:
+        context.close()
+
+
+def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, browser):
+    context, page = open_lesson(browser, streamlit_server, "five-classes")
+    try:
+        chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        chart.hover()
+        button = chart.locator('.modebar-btn[data-title^="Download plot"]')
+        button.wait_for(state="visible")
+        with page.expect_download() as download:
+            button.click()
+        assert download.value.suggested_filename == (
+            "five-classes-softmax-probabilities-p-they-add-up.png")
+    finally:
+        context.close()
