@@ -2,8 +2,8 @@
 
 * :data:`READABLE_CSS` (always on) keeps every text at 4.5:1 contrast or more in both themes:
   Streamlit draws captions (and inline code inside them) in a faded grey that measures 3.9:1;
-  here they take the text colour of the theme. It also lets a row of choice buttons wrap on a
-  phone instead of hiding the ones that do not fit.
+  here they take the text colour of the theme, unfaded. It also lets a row of choice buttons
+  wrap on a phone instead of hiding the ones that do not fit.
 * Presenter mode (a sidebar toggle, and ``present=1`` in the link so a teacher can send it) is
   for a projector: body text, numbers, metric values, axis ticks and chart labels at least
   20 px, the sidebar collapsed, secondary captions folded away. Charts are scaled by
@@ -25,6 +25,7 @@ PRESENT = Field("present", False, parse_bool, encode_bool, label="presenter mode
 READABLE_CSS = """
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] code {
   color: inherit;
+  opacity: 1;  /* Streamlit fades captions with opacity as well as colour */
 }
 [data-testid="stMarkdownContainer"] code { font-size: 0.9em; }
 [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
