@@ -32,7 +32,10 @@ READABLE_CSS = """
 @media (max-width: 640px) {
   /* On a phone a code block wraps instead of scrolling sideways (a scrolling box would
      need keyboard focus of its own). */
-  [data-testid="stCode"] pre, [data-testid="stCode"] code { white-space: pre-wrap; }
+  pre, pre code, [data-testid="stCode"] pre, [data-testid="stCode"] code {
+    white-space: pre-wrap; overflow-wrap: anywhere;
+  }
+  pre { overflow: visible !important; max-height: none !important; }
 }
 """
 
