@@ -64,7 +64,7 @@ PRESENTER_CSS = """
 def presenter_toggle() -> bool:
     """The sidebar switch for presenter mode (its state is ``present=1`` in the link)."""
     st.sidebar.toggle(
-        ":material/co_present: Presenter mode",
+        "Presenter mode",  # no icon: its shortcode would become the accessible name
         key=url_state.shell_key(PRESENT.name),
         help="For a projector: larger text, numbers and chart labels, captions folded away, "
         "the sidebar collapsed. The link then carries present=1: send it to open the "
