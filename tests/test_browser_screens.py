@@ -165,3 +165,64 @@ def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, brow
             "five-classes-softmax-probabilities-p-they-add-up.png")
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------------- phones
+
+PHONE = {"width": 390, "height": 844}
+
+
+def open_on_phone(browser, server: str, path: str):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    goto_app(page, server)
+    if path:
+        goto_app(page, f"{server}/{path}")
+    page.wait_for_timeout(500)
+    wait_for_streamlit_idle(page)
+    assert_no_streamlit_exception(page)
+    return context, page
+
+
+def test_the_lesson_cards_read_1_2_3_4_on_a_phone(streamlit_server, browser):
+    context, page = open_on_phone(browser, streamlit_server, "")
+    try:
+        links = page.get_by_test_id("stPageLink").filter(has_text=re.compile(r"^\d · "))
+        tops = {text.strip()[0]: box["y"] for text, box in zip(
+            links.all_inner_texts(), [link.bounding_box() for link in links.all()], strict=True)}
+        assert sorted(tops, key=tops.get) == ["1", "2", "3", "4"], tops
+    finally:
+        context.close()
+
+
+def test_the_mnist_score_against_strip_shows_every_digit_on_a_phone(streamlit_server, browser):
+    context, page = open_on_phone(browser, streamlit_server, "mnist-digits")
+    try:
+        group = page.get_by_test_id("stButtonGroup").filter(has_text="✓")  # the true label
+        buttons = [b for b in group.locator("button").all()
+                   if re.fullmatch(r"\d( ✓)?", b.inner_text().strip())]
+        assert len(buttons) == 10
+        for button in buttons:
+            box = button.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+                button.inner_text(), box)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS)
+def test_no_chart_title_is_cut_on_a_phone(streamlit_server, browser, path):
+    context, page = open_on_phone(browser, streamlit_server, path)
+    try:
+        cut = page.evaluate("""() => [...document.querySelectorAll(
+              '[data-testid="stPlotlyChart"]')].flatMap(chart => {
+            const svg = chart.querySelector('svg.main-svg');
+            if (!svg) return [];
+            const right = svg.getBoundingClientRect().right;
+            return [...chart.querySelectorAll('.gtitle')]
+              .filter(t => t.getBoundingClientRect().right > right + 1)
+              .map(t => t.textContent);
+        })""")
+        assert not cut, f"titles wider than their chart at 390 px: {cut}"
+    finally:
+        context.close()
