@@ -22,6 +22,8 @@ AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "ax
 PAGE_PATHS = ("", "cat-vs-dog", "five-classes", "pytorch-batch", "mnist-digits")
 VIEWPORTS = {"1920x1080": {"width": 1920, "height": 1080},
              "390x844": {"width": 390, "height": 844}}
+# The dark theme (the browser's dark colour scheme) at the projector's width.
+DARK = {"width": 1920, "height": 1080}
 BLOCKING = ("critical", "serious")
 
 
@@ -74,5 +76,16 @@ def test_axe_finds_no_critical_or_serious_violation(streamlit_server, browser, a
     try:
         blocking = [v for v in axe_violations(page, axe_source) if v["impact"] in BLOCKING]
         assert not blocking, (f"axe-core on /{path} at {viewport}:\n" + describe(blocking))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS, ids=[p or "start" for p in PAGE_PATHS])
+def test_axe_finds_no_critical_or_serious_violation_in_the_dark_theme(streamlit_server, browser,
+                                                                      axe_source, path):
+    context, page = open_page(browser, streamlit_server, path, DARK, color_scheme="dark")
+    try:
+        blocking = [v for v in axe_violations(page, axe_source) if v["impact"] in BLOCKING]
+        assert not blocking, (f"axe-core on /{path}, dark theme:\n" + describe(blocking))
     finally:
         context.close()
