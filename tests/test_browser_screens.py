@@ -3,10 +3,18 @@ enough to project, the chart toolbar downloads a named PNG."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
-from browser_helpers import assert_no_streamlit_exception, goto_app, wait_for_streamlit_idle
+from browser_helpers import (
+    README_SCREENSHOTS,
+    assert_no_streamlit_exception,
+    goto_app,
+    readme_screenshot,
+    wait_for_streamlit_idle,
+)
 
 from ui.colors import contrast_ratio
 
@@ -128,6 +136,8 @@ def test_presenter_mode_link_makes_text_numbers_and_ticks_at_least_20_px(streaml
         assert page.get_by_role("switch", name="Presenter mode").is_checked()
         assert page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true"
         assert "present=1" in page.url
+        if path == "five-classes":
+            readme_screenshot(page, "five_classes_presenter")
     finally:
         context.close()
 
@@ -170,6 +180,21 @@ def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, brow
 # --------------------------------------------------------------------------------- phones
 
 PHONE = {"width": 390, "height": 844}
+
+
+def phone_screenshot(page, name: str) -> Path:
+    """The first two phone screens of a page, for the README (``make screenshots`` writes to
+    docs/screenshots/, a plain test run to tests/artifacts/)."""
+    page.set_viewport_size({"width": PHONE["width"], "height": 2 * PHONE["height"]})
+    page.wait_for_timeout(800)  # Plotly re-lays out at the new size
+    wait_for_streamlit_idle(page)
+    update = os.environ.get("XENT_UPDATE_SCREENSHOTS") == "1"
+    directory = README_SCREENSHOTS if update else Path(__file__).parent / "artifacts"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 20_000, f"screenshot {path} looks empty"
+    return path
 
 
 def open_on_phone(browser, server: str, path: str):
@@ -224,5 +249,7 @@ def test_no_chart_title_is_cut_on_a_phone(streamlit_server, browser, path):
               .map(t => t.textContent);
         })""")
         assert not cut, f"titles wider than their chart at 390 px: {cut}"
+        if path == "five-classes":
+            phone_screenshot(page, "five_classes_phone")
     finally:
         context.close()
