@@ -68,6 +68,16 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("pages/4_mnist.py", "4 · MNIST digits", ":material/draw:", "mnist-digits",
            "Real handwritten digits and a real model trained with this very loss: its logits, "
            "its confident mistakes, and the mean loss over a whole data set.", 4),
+    Lesson("pages/5_why_not_mse.py", "5 · Why not MSE?", ":material/compare_arrows:",
+           "why-not-mse",
+           "Cross-entropy, MSE on the probabilities and the hinge loss on the same logits: "
+           "values, gradients, a sweep from very wrong to very right, and a gradient-descent "
+           "race. MSE's gradient goes flat exactly when the model is confidently wrong.", 5),
+    Lesson("pages/6_sigmoid_or_softmax.py", "6 · Sigmoid or softmax?", ":material/call_split:",
+           "sigmoid-or-softmax",
+           "The same scores read as softmax + cross-entropy (one class is true) and as sigmoids "
+           "+ binary cross-entropy (any set of labels), two classes where they meet, and why "
+           "binary_cross_entropy_with_logits is the stable one.", 6),
 )
 PAGES: tuple[Lesson, ...] = (HOME, *LESSONS)  # the navigation's order
 
