@@ -68,6 +68,16 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("pages/4_mnist.py", "4 · MNIST digits", ":material/draw:", "mnist-digits",
            "Real handwritten digits and a real model trained with this very loss: its logits, "
            "its confident mistakes, and the mean loss over a whole data set.", 4),
+    Lesson("pages/7_overflow.py", "7 · Numbers that overflow", ":material/all_inclusive:",
+           "numbers-that-overflow",
+           "Softmax by hand against the max-subtracted and log-sum-exp routes in float16, "
+           "float32 and float64: drag the logits to where e^x becomes ∞, and see why "
+           "log_softmax beats log(softmax).", 7),
+    Lesson("pages/8_soft_labels.py", "8 · Soft labels and calibration", ":material/tune:",
+           "soft-labels",
+           "Cross-entropy against any target as entropy + KL, label smoothing's lowest "
+           "reachable loss, temperature — and whether the MNIST model's confidence can be "
+           "trusted (reliability, ECE, temperature scaling).", 8),
 )
 PAGES: tuple[Lesson, ...] = (HOME, *LESSONS)  # the navigation's order
 
