@@ -45,7 +45,7 @@ SLIDER_LIMIT = 10.0
 SMOOTHING_RANGE = (0.0, 1.0)
 TEMPERATURE_RANGE = (0.1, 10.0)
 CALIBRATION_RANGE = (float(CURVE_TEMPERATURES[0]), float(CURVE_TEMPERATURES[-1]))
-TARGET_KINDS = {"class": "one class (one-hot)", "soft": "any probabilities"}
+TARGET_KINDS = {"class": "one class", "soft": "probabilities"}
 
 TITLE = "Soft labels, entropy and KL"
 INTRO = (
@@ -149,7 +149,8 @@ def probability_boxes(state: LessonState) -> None:
     """Five boxes for the target's probabilities; a sum other than 1 is held as a draft."""
     drafts = st.session_state.get(state.private("drafts"))
     shown = drafts if drafts is not None else list(state["p"])
-    for column, (i, name) in zip(st.columns(N), enumerate(CLASS_NAMES), strict=True):
+    columns = [*st.columns(3), *st.columns(3)[:2]]
+    for column, (i, name) in zip(columns, enumerate(CLASS_NAMES), strict=True):
         number_box(f"{PAGE}.p.{i}", f"p({name})", shown[i], parse_float(0.0, 1.0),
                    lambda v, i=i: set_probability(state, i, v), what=f"p({name})",
                    container=column, digits=3)
@@ -164,7 +165,8 @@ def controls(state: LessonState) -> None:
     st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
                  on_change=apply_preset, args=(state,), placeholder="Your own numbers")
     st.session_state[state.private("kind")] = "class" if state["p"] is None else "soft"
-    st.segmented_control("Target", options=list(TARGET_KINDS), format_func=TARGET_KINDS.get,
+    st.segmented_control("Target p: one class (one-hot) or any probabilities",
+                         options=list(TARGET_KINDS), format_func=TARGET_KINDS.get,
                          key=state.private("kind"), required=True, on_change=on_target_kind,
                          args=(state,))
     if state["p"] is None:
@@ -172,9 +174,10 @@ def controls(state: LessonState) -> None:
                  key=state.key("y"), horizontal=True)
     else:
         probability_boxes(state)
-    st.slider("Label smoothing ε (target becomes (1 − ε) · target + ε / 5)",
-              *SMOOTHING_RANGE, step=0.01, key=state.key("ls"))
-    st.slider("Temperature T on the prediction (q = softmax(x / T))", *TEMPERATURE_RANGE,
+    st.slider("Label smoothing ε", *SMOOTHING_RANGE, step=0.01, key=state.key("ls"),
+              help=f"The target becomes (1 − ε) · target + ε / {N}, as "
+                   "F.cross_entropy(..., label_smoothing=ε) does.")
+    st.slider("Temperature T (q = softmax(x / T))", *TEMPERATURE_RANGE,
               step=0.05, key=state.key("T"),
               help="Distillation divides the teacher's logits by T > 1 to soften its "
                    "probabilities into targets that say which wrong classes look alike.")

@@ -76,7 +76,7 @@ def decomposition_figure(entropy: float, kl_divergence: float, cross_entropy: fl
 
 def reliability_figure(centers: Sequence[float], accuracy: Sequence[float],
                        mean_confidence: Sequence[float], counts: Sequence[int], *,
-                       temperature: float, height: int = 340) -> go.Figure:
+                       temperature: float, height: int = 380) -> go.Figure:
     """The reliability diagram: each confidence bin's accuracy against its mean confidence.
 
     A calibrated model's bars reach the diagonal; bars below it are over-confident. Empty bins
@@ -105,17 +105,18 @@ def reliability_figure(centers: Sequence[float], accuracy: Sequence[float],
     ]
     layout = house_layout(
         title=f"Reliability diagram at T = {temperature:.2f}", height=height, showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         xaxis={"range": [0, 1], "title": {"text": "confidence (top probability)"}},
         yaxis={"range": [0, 1.02], "title": {"text": "accuracy"}},
     )
+    layout["margin"] = {"l": 10, "r": 10, "t": 95, "b": 10}
     return go.Figure({"data": data, "layout": layout})
 
 
 def temperature_curve_figure(temperatures: Sequence[float], nll: Sequence[float],
                              ece: Sequence[float], mean_confidence: Sequence[float], *,
                              accuracy: float, temperature: float, fitted_temperature: float,
-                             unit: str, height: int = 340) -> go.Figure:
+                             unit: str, height: int = 380) -> go.Figure:
     """Held-out NLL, ECE, mean confidence and accuracy as the temperature changes (log axis).
 
     A solid line marks the chosen temperature, a dotted one the fitted (lowest-NLL) one.
@@ -140,11 +141,11 @@ def temperature_curve_figure(temperatures: Sequence[float], nll: Sequence[float]
                                     (fitted_temperature, "#CC79A7", "dot"))]
     layout = house_layout(
         title="As the temperature changes", height=height, showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         xaxis={"type": "log", "title": {"text": "temperature T (log scale)"}},
         yaxis={"title": {"text": f"NLL ({unit})"}, "rangemode": "tozero"},
-        yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.02], "showgrid": False,
-                "title": {"text": "ECE, confidence, accuracy"}},
+        yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.02], "showgrid": False},
         shapes=marks,
     )
+    layout["margin"] = {"l": 10, "r": 10, "t": 95, "b": 10}
     return go.Figure({"data": data, "layout": layout})
