@@ -34,6 +34,7 @@ from xent_core.calibration import (
     fit_temperature,
 )
 from xent_core.checks import (
+    SUM_TO_ONE_TOLERANCE,
     check_label_smoothing,
     check_one_example,
     check_probabilities,
@@ -191,11 +192,17 @@ def _target_distribution(x: np.ndarray, target, smoothing: float) -> tuple[np.nd
             )
         p, index = np.eye(n)[int(index)], int(index)
     else:
-        p = check_probabilities(target, "target")
+        p = check_probabilities(target, "target", require_sum_to_one=False)
         if p.shape != x.shape:
             raise ValueError(
                 f"target must have one probability per class, shape {x.shape}; "
                 f"got shape {p.shape}."
+            )
+        total = float(p.sum())
+        if abs(total - 1.0) > SUM_TO_ONE_TOLERANCE:
+            raise ValueError(
+                f"target probabilities must add up to 1 over the classes; these add up to "
+                f"{total:.6g}."
             )
         index = None
     return (1.0 - smoothing) * p + smoothing / n, index
