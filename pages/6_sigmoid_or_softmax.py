@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
@@ -257,6 +258,7 @@ def pytorch_code(view: SigmoidOrSoftmaxView) -> None:
 
 def sigmoid_or_softmax_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("sigmoid-or-softmax")  # predict, then reveal (issue 11)
     with stage(state, widths=(2.3, 3.0, 1.3)) as on_stage:
         with on_stage.controls:
             controls(state)

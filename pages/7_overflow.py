@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.overflow_figures import precision_figure
 from ui.text import fmt
@@ -248,6 +249,7 @@ def details(view: OverflowView) -> None:
 
 def overflow_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
+    predict_checkpoints("numbers-that-overflow")  # predict, then reveal (issue 11)
     with stage(state, widths=(2.1, 3.1, 1.8)) as on_stage:
         with on_stage.controls:
             controls(state)
