@@ -77,9 +77,8 @@ def draw_stage(view: WhyNotMseView, on_stage) -> None:
             [r.grad[view.target] for r in view.readings],
             true_name=true_name, log_base=view.log_base), key=f"{PAGE}.fig.sweep")
         st.markdown(
-            "**Left of the dashed line the model is confidently wrong: MSE's gradient goes flat "
-            "(≈ 0), cross-entropy's stays near −1 — so only cross-entropy fixes its worst "
-            "mistakes fast.**")
+            "**Confidently wrong (left): MSE's gradient is flat (≈ 0), cross-entropy's stays "
+            "near −1.** Only cross-entropy fixes its worst mistakes fast.")
     on_stage.show_loss("Cross-entropy", ce.loss, view.log_base.unit,
                        help="−log p of the true class: F.cross_entropy(x, y).")
     with on_stage.loss:
@@ -170,7 +169,7 @@ def why_not_mse_page() -> None:
     # Widgets' callbacks have already written this run's inputs: the core call comes first.
     view = why_not_mse(state["x"], state["target"], lr=state["lr"], steps=state["steps"],
                        log_base=state.base)
-    with stage(state, widths=(2.3, 3.2, 1.2)) as on_stage:
+    with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
         with on_stage.controls:
             controls(state)
         draw_stage(view, on_stage)

@@ -259,7 +259,7 @@ def pytorch_code(view: SigmoidOrSoftmaxView) -> None:
 def sigmoid_or_softmax_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
     predict_checkpoints("sigmoid-or-softmax")  # predict, then reveal (issue 11)
-    with stage(state, widths=(2.3, 3.0, 1.3)) as on_stage:
+    with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
         with on_stage.controls:
             controls(state)
         view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],

@@ -66,11 +66,11 @@ def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
 def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]],
                  current: Callable[[LessonState], Mapping[str, object]], *,
                  label: str = "Story") -> None:
-    """A segmented control of the lesson's stories; picking one sets its fields.
+    """A select box of the lesson's stories; picking one sets its fields.
 
     ``stories`` maps a story's name to the field values it sets; ``current(state)`` gives
-    the same fields as they are now, so the control shows the story the inputs still tell
-    (none once the learner has moved away from every story).
+    the same fields as they are now, so the box shows the story the inputs still tell
+    (empty once the learner has moved away from every story).
     """
     widget = state.private("story")
     now = dict(current(state))
@@ -83,6 +83,7 @@ def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]]
             for field_name, value in stories[chosen].items():
                 state.set(field_name, value)
 
-    st.segmented_control(label, options=list(stories), key=widget, on_change=pick,
-                         help="Each story sets the logits and the true class(es) to an example "
-                              "the lesson tells. Move anything afterwards.")
+    st.selectbox(label, options=list(stories), key=widget, on_change=pick,
+                 placeholder="your own numbers (pick a story to start one)",
+                 help="Each story sets the logits and the true class(es) to an example the "
+                      "lesson tells. Move anything afterwards.")

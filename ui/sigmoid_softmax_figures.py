@@ -17,14 +17,6 @@ from xent_core import LogBase
 
 SOFTMAX_COLOR = "#0072B2"
 SIGMOID_COLOR = "#E69F00"
-TOP_LEGEND = {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom"}
-
-
-def _with_legend(layout: dict) -> dict:
-    layout["showlegend"] = True
-    layout["legend"] = TOP_LEGEND
-    layout["margin"] = {**layout["margin"], "t": 60}
-    return layout
 
 
 def class_ticks(class_names: Sequence[str], multi_hot: Sequence[float]) -> list[str]:
@@ -54,8 +46,10 @@ def probabilities_figure(softmax_probabilities: Sequence[float],
         })
     layout = house_layout(title="Probability per class (✓ = a true label)", height=height,
                           yaxis={"title": {"text": "probability"}, "range": [0, 1.15]},
-                          barmode="group")
-    return go.Figure({"data": traces, "layout": _with_legend(layout)})
+                          barmode="group", showlegend=True,
+                          legend={"orientation": "h", "x": 0.5, "xanchor": "center",
+                                  "y": -0.12, "yanchor": "top"})
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[float],

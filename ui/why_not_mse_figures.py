@@ -46,7 +46,7 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
                  sweep_losses: Sequence[Sequence[float]],
                  sweep_grads: Sequence[Sequence[float]], current_logit: float,
                  current_losses: Sequence[float], current_grads: Sequence[float],
-                 *, true_name: str, log_base: LogBase, height: int = 430) -> go.Figure:
+                 *, true_name: str, log_base: LogBase, height: int = 390) -> go.Figure:
     """The three losses (top) and their derivatives (bottom) as the true class's logit moves.
 
     ``sweep_losses[i]`` / ``sweep_grads[i]`` are loss ``i``'s values and ``d loss / d x_true``
@@ -69,20 +69,21 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
         traces.append(_marker(current_logit, float(current_losses[i]), i))
         traces.append(_marker(current_logit, float(current_grads[i]), i, yaxis="y2"))
     layout = house_layout(
-        title=f"Move {true_name}'s logit from very wrong to very right",
+        title=f"{true_name}'s logit: very wrong → very right",
         height=height,
         xaxis={"title": {"text": f"logit of the true class, {true_name}"}, "anchor": "y2"},
         yaxis={"title": {"text": "loss"}, "domain": [0.52, 1.0], "rangemode": "tozero"},
         yaxis2={"title": {"text": "d loss / d logit"}, "domain": [0.0, 0.44],
                 "gridcolor": "#e5e5e5", "zerolinecolor": "#444", "automargin": True},
         showlegend=True,
-        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
+        # Inside the loss panel, top right: every loss is near 0 once the model is right.
+        legend={"x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "top",
+                "bgcolor": "rgba(255,255,255,0.85)"},
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": current_logit,
                  "x1": current_logit, "y0": 0, "y1": 1,
                  "line": {"color": NEUTRAL, "width": 1.5, "dash": "dash"}}],
         hovermode="closest",
     )
-    layout["margin"] = {**layout["margin"], "t": 60}
     return go.Figure({"data": traces, "layout": layout})
 
 
@@ -132,7 +133,7 @@ def race_figure(race_losses: Sequence[Sequence[float]],
         yaxis2={"title": {"text": f"p({true_name})"}, "anchor": "x2", "range": [0, 1.05],
                 "gridcolor": "#e5e5e5", "automargin": True},
         showlegend=True,
-        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
+        legend={"x": 0.45, "xanchor": "right", "y": 1.0, "yanchor": "top",
+                "bgcolor": "rgba(255,255,255,0.85)"},
     )
-    layout["margin"] = {**layout["margin"], "t": 60}
     return go.Figure({"data": traces, "layout": layout})
