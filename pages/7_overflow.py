@@ -140,6 +140,14 @@ def controls(state: LessonState) -> None:
 # ----------------------------------------------------------------------------- results
 
 
+# The chart depends only on the logits, the true class and c (not on the log base): built
+# once per set of inputs and shared by every session (never modified) — a class on the same
+# example costs one build.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def precision_chart(logits: tuple, target: int, shift: float, _view: OverflowView):
+    return precision_figure(_view.routes, class_names(len(logits)), target)
+
+
 def loss_panel(view: OverflowView, on_stage) -> None:
     """The stage's loss: the stable float64 route, then what each precision's routes say."""
     unit = view.log_base.unit
@@ -255,8 +263,8 @@ def overflow_page() -> None:
             controls(state)
         view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
         with on_stage.charts:
-            show_figure(precision_figure(view.routes, class_names(len(view.logits)),
-                                         view.target), key=f"{PAGE}.fig.precision")
+            show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
+                        key=f"{PAGE}.fig.precision")
             st.caption("Each bar is one softmax, stacked by class (the true class outlined): "
                        "**hand** = e^x ÷ Σ e^x, **−max** = e^(x − max) ÷ Σ e^(x − max), "
                        "**LSE** = e^(x − logsumexp x). On top: the true class's probability; "

@@ -31,6 +31,7 @@ from ui.url_state import (
     parse_int,
 )
 from ui.widgets import input_error, show_figure
+from xent_core import LogBase
 from xent_core.lessons import SoftLabelsView, soft_labels
 from xent_core.lessons.soft_labels import (
     CLASS_NAMES,
@@ -257,6 +258,21 @@ def explanation(view: SoftLabelsView) -> None:
             language="python")
 
 
+# The calibration figures depend only on the MNIST temperature and the log base, not on the
+# lesson's logits: built once per (T, base) and shared by every session (never modified), so
+# moving any stage control costs them nothing.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def calibration_figures(temperature: float, base: LogBase, _view: SoftLabelsView):
+    bins = _view.reliability
+    reliability = reliability_figure(bins.centers, bins.accuracy, bins.mean_confidence,
+                                     bins.counts, temperature=temperature)
+    curve = temperature_curve_figure(
+        _view.curve_temperatures, _view.curve_nll, _view.curve_expected_calibration_error,
+        _view.curve_mean_confidence, accuracy=_view.accuracy, temperature=temperature,
+        fitted_temperature=_view.fitted_temperature, unit=base.unit)
+    return reliability, curve
+
+
 def calibration(state: LessonState, view: SoftLabelsView) -> None:
     """The MNIST model on its held-out digits: reliability, ECE, NLL, accuracy against T."""
     unit = view.log_base.unit
@@ -287,15 +303,9 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
                f"NLL {fmt(view.nll_at_1, 4)} {unit}, mean confidence "
                f"{fmt(view.mean_confidence_at_1, 4)}.")
     left, right = st.columns(2)
-    bins = view.reliability
-    show_figure(reliability_figure(bins.centers, bins.accuracy, bins.mean_confidence,
-                                   bins.counts, temperature=view.calibration_temperature),
-                key=f"{PAGE}.fig.reliability", container=left)
-    show_figure(temperature_curve_figure(
-        view.curve_temperatures, view.curve_nll, view.curve_expected_calibration_error,
-        view.curve_mean_confidence, accuracy=view.accuracy,
-        temperature=view.calibration_temperature, fitted_temperature=view.fitted_temperature,
-        unit=unit), key=f"{PAGE}.fig.curve", container=right)
+    reliability, curve = calibration_figures(view.calibration_temperature, view.log_base, view)
+    show_figure(reliability, key=f"{PAGE}.fig.reliability", container=left)
+    show_figure(curve, key=f"{PAGE}.fig.curve", container=right)
     st.markdown(
         f"**Temperature scaling.** The temperature that minimises the held-out NLL is "
         f"T = **{view.fitted_temperature:.4f}**: NLL {fmt(view.nll_at_1, 4)} → "

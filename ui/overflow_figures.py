@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.colors import TARGET_OUTLINE, class_color
+from ui.figure_spec import figure_from_spec
 from ui.figures import house_layout
 from ui.text import fmt
 
@@ -89,4 +90,4 @@ def precision_figure(routes: Sequence, names: Sequence[str], target: int,
     layout = house_layout(title="", height=height, barmode="stack", bargap=0.3,
                           annotations=annotations, **axes)
     layout["margin"] = {"l": 10, "r": 10, "t": 48, "b": 10}
-    return go.Figure({"data": data, "layout": layout})
+    return figure_from_spec({"data": data, "layout": layout})

@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.colors import NEUTRAL
+from ui.figure_spec import figure_from_spec
 from ui.figures import house_layout
 
 TARGET_COLOR = "#999999"  # the target p: grey, so the prediction's colour stands out
@@ -42,7 +43,7 @@ def target_prediction_figure(target: Sequence[float], prediction: Sequence[float
         yaxis={"range": [0, 1.18], "tickvals": [0, 0.5, 1], "title": {"text": "probability"}},
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
-    return go.Figure({"data": [bars(target, "target p", TARGET_COLOR),
+    return figure_from_spec({"data": [bars(target, "target p", TARGET_COLOR),
                                bars(prediction, f"prediction q (T = {temperature:g})",
                                     PREDICTION_COLOR)],
                       "layout": layout})
@@ -69,7 +70,7 @@ def decomposition_figure(entropy: float, kl_divergence: float, cross_entropy: fl
                  "line": {"color": "#222222", "width": 2, "dash": "dot"}}],
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
-    return go.Figure({"data": [part(entropy, "H(p)", ENTROPY_COLOR, "inside"),
+    return figure_from_spec({"data": [part(entropy, "H(p)", ENTROPY_COLOR, "inside"),
                                part(kl_divergence, "KL(p‖q)", KL_COLOR, "outside")],
                       "layout": layout})
 
@@ -110,7 +111,7 @@ def reliability_figure(centers: Sequence[float], accuracy: Sequence[float],
         yaxis={"range": [0, 1.02], "title": {"text": "accuracy"}},
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 95, "b": 10}
-    return go.Figure({"data": data, "layout": layout})
+    return figure_from_spec({"data": data, "layout": layout})
 
 
 def temperature_curve_figure(temperatures: Sequence[float], nll: Sequence[float],
@@ -148,4 +149,4 @@ def temperature_curve_figure(temperatures: Sequence[float], nll: Sequence[float]
         shapes=marks,
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 95, "b": 10}
-    return go.Figure({"data": data, "layout": layout})
+    return figure_from_spec({"data": data, "layout": layout})
