@@ -20,6 +20,7 @@ from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list
 from ui.url_state import encode_float_list as encode_scores
 from ui.widgets import show_figure
+from xent_core import LogBase
 from xent_core.lessons import SigmoidOrSoftmaxView, sigmoid_or_softmax
 from xent_core.lessons.sigmoid_or_softmax import CLASS_NAMES, DEFAULT_PRESET, PRESETS
 
@@ -77,6 +78,18 @@ STORIES = {name: {"x": tuple(scores), "labels": tuple(labels)}
 
 def story_now(state: LessonState) -> dict:
     return {"x": tuple(state["x"]), "labels": tuple(state["labels"])}
+
+
+# The two BCE routes along a sweep of one score depend only on the log base: one figure per
+# base for every session (cache_resource: shared, never mutated; the view is not hashed).
+
+
+@st.cache_resource(show_spinner=False)
+def routes_figure(base: LogBase, _view: SigmoidOrSoftmaxView):
+    return bce_routes_figure(_view.sweep_logits, _view.sweep_naive_positive,
+                             _view.sweep_stable_positive, _view.sweep_naive_negative,
+                             _view.sweep_stable_negative, _view.naive_breaks_above,
+                             log_base=base)
 
 
 # ------------------------------------------------------------------------------ callbacks
@@ -213,11 +226,8 @@ def stable_bce(view: SigmoidOrSoftmaxView) -> None:
             "float64: log(1 − σ) is log 0, which PyTorch clamps to −100, so a wrong label "
             "costs 100 nats however large x is. The fused `with_logits` works on x itself "
             "(log-sum-exp) and stays exact. Try the story “car score of 40”.")
-    show_figure(bce_routes_figure(view.sweep_logits, view.sweep_naive_positive,
-                                  view.sweep_stable_positive, view.sweep_naive_negative,
-                                  view.sweep_stable_negative, view.naive_breaks_above,
-                                  log_base=view.log_base),
-                key=f"{PAGE}.fig.routes", container=figure_col)
+    show_figure(routes_figure(view.log_base, view), key=f"{PAGE}.fig.routes",
+                container=figure_col)
 
 
 def pos_weight(state: LessonState, view: SigmoidOrSoftmaxView) -> None:

@@ -15,7 +15,7 @@ def open_lesson(page, server: str, url_path: str, query: str = "", charts: int =
     goto_app(page, server)  # a fresh server learns the page paths on its first run
     goto_app(page, f"{server}/{url_path}{query}")
     assert_no_streamlit_exception(page)
-    page.locator('[data-testid="stPlotlyChart"]').nth(charts - 1).wait_for(timeout=15_000)
+    page.locator('[data-testid="stPlotlyChart"]').nth(charts - 1).wait_for(timeout=60_000)
 
 
 def metric_value(page, index: int = 0) -> str:

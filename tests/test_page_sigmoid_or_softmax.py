@@ -5,7 +5,7 @@ round trip, bad links and bad typed scores."""
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import open_page, page_text, plotly_array, plotly_figures
 
 from ui.text import fmt
 from xent_core.lessons import sigmoid_or_softmax
@@ -13,6 +13,11 @@ from xent_core.lessons.sigmoid_or_softmax import PRESETS
 
 PAGE = "pages/6_sigmoid_or_softmax.py"
 CAT_DOG = PRESETS["cat and dog"]
+
+
+def trace(figure: dict, i: int, axis: str = "y") -> list[float]:
+    """Trace ``i``'s numbers along ``axis`` in a figure's JSON."""
+    return plotly_array(figure["data"][i][axis])
 
 
 def metrics(at) -> dict[str, str]:
@@ -40,9 +45,9 @@ def assert_shows(at, scores, labels, pos_weight=1.0, pair=(0, 1), base="e") -> N
                 f"{fmt(view.bce_grad[c], 4)} |") in text
     assert f"add up to **{fmt(view.sigmoid_sum, 3)}**" in text
     bars, routes = plotly_figures(at)
-    assert bars["data"][0]["y"] == pytest.approx(view.softmax_probabilities.tolist())
-    assert bars["data"][1]["y"] == pytest.approx(view.sigmoid_probabilities.tolist())
-    assert routes["data"][3]["y"] == pytest.approx(view.sweep_naive_negative.tolist())
+    assert trace(bars, 0) == pytest.approx(view.softmax_probabilities.tolist())
+    assert trace(bars, 1) == pytest.approx(view.sigmoid_probabilities.tolist())
+    assert trace(routes, 3) == pytest.approx(view.sweep_naive_negative.tolist())
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ every control is live, the stories, the URL round trip, bad links and bad typed 
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import open_page, page_text, plotly_array, plotly_figures
 
 from ui.text import fmt
 from xent_core.lessons import why_not_mse
@@ -12,6 +12,11 @@ from xent_core.lessons.why_not_mse import PRESETS
 
 PAGE = "pages/5_why_not_mse.py"
 WRONG = PRESETS["confidently wrong"]
+
+
+def trace(figure: dict, i: int, axis: str = "y") -> list[float]:
+    """Trace ``i``'s numbers along ``axis`` in a figure's JSON."""
+    return plotly_array(figure["data"][i][axis])
 
 
 def metrics(at) -> dict[str, str]:
@@ -29,11 +34,11 @@ def assert_shows(at, logits, target, lr=1.0, steps=40, base="e") -> None:
     for reading in view.readings:
         assert " | ".join(fmt(g, 5) for g in reading.grad) in text, reading.name
     sweep, _grad, race = plotly_figures(at)
-    assert sweep["data"][0]["y"] == pytest.approx(view.cross_entropy.sweep_loss.tolist())
-    assert sweep["data"][3]["y"] == pytest.approx(view.mse.sweep_grad.tolist())
-    assert sweep["data"][0]["x"] == pytest.approx(view.sweep_logits.tolist())
-    assert race["data"][2]["y"] == pytest.approx(view.mse.race_loss.tolist())
-    assert len(race["data"][0]["x"]) == steps + 1
+    assert trace(sweep, 0) == pytest.approx(view.cross_entropy.sweep_loss.tolist())
+    assert trace(sweep, 3) == pytest.approx(view.mse.sweep_grad.tolist())
+    assert trace(sweep, 0, "x") == pytest.approx(view.sweep_logits.tolist())
+    assert trace(race, 2) == pytest.approx(view.mse.race_loss.tolist())
+    assert len(trace(race, 0, "x")) == steps + 1
 
 
 @pytest.fixture
@@ -57,9 +62,9 @@ def test_the_page_draws_the_sweep_the_gradients_and_the_race(at):
     sweep, grad, race = plotly_figures(at)
     view = why_not_mse(*WRONG)
     assert [t["name"] for t in sweep["data"][:6:2]] == ["cross-entropy", "MSE", "hinge"]
-    assert grad["data"][1]["y"] == pytest.approx(view.mse.grad.tolist())
+    assert trace(grad, 1) == pytest.approx(view.mse.grad.tolist())
     assert grad["data"][0]["x"] == ["cat ✓", "dog", "bird"]
-    assert race["data"][1]["y"] == pytest.approx(view.cross_entropy.race_target_probability)
+    assert trace(race, 1) == pytest.approx(view.cross_entropy.race_target_probability)
     assert "After 40 steps, p(cat) is: cross-entropy 0.9810" in page_text(at)
 
 
