@@ -51,6 +51,7 @@ _LAST = "_lesson_state.last"  # the LessonState of the last full run (for fragme
 _NOTES = "_lesson_state.notes"  # page -> notes about link values that were not used
 _SAVED = "_lesson_state.saved"  # page -> {name: value} when the learner last saw it
 _BOX_ERRORS = "_lesson_state.box_errors"  # number box key -> (message, value it was typed over)
+_URL_ONLY = "_lesson_state.url_only"  # {param: value} this browser's address keeps, no link does
 
 
 def _key(page: str, name: str) -> str:
@@ -201,6 +202,16 @@ def log_base_selector() -> LogBase:
     return current_log_base()
 
 
+def keep_in_address(params: dict[str, str] | None) -> None:
+    """Query parameters that this browser's own address keeps on every page, so a reload
+    finds them (a student's class seat), but that no *Copy link* ever carries: the copy link
+    is built from the lesson's inputs alone (:func:`share_url`). ``None`` drops them."""
+    if params:
+        st.session_state[_URL_ONLY] = {str(k): str(v) for k, v in params.items()}
+    else:
+        st.session_state.pop(_URL_ONLY, None)
+
+
 def page_url() -> str:
     """This page's address without its query, on the host the browser used.
 
@@ -241,8 +252,10 @@ def _draw_link(state: LessonState) -> None:
 
 
 def _write(state: LessonState | None, link: bool = True) -> None:
-    """The URL and (with ``link``) the copy link, both from the state as it is now."""
+    """The URL and (with ``link``) the copy link, both from the state as it is now; the
+    address also keeps this browser's own parameters (:func:`keep_in_address`)."""
     params = state.params() if state is not None else _shell_params()
+    params = {**params, **st.session_state.get(_URL_ONLY, {})}
     if state is not None:
         st.session_state.setdefault(_SAVED, {})[state.page] = {
             f.name: state[f.name] for f in state.fields if state.key(f.name) in st.session_state
