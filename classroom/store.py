@@ -123,6 +123,12 @@ class Student:
     def display_name(self) -> str:
         return self.nickname or "anonymous"
 
+    @property
+    def seat(self) -> str:
+        """``"<id>.<key>"``: what the student's own browser keeps (in its address) to take
+        the seat back after a reload with :meth:`Classroom.rejoin`. Never shown to others."""
+        return f"{self.id}.{self.key}"
+
 
 @dataclass(frozen=True)
 class Question:
@@ -549,6 +555,22 @@ class Classroom:
                 "(after reloading the page, a new one such as your name with a digit)."
             ) from None
         return Student(id=int(student_id), code=session.code, nickname=nickname, key=key)
+
+    def rejoin(self, code: str, seat: str) -> Student:
+        """Take a seat back (after a reload) from its :attr:`Student.seat` token.
+
+        Refused with :class:`UnknownStudent` unless the token names a seat of *this* class
+        and carries that seat's key (only its hash is stored), as for every answer.
+        """
+        seat_id, _, key = str(seat).partition(".")
+        if not (seat_id.isascii() and seat_id.isdigit() and len(seat_id) <= 12 and key):
+            raise UnknownStudent(
+                "That link's seat is not one of this class's; join again with the code."
+            )
+        with self._transaction(read_only=True) as connection:
+            session, row = self._student_row(
+                connection, Student(id=int(seat_id), code=code, nickname=None, key=key))
+            return Student(id=int(row.id), code=session.code, nickname=row.nickname, key=key)
 
     def answer(self, student: Student, checkpoint_id: str, guess) -> float | str:
         """Store (or change) the student's guess; refused once the question is revealed."""

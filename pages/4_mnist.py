@@ -303,7 +303,8 @@ def one_image(state: LessonState, on_stage, view: MnistView) -> None:
     base, label = view.log_base, view.label
     with on_stage.controls:
         st.image(picture(view.index), width=140, caption=f"Held-out image #{view.index}, "
-                 f"true label {view.true_label}")
+                 f"true label {view.true_label}",
+                 alt=f"Handwritten digit {view.true_label} (28 × 28 pixels)")
         st.segmented_control(
             "Score against the label", options=DIGITS, key=state.key("y"), required=True,
             format_func=lambda d: f"{d} ✓" if d == view.true_label else str(d),

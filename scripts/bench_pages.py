@@ -54,6 +54,10 @@ CHANGES = {
     "five-classes": ("slider", "five.slider.3", (2.5, 2.39)),
     "pytorch-batch": ("slider", "pytorch.ls", (0.1, 0.0)),
     "mnist-digits": ("text_input", "mnist._logit.8", ("5.5", "6")),
+    "why-not-mse": ("slider", "mse._slider.0", (-3.9, -4.0)),
+    "sigmoid-or-softmax": ("slider", "sigsoft._slider.1", (1.4, 1.5)),
+    "numbers-that-overflow": ("slider", "overflow.slider.0", (12.5, 12.0)),
+    "soft-labels": ("slider", "soft.ls", (0.2, 0.1)),
 }
 FILES = {page.url_path: page.file for page in PAGES}
 

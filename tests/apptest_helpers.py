@@ -41,3 +41,16 @@ def page_text(at: AppTest) -> str:
     for kind in ("error", "warning", "info", "success"):
         parts += [e.value for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def plotly_array(value) -> list:
+    """A trace's ``x`` / ``y`` as a list: Plotly sends NumPy arrays as typed arrays
+    (``{"dtype": "f8", "bdata": <base64>}``, optionally with ``shape``), lists as they are."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        import numpy as np
+
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return array.tolist()
+    return list(value)

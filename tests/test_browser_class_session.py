@@ -116,6 +116,18 @@ def test_students_answer_the_teacher_sees_it_live_and_the_reveal_reaches_them(
             assert_no_streamlit_exception(student)
         # the markup nickname is text on the student's own screen, never bold
         assert students[1].locator('[data-testid="stSidebar"] b').count() == 0
+
+        # a reload keeps Ada's seat: her address holds it, and her guess is still hers
+        ada = students[0]
+        assert re.search(rf"class={code}&seat=\d+\.[\w-]+", ada.url), ada.url
+        ada.reload()
+        sidebar = ada.get_by_test_id("stSidebar")
+        sidebar.get_by_text("You are Ada.").wait_for(state="visible", timeout=10_000)
+        sidebar.get_by_text(answer).wait_for(state="visible", timeout=10_000)
+        verdict = FIRST.score(float(GUESSES["Ada"])).describe(FIRST.digits)
+        sidebar.get_by_text(verdict).wait_for(state="visible", timeout=10_000)
+        assert_no_streamlit_exception(ada)
+        assert metric_value(teacher, "Answered") == "3 of 3"  # no second seat for Ada
     except BaseException:
         for i, context in enumerate(contexts):  # every screen, for the failure report
             for j, page in enumerate(context.pages):

@@ -421,6 +421,36 @@ def test_a_student_cannot_answer_as_another_or_in_another_session(room: Classroo
     assert count(room, answers) == 0
 
 
+def test_a_reload_takes_the_same_seat_back_with_its_seat_token(room: Classroom):
+    new = room.start_session()
+    ada = room.join(new.code, "Ada")
+    room.ask(new.code, new.teacher_key, P_FISH)
+    room.answer(ada, P_FISH.checkpoint_id, 0.8)
+    back = room.rejoin(new.code.lower(), ada.seat)  # codes are typed any case
+    assert (back.id, back.code, back.nickname, back.key) == (ada.id, new.code, "Ada", ada.key)
+    assert room.my_answer(back, P_FISH.checkpoint_id) == 0.8
+    room.answer(back, P_FISH.checkpoint_id, 0.9)  # the same seat: an update, not a new answer
+    assert room.results(new.code, new.teacher_key, P_FISH.checkpoint_id).numbers == (0.9,)
+    assert count(room, students) == 1
+
+
+def test_a_forged_or_foreign_seat_token_is_refused(room: Classroom):
+    mine, other = room.start_session(), room.start_session()
+    ada, bo = room.join(mine.code, "Ada"), room.join(other.code, "Bo")
+    for seat in (f"{ada.id}.{bo.key}", f"{bo.id}.{ada.key}", bo.seat):
+        with pytest.raises(UnknownStudent, match=f"not in class {mine.code} any more"):
+            room.rejoin(mine.code, seat)
+    for seat in ("", str(ada.id), f".{ada.key}", f"x{ada.id}.{ada.key}", "1" * 40 + ".k",
+                 f"{ada.id}'; DROP TABLE students; --"):
+        with pytest.raises(UnknownStudent, match="join again with the code"):
+            room.rejoin(mine.code, seat)
+    with pytest.raises(InvalidInput, match="far too long"):
+        room.rejoin(mine.code, f"{ada.id}." + "k" * 10_000)
+    with pytest.raises(UnknownSession):
+        room.rejoin("ZZZZZZ", ada.seat)
+    assert count(room, students) == 2
+
+
 # ------------------------------------------------------------------------ rate limits
 
 

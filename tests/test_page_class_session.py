@@ -110,13 +110,35 @@ def test_guess_again_hides_the_answer():
 
 @pytest.mark.parametrize("page, lesson", [
     ("pages/1_cat_vs_dog.py", "cat-vs-dog"), ("pages/2_five_classes.py", "five-classes"),
-    ("pages/3_pytorch_batch.py", "pytorch-batch"), ("pages/4_mnist.py", "mnist-digits")])
+    ("pages/3_pytorch_batch.py", "pytorch-batch"), ("pages/4_mnist.py", "mnist-digits"),
+    ("pages/5_why_not_mse.py", "why-not-mse"),
+    ("pages/6_sigmoid_or_softmax.py", "sigmoid-or-softmax"),
+    ("pages/7_overflow.py", "numbers-that-overflow"), ("pages/8_soft_labels.py", "soft-labels")])
 def test_every_lesson_page_asks_its_checkpoints_in_order(page, lesson):
     at = open_lesson(page, lesson)
     checkpoints = for_lesson(lesson)
     assert f"Predict, then reveal: {len(checkpoints)} questions" in at.expander[0].label
     asked = [m.value for m in at.markdown if m.value.startswith("**Predict ")]
     assert [plain(q).split(".** ", 1)[1] for q in asked] == [c.question for c in checkpoints]
+
+
+def test_a_card_on_the_overflow_page_hides_reveals_and_scores_against_the_core():
+    at = open_lesson("pages/7_overflow.py", "numbers-that-overflow")
+    threshold = get_checkpoint("numbers-that-overflow/float16-threshold")
+    by_hand = get_checkpoint("numbers-that-overflow/by-hand")
+    assert threshold.true_answer() == pytest.approx(11.0899, abs=1e-4)  # ln 65504
+    assert "Answer:" not in page_text(at)
+    guess_and_reveal(at, threshold.id, 11.0)
+    text = plain(page_text(at))
+    assert "Answer: 11.09" in text and f"Why: {threshold.why}" in page_text(at)
+    assert [plain(s.value) for s in at.success] == [
+        "Your 11.00 is 0.09 below the answer, 11.09 (close enough)."]
+    assert text.count("Answer:") == 1  # the other cards still hide theirs
+    guess_and_reveal(at, by_hand.id, "∞")
+    assert "You picked “∞”; the answer is “NaN”." in [plain(w.value) for w in at.warning]
+    assert "Answer: NaN" in plain(page_text(at))
+    # the page's own numbers are still drawn below the cards
+    assert not at.exception and at.get("plotly_chart")
 
 
 def test_the_checkpoints_can_be_turned_off_for_free_exploration():
@@ -283,3 +305,69 @@ def test_the_teacher_deletes_the_session_after_confirming(room: Classroom):
         room.session_info(new.code)
     with room.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(answers)).scalar_one() == 0
+
+
+# ------------------------------------------------------------- a reload keeps the seat
+
+
+def copy_links(at) -> list[str]:
+    return [c.value for c in at.code if c.value.startswith("http")]
+
+
+def test_a_reload_keeps_the_students_seat_and_no_copy_link_carries_it(room: Classroom):
+    new = room.start_session()
+    room.ask(new.code, new.teacher_key, P_FISH.spec())
+    at = open_page(None, query_params={"class": new.code})
+    at.text_input(key="class.join_nickname").set_value("Ada")
+    at.button(key="class.join_button").click().run()
+    widget = f"class.guess.{P_FISH.id}"
+    at.number_input(key=widget).set_value(0.85)
+    at.button(key=f"{widget}.send").click().run()
+    seat = at.query_params["seat"]
+    assert at.query_params["class"] == new.code
+    seat_id, key = seat.split(".", 1)
+    assert seat_id.isdigit() and len(key) >= 24  # the seat and its secret key
+
+    at.switch_page("pages/2_five_classes.py").run()  # the seat follows to every page ...
+    assert at.query_params["seat"] == seat
+    links = copy_links(at)
+    assert links and all("seat" not in link and key not in link for link in links)  # ... not
+    assert all("class=" not in link for link in links)  # into the link a student shares
+    at.button(key="class.leave").click().run()  # leaving is not undone by the address
+    assert not any(t.value.startswith("You are") for t in at.text)
+    assert "seat" not in at.query_params
+
+    reloaded = open_page("pages/2_five_classes.py",
+                         query_params={"class": new.code, "seat": seat})
+    assert "You are Ada." in [t.value for t in reloaded.text]
+    assert "Sent: 0.85." in page_text(reloaded)  # the guess already sent is shown again
+    assert reloaded.query_params["seat"] == seat
+    assert room.roster(new.code, new.teacher_key) == ["Ada"]  # the same seat, no new one
+    reloaded.number_input(key=widget).set_value(0.9)
+    reloaded.button(key=f"{widget}.send").click().run()
+    assert room.results(new.code, new.teacher_key, P_FISH.id).numbers == (0.9,)
+
+    reloaded.button(key="class.leave").click().run()
+    assert "seat" not in reloaded.query_params and "class" not in reloaded.query_params
+
+
+@pytest.mark.parametrize("forge", ["key", "id", "class", "garbage"])
+def test_a_forged_seat_in_the_address_is_refused(room: Classroom, forge: str):
+    new, other = room.start_session(), room.start_session()
+    ada = room.join(new.code, "Ada")
+    stranger = room.join(other.code, "Bo")
+    seat, code = {
+        "key": (f"{ada.id}.{'x' * 24}", new.code),  # Ada's seat number, a guessed key
+        "id": (f"{stranger.id}.{ada.key}", new.code),  # Ada's key on another seat
+        "class": (stranger.seat, new.code),  # a real seat of another class
+        "garbage": ("<b>1</b>.'; DROP TABLE students; --", new.code),
+    }[forge]
+    at = open_page(None, query_params={"class": code, "seat": seat})
+    assert not any(t.value.startswith("You are") for t in at.text)
+    assert [plain(w.value) for w in at.warning] == [
+        f"You are not in class {new.code} any more; join again with the code."
+        if forge != "garbage" else
+        "That link's seat is not one of this class's; join again with the code."]
+    assert "seat" not in at.query_params  # the refused seat leaves the address
+    assert at.text_input(key="class.join_code").value == new.code  # joining is one click away
+    assert room.roster(new.code, new.teacher_key) == ["Ada"]

@@ -17,7 +17,10 @@ from ui.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_CALLS = {"pages/1_cat_vs_dog.py": "cat_vs_dog", "pages/2_five_classes.py": "five_classes",
-                "pages/3_pytorch_batch.py": "pytorch_batch", "pages/4_mnist.py": "mnist_digits"}
+                "pages/3_pytorch_batch.py": "pytorch_batch", "pages/4_mnist.py": "mnist_digits",
+                "pages/5_why_not_mse.py": "why_not_mse",
+                "pages/6_sigmoid_or_softmax.py": "sigmoid_or_softmax",
+                "pages/7_overflow.py": "overflow", "pages/8_soft_labels.py": "soft_labels"}
 # Besides its lesson call, its view type and the lesson's presets, what a page may take from
 # xent_core: names it displays or takes input with, never a computation on results.
 INPUT_NAMES = {
@@ -27,6 +30,14 @@ INPUT_NAMES = {
                                  "read_logit_cells"},  # the options and the typed table
     "pages/4_mnist.py": {"HeldOutReport", "held_out_report", "load_digits", "load_model",
                          "typical_correct_example"},  # the data set and choosing an image
+    # the lesson's class names, its stories (presets) and the race's defaults and limit
+    "pages/5_why_not_mse.py": {"CLASS_NAMES", "PRESETS", "DEFAULT_PRESET", "DEFAULT_LR",
+                               "DEFAULT_STEPS", "MAX_STEPS"},
+    "pages/6_sigmoid_or_softmax.py": {"CLASS_NAMES", "PRESETS", "DEFAULT_PRESET"},
+    "pages/7_overflow.py": {"PRESETS", "DEFAULT_PRESET"},  # the examples
+    # the examples, the calibration slider's range, and the typed target's check (a parser)
+    "pages/8_soft_labels.py": {"CLASS_NAMES", "PRESETS", "DEFAULT_PRESET", "CURVE_TEMPERATURES",
+                               "target_distribution"},
 }
 SHARED_NAMES = {"LogBase"}
 

@@ -124,3 +124,14 @@ def test_torch_agrees_with_both_readings():
         z, y, pos_weight=torch.full((4,), 2.0, dtype=torch.float64)).item(), rel=1e-12)
     assert view.softmax_loss == pytest.approx(
         F.cross_entropy(z, torch.tensor(view.softmax_target[None, :])).item(), rel=1e-12)
+
+
+def test_a_car_score_of_40_breaks_the_naive_bce_on_the_car_only():
+    # sigmoid(40) rounds to exactly 1, so BCE(sigmoid(40), 0) = -log(1 - 1) hits PyTorch's clamp
+    # at -100, while binary_cross_entropy_with_logits gives softplus(40) = 40 + log1p(e^-40).
+    view = sigmoid_or_softmax(*PRESETS["car score of 40"])
+    assert view.labels == (0,)
+    np.testing.assert_array_equal(view.naive_breaks, [False, False, True, False])
+    assert view.bce_naive_terms[2] == pytest.approx(100.0, rel=REL)
+    assert view.bce_terms[2] == pytest.approx(40.0 + math.log1p(math.exp(-40.0)), rel=REL)
+    assert view.bce_naive > view.bce + 14  # (100 - 40) / 4 classes

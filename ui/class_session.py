@@ -8,6 +8,12 @@ that database, never in this process, so several app processes can serve one cla
 Students see the teacher's current question in the sidebar, on whatever page they are on;
 the box refreshes itself every two seconds (an ``st.fragment``), so a new question and the
 reveal arrive without a click. Names are shown with ``st.text``, never as markdown.
+
+A seated student's address keeps ``?class=CODE&seat=<id>.<key>`` (:attr:`Student.seat`), so
+a reload takes the same seat back (:meth:`Classroom.rejoin` checks the key against its
+stored hash; a forged seat is refused). The seat is kept with
+:func:`ui.lesson_state.keep_in_address`: in this browser's address only, never in a
+*Copy link* a teacher or student shares.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from classroom import (
 )
 from classroom.checkpoints import Checkpoint, get_checkpoint
 from ui.checkpoint import predict_toggle
+from ui.lesson_state import keep_in_address
 from ui.lessons import LESSONS
 from ui.text import escape_markdown
 
@@ -35,6 +42,9 @@ SENT = "class.sent"  # {checkpoint id: guess} sent from this browser
 CODE_FROM_LINK = "class.code_from_link"
 SEND_ERROR = "class.send_error"  # (checkpoint id, message) of a refused guess
 CODE_PARAM = "class"  # ?class=K7M2QP in the teacher's link
+SEAT_PARAM = "seat"  # &seat=<Student.seat>: only in the seated student's own address
+SEAT_ERROR = "class.seat_error"  # why a seat in the address was not taken back
+SEAT_READ = "class.address_read"  # this browser session has read its address once
 STUDENT_REFRESH_S = 2.0
 # Lesson key (the page's url_path) -> (page file, title), from the lesson registry.
 LESSON_PAGES = {lesson.url_path: (lesson.file, lesson.title) for lesson in LESSONS}
@@ -73,27 +83,60 @@ def format_answer(question: Question | Checkpoint, value: float | str | None) ->
 # -------------------------------------------------------------------- the student's box
 
 
+def _seat(student: Student, sent: dict | None = None) -> None:
+    """Seat the student in this browser session, and keep the seat in its address."""
+    st.session_state[STUDENT] = student
+    st.session_state[SENT] = {} if sent is None else sent
+    keep_in_address({CODE_PARAM: student.code, SEAT_PARAM: student.seat})
+
+
+def _sent_before(room: Classroom, student: Student) -> dict:
+    """The guess this seat already sent for the current question (shown again after a reload)."""
+    current = room.session_info(student.code).current
+    if current is None:
+        return {}
+    guess = room.my_answer(student, current.checkpoint_id)
+    return {} if guess is None else {current.checkpoint_id: guess}
+
+
 def remember_code_from_link() -> None:
-    """Keep ``?class=CODE`` from the teacher's link (the shell rewrites the URL after a run)."""
+    """Keep ``?class=CODE`` from the teacher's link (the shell rewrites the URL after a run);
+    with ``&seat=`` too (a reload), take that seat back if the class confirms it."""
+    # Only a browser session's first run (a reload, a reopened tab) takes the seat back:
+    # after "Leave the class" the address still holds it until the end of that run.
+    first_run = not st.session_state.get(SEAT_READ)
+    st.session_state[SEAT_READ] = True
     code = st.query_params.get(CODE_PARAM)
-    if code and STUDENT not in st.session_state:
-        st.session_state[CODE_FROM_LINK] = str(code)[:20]
+    if not code or STUDENT in st.session_state:
+        return
+    st.session_state[CODE_FROM_LINK] = str(code)[:20]
+    seat = st.query_params.get(SEAT_PARAM)
+    if not seat or not first_run:
+        return
+    try:
+        room = classroom()
+        student = room.rejoin(code, seat)
+        _seat(student, _sent_before(room, student))
+    except ClassroomError as error:
+        keep_in_address(None)  # a refused seat leaves the address with the next run
+        st.session_state[SEAT_ERROR] = str(error)
 
 
 def _join() -> None:
     code = st.session_state.get("class.join_code", "")
     nickname = st.session_state.get("class.join_nickname", "")
     try:
-        st.session_state[STUDENT] = classroom().join(code, nickname)
-        st.session_state[SENT] = {}
+        _seat(classroom().join(code, nickname))
         st.session_state.pop("class.join_error", None)
+        st.session_state.pop(SEAT_ERROR, None)
     except ClassroomError as error:
         st.session_state["class.join_error"] = str(error)
 
 
 def _leave() -> None:
-    for key in (STUDENT, SENT, CODE_FROM_LINK, SEND_ERROR):
+    for key in (STUDENT, SENT, CODE_FROM_LINK, SEND_ERROR, SEAT_ERROR):
         st.session_state.pop(key, None)
+    keep_in_address(None)
 
 
 def _send(checkpoint_id: str, widget: str) -> None:
@@ -142,8 +185,8 @@ def _question_box(student: Student, question: Question) -> None:
 @st.fragment(run_every=STUDENT_REFRESH_S)
 def _live_class_box() -> None:
     student: Student | None = st.session_state.get(STUDENT)
-    if student is None:
-        return
+    if student is None:  # left during a fragment-only rerun: rerun the app, which
+        st.rerun()  # draws the join box and takes the seat out of the address
     try:
         info = classroom().session_info(student.code)
     except (UnknownSession, UnknownStudent):
@@ -172,6 +215,8 @@ def student_box() -> None:
     if not join.open:  # built only when opened: the box costs other reruns nothing
         return
     with join:
+        if SEAT_ERROR in st.session_state:
+            st.warning(escape_markdown(st.session_state[SEAT_ERROR]), icon=":material/link_off:")
         with st.form("class.join", border=False):
             st.text_input("Class code", value=from_link or "", max_chars=20,
                           key="class.join_code", placeholder="e.g. K7M2QP")

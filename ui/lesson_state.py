@@ -38,22 +38,29 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.text import escape_markdown, fmt, shorten
-from ui.url_state import Field, parse_choice
+from ui.url_state import Field, encode_bool, parse_bool, parse_choice
 from xent_core import LOG_BASES, LogBase, get_log_base
 
 SHELL = "shell"
 LOG_BASE = Field("base", "e", parse_choice(tuple(LOG_BASES)), label="log base")
-SHARED_FIELDS = (LOG_BASE,)
+PRESENT = Field("present", False, parse_bool, encode_bool, label="presenter mode")
+SHARED_FIELDS = (LOG_BASE, PRESENT)  # the sidebar's inputs, on every page and in every link
 
 _ACTIVE = "_lesson_state.active"  # the LessonState of the page running now
 _LAST = "_lesson_state.last"  # the LessonState of the last full run (for fragment reruns)
 _NOTES = "_lesson_state.notes"  # page -> notes about link values that were not used
 _SAVED = "_lesson_state.saved"  # page -> {name: value} when the learner last saw it
 _BOX_ERRORS = "_lesson_state.box_errors"  # number box key -> (message, value it was typed over)
+_URL_ONLY = "_lesson_state.url_only"  # {param: value} this browser's address keeps, no link does
 
 
 def _key(page: str, name: str) -> str:
     return f"{page}.{name}"
+
+
+def shell_key(name: str) -> str:
+    """The session key (and widget ``key=``) of a field every page shares."""
+    return _key(SHELL, name)
 
 
 def _read_param(f: Field):
@@ -149,15 +156,7 @@ class LessonState:
 
     def params(self) -> dict[str, Any]:
         """The query parameters of this page's state: every field that differs from its preset."""
-        params: dict[str, Any] = {}
-        for page, fields in ((SHELL, SHARED_FIELDS), (self.page, self.fields)):
-            for f in fields:
-                key = _key(page, f.name)
-                if key in st.session_state:
-                    encoded = f.encode(st.session_state[key])
-                    if encoded != f.encode(f.default):
-                        params[f.name] = encoded
-        return params
+        return {**_params(SHELL, SHARED_FIELDS), **_params(self.page, self.fields)}
 
 
 def lesson_state(page: str, fields: Sequence[Field], *, title: str = "", intro: str = "",
@@ -180,7 +179,7 @@ def lesson_state(page: str, fields: Sequence[Field], *, title: str = "", intro: 
 
 
 def start_shell() -> None:
-    """Load the fields every page shares (the sidebar's log base)."""
+    """Load the fields every page shares (the sidebar's log base and presenter mode)."""
     _load(SHELL, SHARED_FIELDS)
 
 
@@ -203,6 +202,16 @@ def log_base_selector() -> LogBase:
     return current_log_base()
 
 
+def keep_in_address(params: dict[str, str] | None) -> None:
+    """Query parameters that this browser's own address keeps on every page, so a reload
+    finds them (a student's class seat), but that no *Copy link* ever carries: the copy link
+    is built from the lesson's inputs alone (:func:`share_url`). ``None`` drops them."""
+    if params:
+        st.session_state[_URL_ONLY] = {str(k): str(v) for k, v in params.items()}
+    else:
+        st.session_state.pop(_URL_ONLY, None)
+
+
 def page_url() -> str:
     """This page's address without its query, on the host the browser used.
 
@@ -221,9 +230,20 @@ def share_url(state: LessonState | None) -> str:
     return f"{page_url()}?{query}" if query else page_url()
 
 
+def _params(page: str, fields: Sequence[Field]) -> dict[str, Any]:
+    """The query parameters of ``fields``: every one that differs from its preset."""
+    params: dict[str, Any] = {}
+    for f in fields:
+        key = _key(page, f.name)
+        if key in st.session_state:
+            encoded = f.encode(st.session_state[key])
+            if encoded != f.encode(f.default):
+                params[f.name] = encoded
+    return params
+
+
 def _shell_params() -> dict[str, Any]:
-    value = st.session_state.get(_key(SHELL, LOG_BASE.name), LOG_BASE.default)
-    return {} if value == LOG_BASE.default else {LOG_BASE.name: value}
+    return _params(SHELL, SHARED_FIELDS)
 
 
 def _draw_link(state: LessonState) -> None:
@@ -232,8 +252,10 @@ def _draw_link(state: LessonState) -> None:
 
 
 def _write(state: LessonState | None, link: bool = True) -> None:
-    """The URL and (with ``link``) the copy link, both from the state as it is now."""
+    """The URL and (with ``link``) the copy link, both from the state as it is now; the
+    address also keeps this browser's own parameters (:func:`keep_in_address`)."""
     params = state.params() if state is not None else _shell_params()
+    params = {**params, **st.session_state.get(_URL_ONLY, {})}
     if state is not None:
         st.session_state.setdefault(_SAVED, {})[state.page] = {
             f.name: state[f.name] for f in state.fields if state.key(f.name) in st.session_state

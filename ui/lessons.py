@@ -68,6 +68,26 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("pages/4_mnist.py", "4 · MNIST digits", ":material/draw:", "mnist-digits",
            "Real handwritten digits and a real model trained with this very loss: its logits, "
            "its confident mistakes, and the mean loss over a whole data set.", 4),
+    Lesson("pages/5_why_not_mse.py", "5 · Why not MSE?", ":material/compare_arrows:",
+           "why-not-mse",
+           "Cross-entropy, MSE on the probabilities and the hinge loss on the same logits: "
+           "values, gradients, a sweep from very wrong to very right, and a gradient-descent "
+           "race. MSE's gradient goes flat exactly when the model is confidently wrong.", 5),
+    Lesson("pages/6_sigmoid_or_softmax.py", "6 · Sigmoid or softmax?", ":material/call_split:",
+           "sigmoid-or-softmax",
+           "The same scores read as softmax + cross-entropy (one class is true) and as sigmoids "
+           "+ binary cross-entropy (any set of labels), two classes where they meet, and why "
+           "binary_cross_entropy_with_logits is the stable one.", 6),
+    Lesson("pages/7_overflow.py", "7 · Numbers that overflow", ":material/all_inclusive:",
+           "numbers-that-overflow",
+           "Softmax by hand against the max-subtracted and log-sum-exp routes in float16, "
+           "float32 and float64: drag the logits to where e^x becomes ∞, and see why "
+           "log_softmax beats log(softmax).", 7),
+    Lesson("pages/8_soft_labels.py", "8 · Soft labels and calibration", ":material/tune:",
+           "soft-labels",
+           "Cross-entropy against any target as entropy + KL, label smoothing's lowest "
+           "reachable loss, temperature — and whether the MNIST model's confidence can be "
+           "trusted (reliability, ECE, temperature scaling).", 8),
 )
 TEACH = Lesson(
     "pages/teacher.py", "Teach: class session", ":material/school:", "teach",

@@ -27,11 +27,14 @@ from xent_core.losses import binary_cross_entropy, binary_cross_entropy_with_log
 from xent_core.units import LogBase, get_log_base
 
 CLASS_NAMES = ("cat", "dog", "car", "tree")
-# (logits, labels): a photo with a cat and a dog in it, and one with just a car.
+# (logits, labels): a photo with a cat and a dog in it, one with just a car, one with nothing
+# the model knows, and a cat photo with a car score so large that sigmoid rounds it to 1.
 PRESETS: dict[str, tuple[tuple[float, ...], tuple[int, ...]]] = {
     "cat and dog": ((2.0, 1.5, -1.0, -2.5), (0, 1)),
     "just a car": ((-1.0, -0.5, 3.0, 0.5), (2,)),
     "nothing there": ((-3.0, -2.0, -2.5, -4.0), ()),
+    # A cat photo the model is sure shows a car: the naive BCE breaks on the car's score.
+    "car score of 40": ((3.0, -1.0, 40.0, -2.0), (0,)),
 }
 DEFAULT_PRESET = "cat and dog"
 # The naive route's breaking point: 1 + e^-x rounds to 1 once e^-x < eps / 2.

@@ -1,0 +1,181 @@
+"""Page 5 · Why not MSE? Cross-entropy, MSE on the probabilities and the hinge, side by side.
+
+Reads like the lesson: one set of logits and one true class; three losses read them; move
+the true class's logit from very wrong to very right and watch each loss and its gradient;
+then let gradient descent run on each loss from the same start.
+
+inputs (``lesson_state``) → one call, :func:`xent_core.lessons.why_not_mse` → draw.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.checkpoint import predict_checkpoints
+from ui.lesson_state import LessonState, lesson_state, stage
+from ui.logit_rows import logit_rows, story_picker
+from ui.text import fmt
+from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list, parse_int
+from ui.url_state import encode_float_list as encode_logits
+from ui.why_not_mse_figures import gradient_figure, race_figure, sweep_figure
+from ui.widgets import show_figure
+from xent_core.lessons import WhyNotMseView, why_not_mse
+from xent_core.lessons.why_not_mse import (
+    CLASS_NAMES,
+    DEFAULT_LR,
+    DEFAULT_PRESET,
+    DEFAULT_STEPS,
+    MAX_STEPS,
+    PRESETS,
+)
+
+PAGE = "mse"
+TITLE = "5 · Why not MSE?"
+INTRO = (
+    "Three losses read the same **logits**: cross-entropy, MSE on the softmax probabilities, "
+    "and the hinge. Make the model *confidently wrong* and see which one still pushes the "
+    "true class up."
+)
+LR_RANGE = (0.1, 10.0)
+STEPS_RANGE = (1, min(200, MAX_STEPS))
+N = len(CLASS_NAMES)
+START_LOGITS, START_TARGET = PRESETS[DEFAULT_PRESET]
+
+FIELDS = (
+    Field("x", tuple(START_LOGITS), parse_float_list(N, N, -LOGIT_LIMIT, LOGIT_LIMIT),
+          encode_logits, label="logits"),
+    Field("target", START_TARGET, parse_int(0, N - 1), label="true class"),
+    Field("lr", DEFAULT_LR, parse_float(*LR_RANGE), encode_float, label="learning rate"),
+    Field("steps", DEFAULT_STEPS, parse_int(*STEPS_RANGE), label="number of steps"),
+)
+STORIES = {name: {"x": tuple(logits), "target": target}
+           for name, (logits, target) in PRESETS.items()}
+
+
+def story_now(state: LessonState) -> dict:
+    return {"x": tuple(state["x"]), "target": state["target"]}
+
+
+# ----------------------------------------------------------------------------- the stage
+
+
+def controls(state: LessonState) -> None:
+    story_picker(state, STORIES, story_now)
+    logit_rows(state, "x", CLASS_NAMES)
+    st.radio("The true class", options=list(range(N)), format_func=CLASS_NAMES.__getitem__,
+             key=state.key("target"), horizontal=True)
+
+
+def draw_stage(view: WhyNotMseView, on_stage) -> None:
+    ce, mse, hinge = view.readings
+    true_name = CLASS_NAMES[view.target]
+    with on_stage.charts:
+        show_figure(sweep_figure(
+            view.sweep_logits, view.sweep_probabilities,
+            [r.sweep_loss for r in view.readings], [r.sweep_grad for r in view.readings],
+            view.logits[view.target], [r.loss for r in view.readings],
+            [r.grad[view.target] for r in view.readings],
+            true_name=true_name, log_base=view.log_base), key=f"{PAGE}.fig.sweep")
+        st.markdown(
+            "**Confidently wrong (left): MSE's gradient is flat (≈ 0), cross-entropy's stays "
+            "near −1.** Only cross-entropy fixes its worst mistakes fast.")
+    on_stage.show_loss("Cross-entropy", ce.loss, view.log_base.unit,
+                       help="−log p of the true class: F.cross_entropy(x, y).")
+    with on_stage.loss:
+        st.metric("MSE on probabilities", fmt(mse.loss, 4), border=True,
+                  help="Mean of (p − one-hot)² over the classes; no log, so no unit.")
+        st.metric("Multiclass hinge", fmt(hinge.loss, 4), border=True,
+                  help="Mean over the classes of max(0, 1 − x_true + x_other).")
+        st.markdown(
+            f"p({true_name}) = {fmt(view.probabilities[view.target], 4)}. Push on "
+            f"{true_name}'s logit (gradient): CE **{fmt(ce.grad[view.target], 5)}**, "
+            f"MSE **{fmt(mse.grad[view.target], 5)}**, hinge "
+            f"**{fmt(hinge.grad[view.target], 5)}**.")
+
+
+# --------------------------------------------------------------------------- the details
+
+
+def readings_table(view: WhyNotMseView) -> str:
+    """Values and gradients as a markdown table: one row per loss."""
+    unit = view.log_base.unit
+    head = ("| loss | value | " + " | ".join(f"∂/∂x {name}" for name in CLASS_NAMES)
+            + " | PyTorch |")
+    rule = "|" + "---|" * (N + 3)
+    rows = []
+    for i, reading in enumerate(view.readings):
+        value = fmt(reading.loss, 4) + (f" {unit}" if i == 0 else "")
+        grads = " | ".join(fmt(g, 5) for g in reading.grad)
+        rows.append(f"| {reading.name} | {value} | {grads} | `{reading.torch_call}` |")
+    return "\n".join([head, rule, *rows])
+
+
+def side_by_side(view: WhyNotMseView) -> None:
+    st.subheader("Values and gradients with respect to every logit")
+    st.markdown(readings_table(view))
+    figure_col, text_col = st.columns([1.4, 1], gap="large")
+    show_figure(gradient_figure([r.grad for r in view.readings], CLASS_NAMES, view.target),
+                key=f"{PAGE}.fig.grad", container=figure_col)
+    probabilities = ", ".join(f"{name} {fmt(p, 4)}"
+                              for name, p in zip(CLASS_NAMES, view.probabilities, strict=True))
+    one_hot = ", ".join(fmt(v, 0) for v in view.one_hot)
+    text_col.markdown(
+        f"Softmax probabilities: {probabilities}. The one-hot target MSE compares them with: "
+        f"({one_hot}).\n\n"
+        "- **Cross-entropy**: gradient p − one-hot. The true class's entry is p − 1, close to "
+        "−1 when p is tiny: the worse the mistake, the harder the push.\n"
+        "- **MSE on probabilities**: the gradient passes back through softmax and picks up a "
+        "factor p(true) on the way; when p(true) ≈ 0 it vanishes.\n"
+        "- **Hinge**: pushes with a fixed 1/C per rival inside the margin of 1, and stops "
+        "completely once the true logit leads every rival by 1.")
+
+
+def race(state: LessonState, view: WhyNotMseView) -> None:
+    st.subheader("The race: gradient descent on each loss from the same start")
+    lr_col, steps_col = st.columns(2)
+    lr_col.slider("Learning rate lr (every step: x ← x − lr · gradient)", *LR_RANGE, step=0.1,
+                  key=state.key("lr"))
+    steps_col.slider("Steps", *STEPS_RANGE, key=state.key("steps"))
+    true_name = CLASS_NAMES[view.target]
+    show_figure(race_figure([r.race_loss for r in view.readings],
+                            [r.race_target_probability for r in view.readings],
+                            true_name=true_name, log_base=view.log_base, lr=view.lr),
+                key=f"{PAGE}.fig.race")
+    finals = "; ".join(f"{r.name} {fmt(r.race_target_probability[-1], 4)}"
+                       for r in view.readings)
+    st.markdown(f"After {view.steps} steps, p({true_name}) is: {finals}. Each loss is drawn "
+                "on its own scale (left); p of the true class (right) is the score all three "
+                "share.")
+
+
+def pytorch_code(view: WhyNotMseView) -> None:
+    with st.expander("The same three losses in PyTorch"):
+        logits = ", ".join(f"{v:g}" for v in view.logits)
+        st.code(
+            "import torch, torch.nn.functional as F\n"
+            f"x = torch.tensor([[{logits}]], dtype=torch.float64, requires_grad=True)\n"
+            f"y = torch.tensor([{view.target}]); C = {N}\n"
+            + "".join(f"{r.torch_call}.backward(); print(x.grad); x.grad = None\n"
+                      for r in view.readings),
+            language="python")
+
+
+# ------------------------------------------------------------------------------- page
+
+
+def why_not_mse_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("why-not-mse")  # predict, then reveal (issue 11)
+    # Widgets' callbacks have already written this run's inputs: the core call comes first.
+    view = why_not_mse(state["x"], state["target"], lr=state["lr"], steps=state["steps"],
+                       log_base=state.base)
+    with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
+        with on_stage.controls:
+            controls(state)
+        draw_stage(view, on_stage)
+    side_by_side(view)
+    race(state, view)
+    pytorch_code(view)
+
+
+why_not_mse_page()

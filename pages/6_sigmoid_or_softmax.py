@@ -1,0 +1,285 @@
+"""Page 6 · Sigmoid or softmax? The same scores read as "one class is true" or "any can be".
+
+Reads like the lesson: four scores and a set of true labels; softmax + cross-entropy and
+sigmoid + binary cross-entropy read them side by side; with two classes the two meet; then
+binary cross-entropy on probabilities against the stable ``..._with_logits``, and
+``pos_weight``.
+
+inputs (``lesson_state``) → one call, :func:`xent_core.lessons.sigmoid_or_softmax` → draw.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.checkpoint import predict_checkpoints
+from ui.lesson_state import LessonState, lesson_state, stage
+from ui.logit_rows import logit_rows, story_picker
+from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
+from ui.text import fmt
+from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list
+from ui.url_state import encode_float_list as encode_scores
+from ui.widgets import show_figure
+from xent_core import LogBase
+from xent_core.lessons import SigmoidOrSoftmaxView, sigmoid_or_softmax
+from xent_core.lessons.sigmoid_or_softmax import CLASS_NAMES, DEFAULT_PRESET, PRESETS
+
+PAGE = "sigsoft"
+TITLE = "6 · Sigmoid or softmax?"
+INTRO = (
+    "One set of **scores**, read two ways: **softmax** makes the classes share one unit of "
+    "probability (exactly one is true); a **sigmoid** per class asks each its own yes/no "
+    "question (a photo can show a cat *and* a dog). Pick the true labels and compare."
+)
+N = len(CLASS_NAMES)
+NO_LABELS = "none"
+POS_WEIGHT_RANGE = (0.0, 10.0)
+START_SCORES, START_LABELS = PRESETS[DEFAULT_PRESET]
+
+
+def parse_labels(raw: str) -> tuple[int, ...]:
+    """The URL's ``labels=cat,dog`` (or ``none``): a set of class names."""
+    text = str(raw).strip()
+    if text == NO_LABELS:
+        return ()
+    names = [part.strip() for part in text.split(",")]
+    unknown = [name for name in names if name not in CLASS_NAMES]
+    if unknown or len(names) > N:
+        raise ValueError(f"it must list classes from {', '.join(CLASS_NAMES)} (or “none”)")
+    return tuple(sorted({CLASS_NAMES.index(name) for name in names}))
+
+
+def encode_labels(labels) -> str:
+    return ",".join(CLASS_NAMES[i] for i in sorted(labels)) or NO_LABELS
+
+
+def parse_pair(raw: str) -> tuple[int, int]:
+    """The URL's ``pair=cat,dog``: two different classes."""
+    names = [part.strip() for part in str(raw).split(",")]
+    if len(names) != 2 or names[0] == names[1] or not set(names) <= set(CLASS_NAMES):
+        raise ValueError(f"it must name two different classes from {', '.join(CLASS_NAMES)}")
+    return CLASS_NAMES.index(names[0]), CLASS_NAMES.index(names[1])
+
+
+def encode_pair(pair) -> str:
+    return ",".join(CLASS_NAMES[i] for i in pair)
+
+
+FIELDS = (
+    Field("x", tuple(START_SCORES), parse_float_list(N, N, -LOGIT_LIMIT, LOGIT_LIMIT),
+          encode_scores, label="scores"),
+    Field("labels", tuple(START_LABELS), parse_labels, encode_labels, label="true labels"),
+    Field("pw", 1.0, parse_float(*POS_WEIGHT_RANGE), encode_float, label="pos_weight"),
+    Field("pair", (0, 1), parse_pair, encode_pair, label="pair of classes"),
+)
+STORIES = {name: {"x": tuple(scores), "labels": tuple(labels)}
+           for name, (scores, labels) in PRESETS.items()}
+
+
+def story_now(state: LessonState) -> dict:
+    return {"x": tuple(state["x"]), "labels": tuple(state["labels"])}
+
+
+# The two BCE routes along a sweep of one score depend only on the log base: one figure per
+# base for every session (cache_resource: shared, never mutated; the view is not hashed).
+
+
+@st.cache_resource(show_spinner=False)
+def routes_figure(base: LogBase, _view: SigmoidOrSoftmaxView):
+    return bce_routes_figure(_view.sweep_logits, _view.sweep_naive_positive,
+                             _view.sweep_stable_positive, _view.sweep_naive_negative,
+                             _view.sweep_stable_negative, _view.naive_breaks_above,
+                             log_base=base)
+
+
+# ------------------------------------------------------------------------------ callbacks
+
+
+def set_labels(state: LessonState, widget: str) -> None:
+    state.set("labels", tuple(sorted(st.session_state[widget])))
+
+
+def set_pair(state: LessonState, which: int, widget: str) -> None:
+    """One side of the pair changes; picking the other side's class swaps the two."""
+    pair = list(state["pair"])
+    chosen = st.session_state[widget]
+    if pair[1 - which] == chosen:
+        pair[1 - which] = pair[which]
+    pair[which] = chosen
+    state.set("pair", tuple(pair))
+
+
+# ----------------------------------------------------------------------------- the stage
+
+
+def controls(state: LessonState) -> None:
+    story_picker(state, STORIES, story_now)
+    logit_rows(state, "x", CLASS_NAMES, word="score")
+    widget = state.private("labels")
+    st.session_state[widget] = list(state["labels"])
+    st.multiselect("True labels (any number, none included)", options=list(range(N)),
+                   format_func=CLASS_NAMES.__getitem__, key=widget, on_change=set_labels,
+                   args=(state, widget), placeholder="no label is true")
+
+
+def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
+    unit = view.log_base.unit
+    with on_stage.charts:
+        show_figure(probabilities_figure(view.softmax_probabilities, view.sigmoid_probabilities,
+                                         CLASS_NAMES, view.multi_hot), key=f"{PAGE}.fig.p")
+        st.markdown(
+            f"Softmax's bars always add up to 1; the sigmoids add up to "
+            f"**{fmt(view.sigmoid_sum, 3)}** — each class answers on its own.")
+    if view.softmax_loss is None:
+        on_stage.loss.metric("Softmax + cross-entropy", "undefined", border=True,
+                             help="With no true label there is no class for softmax to pick.")
+    else:
+        on_stage.show_loss("Softmax + cross-entropy", view.softmax_loss, unit,
+                           help="F.cross_entropy(x, target): the target puts 1/k on each of "
+                                "the k true labels.")
+    on_stage.show_loss("Sigmoid + BCE (mean)", view.bce, unit,
+                       help="F.binary_cross_entropy_with_logits(x, y): one yes/no loss per "
+                            "class, averaged.")
+    with on_stage.loss:
+        k = len(view.labels)
+        if k == 1:
+            st.markdown("One true label: the case softmax is made for.")
+        elif k == 0:
+            st.markdown("No true label: softmax cannot say “nothing here”; sigmoids can.")
+        else:
+            share = fmt(view.softmax_target[view.labels[0]], 3)
+            st.markdown(f"{k} true labels: softmax must split one unit between them "
+                        f"(target {share} each); sigmoids say yes to each.")
+
+
+# --------------------------------------------------------------------------- the details
+
+
+def per_class_table(view: SigmoidOrSoftmaxView) -> str:
+    unit = view.log_base.unit
+    target = view.softmax_target
+    rows = [
+        f"| class | score x | label y | softmax p | softmax target | sigmoid σ(x) | "
+        f"BCE term ({unit}) | BCE gradient | softmax gradient |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i, name in enumerate(CLASS_NAMES):
+        rows.append(
+            f"| {name} | {fmt(view.logits[i], 3)} | {fmt(view.multi_hot[i], 0)} | "
+            f"{fmt(view.softmax_probabilities[i], 4)} | "
+            f"{'—' if target is None else fmt(target[i], 3)} | "
+            f"{fmt(view.sigmoid_probabilities[i], 4)} | {fmt(view.bce_terms[i], 4)} | "
+            f"{fmt(view.bce_grad[i], 4)} | "
+            f"{'—' if view.softmax_grad is None else fmt(view.softmax_grad[i], 4)} |")
+    return "\n".join(rows)
+
+
+def both_readings(view: SigmoidOrSoftmaxView) -> None:
+    st.subheader("Class by class")
+    st.markdown(per_class_table(view))
+    st.markdown(
+        "Softmax + cross-entropy: p = softmax(x), loss −Σ target · log p, gradient p − target. "
+        "Sigmoid + BCE: σ(x) per class, loss −(y log σ + (1 − y) log(1 − σ)) per class, "
+        "averaged over the classes; gradient (σ − y) / C. Raising one score lowers every other "
+        "softmax probability, but no other sigmoid.")
+
+
+def two_classes(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
+    st.subheader("Two classes: softmax is the sigmoid of the difference")
+    i, j = view.pair
+    first_col, second_col, softmax_col, sigmoid_col = st.columns(4, vertical_alignment="bottom")
+    for which, column in ((0, first_col), (1, second_col)):
+        widget = state.private(f"pair.{which}")
+        st.session_state[widget] = view.pair[which]
+        column.selectbox("First class" if which == 0 else "Second class", options=list(range(N)),
+                         format_func=CLASS_NAMES.__getitem__, key=widget, on_change=set_pair,
+                         args=(state, which, widget))
+    softmax_col.metric(f"softmax([x_{CLASS_NAMES[i]}, x_{CLASS_NAMES[j]}])₀",
+                       fmt(view.pair_softmax, 6), border=True)
+    sigmoid_col.metric(f"σ(x_{CLASS_NAMES[i]} − x_{CLASS_NAMES[j]})",
+                       fmt(view.pair_sigmoid, 6), border=True)
+    st.markdown(
+        f"e^a / (e^a + e^b) = 1 / (1 + e^−(a − b)): with a = {fmt(view.logits[i], 3)} and "
+        f"b = {fmt(view.logits[j], 3)} both give **{fmt(view.pair_sigmoid, 6)}**. A two-class "
+        "softmax is one sigmoid of the score difference; that is why a binary classifier needs "
+        "only one output.")
+
+
+def stable_bce(view: SigmoidOrSoftmaxView) -> None:
+    st.subheader("binary_cross_entropy on probabilities vs binary_cross_entropy_with_logits")
+    unit = view.log_base.unit
+    rows = ["| class | score x | label y | BCE(sigmoid(x), y) | with_logits(x, y) | |",
+            "|---|---|---|---|---|---|"]
+    for i, name in enumerate(CLASS_NAMES):
+        flag = "**breaks**" if view.naive_breaks[i] else "agrees"
+        rows.append(f"| {name} | {fmt(view.logits[i], 3)} | {fmt(view.multi_hot[i], 0)} | "
+                    f"{fmt(view.bce_naive_terms[i], 4)} | {fmt(view.bce_terms[i], 4)} | "
+                    f"{flag} |")
+    table_col, figure_col = st.columns([1, 1.3], gap="large")
+    with table_col:
+        st.markdown("\n".join(rows))
+        naive_col, stable_col = st.columns(2)
+        naive_col.metric("BCE(sigmoid(x), y), mean", f"{fmt(view.bce_naive, 4)} {unit}")
+        stable_col.metric("with_logits, mean", f"{fmt(view.bce, 4)} {unit}")
+        st.markdown(
+            f"Beyond x ≈ {fmt(view.naive_breaks_above, 1)}, 1 / (1 + e^−x) is exactly 1.0 in "
+            "float64: log(1 − σ) is log 0, which PyTorch clamps to −100, so a wrong label "
+            "costs 100 nats however large x is. The fused `with_logits` works on x itself "
+            "(log-sum-exp) and stays exact. Try the story “car score of 40”.")
+    show_figure(routes_figure(view.log_base, view), key=f"{PAGE}.fig.routes",
+                container=figure_col)
+
+
+def pos_weight(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
+    st.subheader("pos_weight: make a missed label cost more")
+    slider_col, result_col = st.columns([1, 1.3], gap="large")
+    slider_col.slider("pos_weight (the same for every class)", *POS_WEIGHT_RANGE, step=0.1,
+                      key=state.key("pw"),
+                      help="Multiplies the y · log σ(x) term of each class's BCE.")
+    slider_col.metric("BCE with pos_weight, mean", f"{fmt(view.bce_weighted, 4)} "
+                      f"{view.log_base.unit}")
+    terms = " · ".join(f"{name} {fmt(t, 4)}"
+                       for name, t in zip(CLASS_NAMES, view.bce_weighted_terms, strict=True))
+    result_col.markdown(
+        f"Per class: {terms}.\n\n"
+        "loss = −(pos_weight · y · log σ(x) + (1 − y) · log(1 − σ(x))). Only classes whose "
+        "label is 1 change: with rare positive labels (a tag on 1 photo in 50), pos_weight ≈ "
+        "negatives / positives stops the model from learning to answer “no” everywhere.")
+
+
+def pytorch_code(view: SigmoidOrSoftmaxView) -> None:
+    with st.expander("The same in PyTorch"):
+        scores = ", ".join(f"{v:g}" for v in view.logits)
+        multi_hot = ", ".join(f"{v:g}." for v in view.multi_hot)
+        st.code(
+            "import torch, torch.nn.functional as F\n"
+            f"x = torch.tensor([{scores}], dtype=torch.float64)\n"
+            f"y = torch.tensor([{multi_hot}], dtype=torch.float64)  # labels as a multi-hot\n"
+            "F.cross_entropy(x, y / y.sum())                      # softmax: target 1/k each\n"
+            "F.binary_cross_entropy_with_logits(x, y)             # sigmoid per class, stable\n"
+            "F.binary_cross_entropy(torch.sigmoid(x), y)          # same, until sigmoid hits 1\n"
+            f"F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.full((4,), "
+            f"{float(view.pos_weight[0]):g}))",
+            language="python")
+
+
+# ------------------------------------------------------------------------------- page
+
+
+def sigmoid_or_softmax_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("sigmoid-or-softmax")  # predict, then reveal (issue 11)
+    with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
+        with on_stage.controls:
+            controls(state)
+        view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
+                                  log_base=state.base)
+        draw_stage(view, on_stage)
+    both_readings(view)
+    two_classes(state, view)
+    stable_bce(view)
+    pos_weight(state, view)
+    pytorch_code(view)
+
+
+sigmoid_or_softmax_page()

@@ -1,0 +1,77 @@
+"""Page 6 in a real browser: the keyboard moves a score and both losses follow, the copy link
+reopens the same state (labels included), and the stage fits the first screen."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import assert_no_streamlit_exception, expect_rerun, readme_screenshot
+from lesson_browser import (
+    STAGE_SIZES,
+    assert_stage_fits,
+    copy_link,
+    metric_value,
+    open_lesson,
+    same_state,
+)
+
+from xent_core.lessons import sigmoid_or_softmax
+from xent_core.lessons.sigmoid_or_softmax import PRESETS
+
+pytestmark = pytest.mark.browser
+
+START = PRESETS["cat and dog"]
+
+
+def losses(scores, labels) -> tuple[str, str]:
+    view = sigmoid_or_softmax(scores, labels)
+    return f"{view.softmax_loss:.4f} nats", f"{view.bce:.4f} nats"
+
+
+def test_the_keyboard_moves_a_score_and_both_losses_follow(streamlit_server, page):
+    open_lesson(page, streamlit_server, "sigmoid-or-softmax")
+    assert (metric_value(page), metric_value(page, 1)) == losses(*START)
+    dog_slider = page.get_by_role("slider").nth(1)
+    dog_slider.focus()
+    for _ in range(2):
+        with expect_rerun(page):
+            page.keyboard.press("ArrowLeft")
+    moved = [2.0, 1.48, -1.0, -2.5]
+    assert (metric_value(page), metric_value(page, 1)) == losses(moved, START[1])
+    assert "x=2%2C1.48" in page.url
+    assert_no_streamlit_exception(page)
+
+
+def test_the_copy_link_reopens_the_same_labels_and_scores(streamlit_server, page, browser):
+    open_lesson(page, streamlit_server, "sigmoid-or-softmax")
+    box = page.get_by_role("textbox", name="Score of tree (exact)")
+    with expect_rerun(page):
+        box.fill("3")
+        box.press("Enter")
+    # Remove "dog" from the true labels: the tag's × button.
+    with expect_rerun(page):
+        page.get_by_test_id("stMultiSelect").get_by_label("Remove dog").click()
+    scores = [2.0, 1.5, -1.0, 3.0]
+    assert (metric_value(page), metric_value(page, 1)) == losses(scores, (0,))
+    link = copy_link(page)
+    assert same_state(link, page.url), (link, page.url)
+    assert "labels=cat" in link
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = fresh.new_page()
+        other.goto(link)
+        other.locator('[data-testid="stMetric"]').nth(1).wait_for(timeout=30_000)
+        assert (metric_value(other), metric_value(other, 1)) == losses(scores, (0,))
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_the_stage_fits_the_first_screen(streamlit_server, page, size):
+    open_lesson(page, streamlit_server, "sigmoid-or-softmax")
+    assert_stage_fits(page, size)
+
+
+def test_screenshot_of_a_cat_and_a_dog(streamlit_server, page):
+    open_lesson(page, streamlit_server, "sigmoid-or-softmax", charts=2)
+    readme_screenshot(page, "sigmoid_or_softmax")

@@ -1,0 +1,88 @@
+"""Page 5 in a real browser: the keyboard moves a logit and the three losses follow, the copy
+link reopens the same state, and the stage fits the first screen."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import assert_no_streamlit_exception, expect_rerun, readme_screenshot
+from lesson_browser import (
+    STAGE_SIZES,
+    assert_stage_fits,
+    copy_link,
+    metric_value,
+    open_lesson,
+    same_state,
+)
+
+from xent_core.lessons import why_not_mse
+from xent_core.lessons.why_not_mse import PRESETS
+
+pytestmark = pytest.mark.browser
+
+START = PRESETS["confidently wrong"]
+
+
+def expected(logits, target=0) -> str:
+    return f"{why_not_mse(logits, target).cross_entropy.loss:.4f} nats"
+
+
+def test_the_keyboard_moves_the_true_logit_and_the_loss_follows(streamlit_server, page):
+    open_lesson(page, streamlit_server, "why-not-mse")
+    assert metric_value(page) == expected(START[0]) == "9.0183 nats"
+    cat_slider = page.get_by_role("slider").first
+    cat_slider.focus()
+    for _ in range(3):
+        with expect_rerun(page):
+            page.keyboard.press("ArrowRight")
+    moved = [-3.97, 5.0, 1.0]
+    assert metric_value(page) == expected(moved)
+    assert metric_value(page, 1) == f"{why_not_mse(moved, 0).mse.loss:.4f}"
+    assert "x=-3.97" in page.url
+
+    # The exact-value box: type, press Enter, the slider and the loss follow.
+    box = page.get_by_role("textbox", name="Logit of cat (exact)")
+    with expect_rerun(page):
+        box.fill("6")
+        box.press("Enter")
+    assert metric_value(page) == expected([6.0, 5.0, 1.0])
+    assert page.get_by_test_id("stSliderThumbValue").first.inner_text().strip() == "6.00"
+    assert_no_streamlit_exception(page)
+
+
+def test_the_copy_link_reopens_the_same_state_in_a_fresh_browser(streamlit_server, page,
+                                                                  browser):
+    open_lesson(page, streamlit_server, "why-not-mse")
+    with expect_rerun(page):
+        page.get_by_test_id("stRadio").get_by_text("dog", exact=True).click()
+    box = page.get_by_role("textbox", name="Logit of bird (exact)")
+    with expect_rerun(page):
+        box.fill("2.5")
+        box.press("Enter")
+    loss = metric_value(page)
+    assert loss == f"{why_not_mse([-4.0, 5.0, 2.5], 1).cross_entropy.loss:.4f} nats"
+    link = copy_link(page)
+    assert same_state(link, page.url), (link, page.url)
+    assert link.startswith(streamlit_server)
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = fresh.new_page()
+        other.goto(link)
+        other.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=30_000)
+        other.locator('[data-testid="stMetric"]').first.wait_for(timeout=30_000)
+        assert metric_value(other) == loss
+        assert not other.get_by_text("Page not found").count()
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_the_stage_fits_the_first_screen(streamlit_server, page, size):
+    open_lesson(page, streamlit_server, "why-not-mse")
+    assert_stage_fits(page, size)
+
+
+def test_screenshot_of_the_confidently_wrong_story(streamlit_server, page):
+    open_lesson(page, streamlit_server, "why-not-mse", charts=3)
+    assert_no_streamlit_exception(page)
+    readme_screenshot(page, "why_not_mse")

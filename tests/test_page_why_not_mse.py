@@ -1,0 +1,185 @@
+"""Page 5, "Why not MSE?", through app.py with AppTest: the numbers on screen are the core's,
+every control is live, the stories, the URL round trip, bad links and bad typed numbers."""
+
+from __future__ import annotations
+
+import pytest
+from apptest_helpers import open_page, page_text, plotly_array, plotly_figures
+
+from ui.text import fmt
+from xent_core.lessons import why_not_mse
+from xent_core.lessons.why_not_mse import PRESETS
+
+PAGE = "pages/5_why_not_mse.py"
+WRONG = PRESETS["confidently wrong"]
+
+
+def trace(figure: dict, i: int, axis: str = "y") -> list[float]:
+    """Trace ``i``'s numbers along ``axis`` in a figure's JSON."""
+    return plotly_array(figure["data"][i][axis])
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def assert_shows(at, logits, target, lr=1.0, steps=40, base="e") -> None:
+    """The stage's three losses, the table and the charts are those of one core call."""
+    view = why_not_mse(logits, target, lr=lr, steps=steps, log_base=base)
+    shown = metrics(at)
+    assert shown["Cross-entropy"] == f"{fmt(view.cross_entropy.loss)} {view.log_base.unit}"
+    assert shown["MSE on probabilities"] == fmt(view.mse.loss)
+    assert shown["Multiclass hinge"] == fmt(view.hinge.loss)
+    text = page_text(at)
+    for reading in view.readings:
+        assert " | ".join(fmt(g, 5) for g in reading.grad) in text, reading.name
+    sweep, _grad, race = plotly_figures(at)
+    assert trace(sweep, 0) == pytest.approx(view.cross_entropy.sweep_loss.tolist())
+    assert trace(sweep, 3) == pytest.approx(view.mse.sweep_grad.tolist())
+    assert trace(sweep, 0, "x") == pytest.approx(view.sweep_logits.tolist())
+    assert trace(race, 2) == pytest.approx(view.mse.race_loss.tolist())
+    assert len(trace(race, 0, "x")) == steps + 1
+
+
+@pytest.fixture
+def at():
+    return open_page(PAGE)
+
+
+# ------------------------------------------------------------------------ the lesson
+
+
+def test_confidently_wrong_cat_cross_entropy_pushes_mse_barely_moves(at):
+    assert_shows(at, *WRONG)
+    assert metrics(at)["Cross-entropy"] == "9.0183 nats"
+    text = page_text(at)
+    assert "CE **-0.99988**, MSE **-0.00016**, hinge **-0.66667**" in text
+    assert "MSE's gradient is flat" in text
+    assert at.selectbox(key="mse._story").value == "confidently wrong"
+
+
+def test_the_page_draws_the_sweep_the_gradients_and_the_race(at):
+    sweep, grad, race = plotly_figures(at)
+    view = why_not_mse(*WRONG)
+    assert [t["name"] for t in sweep["data"][:6:2]] == ["cross-entropy", "MSE", "hinge"]
+    assert trace(grad, 1) == pytest.approx(view.mse.grad.tolist())
+    assert grad["data"][0]["x"] == ["cat ✓", "dog", "bird"]
+    assert trace(race, 1) == pytest.approx(view.cross_entropy.race_target_probability)
+    assert "After 40 steps, p(cat) is: cross-entropy 0.9810" in page_text(at)
+
+
+# ----------------------------------------------------------------------- every control
+
+
+@pytest.mark.parametrize(("i", "value"), [(0, 2.5), (1, -1.0), (2, 7.25)])
+def test_each_logit_slider_is_live(at, i, value):
+    at.slider(key=f"mse._slider.{i}").set_value(value).run()
+    logits = list(WRONG[0])
+    logits[i] = value
+    assert_shows(at, logits, 0)
+    assert at.query_params["x"] == ",".join(f"{v:g}" for v in logits)
+    assert at.selectbox(key="mse._story").value is None  # no story any more
+
+
+def test_typing_a_logit_moves_its_slider_and_the_numbers(at):
+    at.text_input(key="mse._box.1").input("0.5").run()
+    assert at.slider(key="mse._slider.1").value == 0.5
+    assert_shows(at, [-4.0, 0.5, 1.0], 0)
+
+
+def test_a_logit_beyond_the_slider_is_kept_and_said(at):
+    at.text_input(key="mse._box.0").input("250").run()
+    assert at.slider(key="mse._slider.0").value == 10.0
+    assert_shows(at, [250.0, 5.0, 1.0], 0)
+    assert "beyond the slider's ±10" in page_text(at)
+
+
+def test_the_true_class_is_live(at):
+    at.radio(key="mse.target").set_value(1).run()
+    assert_shows(at, WRONG[0], 1)
+    assert at.query_params["target"] == "1"
+
+
+def test_the_learning_rate_and_steps_change_the_race(at):
+    at.slider(key="mse.lr").set_value(3.0).run()
+    at.slider(key="mse.steps").set_value(120).run()
+    assert_shows(at, *WRONG, lr=3.0, steps=120)
+    assert "After 120 steps" in page_text(at)
+    assert at.query_params["lr"] == "3" and at.query_params["steps"] == "120"
+
+
+def test_the_log_base_relabels_cross_entropy_only(at):
+    at.radio(key="shell.base").set_value("2").run()
+    assert_shows(at, *WRONG, base="2")
+    assert metrics(at)["Cross-entropy"].endswith("bits")
+
+
+@pytest.mark.parametrize("story", list(PRESETS))
+def test_each_story_sets_its_logits_and_true_class(at, story):
+    at.slider(key="mse._slider.2").set_value(-9.0).run()
+    at.selectbox(key="mse._story").set_value(story).run()
+    assert_shows(at, *PRESETS[story])
+    assert at.selectbox(key="mse._story").value == story
+
+
+def test_right_story_the_hinge_is_done(at):
+    at.selectbox(key="mse._story").set_value("right").run()
+    assert metrics(at)["Multiclass hinge"] == "0.0000"
+
+
+def test_reset_brings_back_the_lesson_example(at):
+    at.slider(key="mse._slider.0").set_value(3.0).run()
+    at.slider(key="mse.lr").set_value(5.0).run()
+    at.button(key="mse.reset").click().run()
+    assert_shows(at, *WRONG)
+    assert "x" not in at.query_params and "lr" not in at.query_params
+
+
+# ------------------------------------------------------------------------ links
+
+
+def test_a_link_opens_the_same_state():
+    params = {"x": "1,2.5,-3", "target": "2", "lr": "0.5", "steps": "60", "base": "10"}
+    at = open_page(PAGE, params)
+    assert_shows(at, [1.0, 2.5, -3.0], 2, lr=0.5, steps=60, base="10")
+    assert {k: at.query_params[k] for k in params} == params
+
+
+def test_the_url_round_trip_after_edits():
+    at = open_page(PAGE)
+    at.text_input(key="mse._box.2").input("4.5").run()
+    at.radio(key="mse.target").set_value(2).run()
+    again = open_page(PAGE, dict(at.query_params))
+    assert metrics(again) == metrics(at)
+
+
+@pytest.mark.parametrize(("params", "label"), [
+    ({"x": "1,2"}, "logits"),
+    ({"x": "1,abc,3"}, "logits"),
+    ({"x": "1,1e999,3"}, "logits"),
+    ({"target": "3"}, "true class"),
+    ({"lr": "0"}, "learning rate"),
+    ({"steps": "100000"}, "number of steps"),
+])
+def test_a_bad_link_value_is_named_and_the_example_shown(params, label):
+    at = open_page(PAGE, params)
+    notes = [w.value for w in at.warning]
+    assert any(f"“{label}”" in note and "was not used" in note for note in notes), notes
+    assert_shows(at, *WRONG)
+
+
+# ------------------------------------------------------------------------ typed numbers
+
+
+@pytest.mark.parametrize(("typed", "why"), [
+    ("", "the box is empty"),
+    ("abc", "not a number"),
+    ("1e999", "must be a number from"),
+    ("20000", "must be a number from"),
+])
+def test_a_bad_typed_logit_keeps_the_last_value_and_says_why(at, typed, why):
+    at.text_input(key="mse._box.0").input("2").run()
+    at.text_input(key="mse._box.0").input(typed).run()
+    assert_shows(at, [2.0, 5.0, 1.0], 0)
+    errors = [e.value.replace("\\", "") for e in at.error]  # shown markdown-escaped
+    assert any(why in e and "stays 2.000" in e for e in errors), errors
