@@ -92,27 +92,6 @@ if ! .venv/bin/python -c 'import importlib.util, sys; sys.exit(not importlib.uti
            "For the live comparison too: make torch  (a CPU build, about 190 MB)"
 fi
 
-# axe-core (npm) for the accessibility browser test: installed from package-lock.json.
-# Needs node and npm (Debian: apt-get install nodejs npm); without them that test is skipped
-# locally and fails under CI=true.
-if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "== npm not found; installing Debian's nodejs and npm with apt-get"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update && apt-get install -y nodejs npm || echo "warning: apt-get install npm failed" >&2
-    fi
-    if command -v npm >/dev/null 2>&1; then
-        echo "== npm ci (axe-core for the accessibility test)"
-        npm ci --no-audit --no-fund --loglevel=error
-    elif [ "${CI:-}" = "true" ]; then
-        banner "ERROR: npm not found; CI=true needs it for axe-core (apt-get install npm)."
-        exit 1
-    else
-        banner "WARNING: npm not found: the axe-core accessibility test will be skipped." \
-               "Install it with: sudo apt-get install npm"
-    fi
-fi
-
 echo "== ruff check"
 .venv/bin/ruff check .
 
