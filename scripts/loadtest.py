@@ -82,7 +82,12 @@ class Scenario:
         return round(base if move % 2 == 0 else -base, 2)
 
     def to_widget(self, widget: Widget, value: float):
-        return [value] if widget.kind == "slider" else value
+        """The value as the control holds it: a slider a list, a text box the typed text."""
+        if widget.kind == "slider":
+            return [value]
+        if widget.kind == "text_input":
+            return f"{value:g}"
+        return value
 
 
 def _find_fish_slider(session: StreamlitSession) -> Widget | None:
@@ -99,9 +104,10 @@ def _find_fish_slider(session: StreamlitSession) -> Widget | None:
 
 
 def _find_digit_logit(session: StreamlitSession) -> Widget | None:
-    """MNIST: the number box holding the logit of digit 3."""
+    """MNIST: the box (a number input, or a text box that takes numbers) of digit 3's logit."""
     for widget in session.widgets.values():
-        if (widget.kind == "number_input" and re.search(r"\bdigit 3\b", widget.label, re.I)
+        if (widget.kind in ("number_input", "text_input")
+                and re.search(r"\bdigit 3\b", widget.label, re.I)
                 and "index" not in widget.label.casefold()):
             return widget
     return None
@@ -129,6 +135,11 @@ def _numbers(widget_proto, kind: str) -> list[float]:
         return list(widget_proto.value)
     if kind == "number_input":
         return [widget_proto.value]
+    if kind == "text_input":  # a text box used for numbers
+        try:
+            return [float(widget_proto.value)]
+        except ValueError:
+            return []
     return []
 
 
@@ -162,7 +173,7 @@ def check_own_value(
         if in_text and any(pattern.search(text) for text in _texts(element)):
             shown = True
         kind = element.WhichOneof("type")
-        if kind not in ("slider", "number_input"):
+        if kind not in ("slider", "number_input", "text_input"):
             continue
         proto = getattr(element, kind)
         if not proto.set_value:
@@ -197,6 +208,7 @@ class StepResult:
     latencies: list[float] = field(default_factory=list)  # seconds, successful moves only
     errors: list[str] = field(default_factory=list)
     timeouts: int = 0
+    auto_reruns: int = 0  # run_every fragment reruns the students' clients sent meanwhile
     seconds: float = 0.0
     server_cpu_s: float = float("nan")
     proxy_cpu_s: float = float("nan")
@@ -264,6 +276,7 @@ async def _student(
     except Exception as exc:  # a student that crashes is an error, not a crash of the test
         step.errors.append(f"student {index}: {type(exc).__name__}: {exc}")
     finally:
+        step.auto_reruns += session.auto_reruns
         await session.close()
 
 
@@ -500,7 +513,10 @@ async def main_async(args: argparse.Namespace) -> int:
                           f"{len(step.errors)} errors, {step.timeouts} timeouts, "
                           f"server CPU/move {_ms(_cpu_per_move(step))} ms, load-test CPU "
                           f"{step.client_cpu_s / max(served, 1) * 1000:.0f} ms/move, "
-                          f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+                          f"load average {os.getloadavg()[0]:.1f}"
+                          + (f", {step.auto_reruns} auto reruns (run_every fragments; their "
+                             "CPU is in CPU/move)" if step.auto_reruns else ""),
+                          flush=True)  # fmt: skip
                     failed = failed or bool(step.errors) or step.timeouts > 0
                     if scenario.floor:
                         floor_cpu[n] = _cpu_per_move(step)
