@@ -502,9 +502,13 @@ async def main_async(args: argparse.Namespace) -> int:
         for scenario in scenarios:
             print(f"\n## {scenario.title}", flush=True)
             for n in args.students:
+                # One student makes few moves: it gets longer, for a steadier p90 to compare with.
+                duration = args.duration
+                if n == 1:
+                    duration = max(duration, args.one_student_duration)
                 # Every setup at this class size back to back: they share the machine's load.
                 for target in [floor] if scenario.floor else targets:
-                    step = await run_step(scenario, target.url, n, args.duration,
+                    step = await run_step(scenario, target.url, n, duration,
                                           tuple(args.interval), args.timeout, target.app_pids,
                                           target.proxy_pids, args.seed + n)
                     served = len(step.latencies) + len(step.errors)
@@ -550,6 +554,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"comma-separated, of {', '.join(SCENARIOS)} (default all)")
     parser.add_argument("--duration", type=float, default=15.0,
                         help="seconds of moving per page and class size (default 15)")
+    parser.add_argument("--one-student-duration", type=float, default=40.0,
+                        help="seconds of moving for N=1, the baseline of 'p90 × 1 student' "
+                             "(default 40, about 30 moves)")
     parser.add_argument("--interval", type=float, nargs=2, default=(0.5, 2.0),
                         metavar=("MIN", "MAX"), help="seconds between a student's moves")
     parser.add_argument("--timeout", type=float, default=20.0,
@@ -568,6 +575,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--students must be 1 to {MAX_STUDENTS}")
     if not 1 <= args.duration <= MAX_DURATION_S:
         parser.error(f"--duration must be 1 to {MAX_DURATION_S} s")
+    if not 0 <= args.one_student_duration <= MAX_DURATION_S:
+        parser.error(f"--one-student-duration must be 0 to {MAX_DURATION_S} s")
     if not 0.05 <= args.interval[0] <= args.interval[1] <= 60:
         parser.error("--interval MIN MAX: 0.05 <= MIN <= MAX <= 60")
     if not 1 <= args.timeout <= 120:

@@ -95,7 +95,8 @@ def test_a_simulated_student_sends_what_chromium_sends(streamlit_server, page):
 
 def test_loadtest_runs_students_on_the_floor_app(capsys):
     status = loadtest.main(["--pages", "floor", "--students", "1,3", "--duration", "3",
-                            "--interval", "0.3", "0.6", "--timeout", "30"])
+                            "--interval", "0.3", "0.6", "--timeout", "30",
+                            "--one-student-duration", "0"])
     out = capsys.readouterr().out
     assert status == 0, out
     rows = [line for line in out.splitlines() if line.startswith("| floor |")]
