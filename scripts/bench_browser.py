@@ -123,7 +123,9 @@ def press(target: Target) -> None:
         radio.get_by_role("radio", checked=True).focus()
         page.keyboard.press("ArrowDown" if n % 2 == 0 else "ArrowUp")
     elif target.name == "mnist-digits":
-        box = page.get_by_role("spinbutton", name=re.compile(r"digit 3\b")).first
+        name = re.compile(r"digit 3\b")  # a number input, or a text box that takes numbers
+        box = page.get_by_role("spinbutton", name=name).or_(
+            page.get_by_role("textbox", name=name)).first
         box.fill(f"{1.25 + 0.5 * (n % 2):.3f}")
         page.evaluate("() => { window.__xb.keydown = -1; }")
         box.press("Enter")

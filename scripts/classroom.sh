@@ -112,7 +112,16 @@ while waiting and time.monotonic() < deadline:
                 if r.read().strip() == b"ok":
                     del waiting[i]
         except OSError:
-            pass
+            continue
+        if i not in waiting:
+            # Run app.py once before any student (as scripts/run.sh's warm-up does): a fresh
+            # server's first session decides Streamlit's legacy pages/ mode. Needs
+            # server.scriptHealthCheckEnabled; without it this is a harmless 404.
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{base + i}/_stcore/script-health-check",
+                                       timeout=30).read()
+            except OSError:
+                pass
     time.sleep(0.2)
 sys.exit(f"classroom: not healthy after 60 s: ports {[base + i for i in waiting]}" if waiting else 0)
 PY

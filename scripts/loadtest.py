@@ -82,7 +82,12 @@ class Scenario:
         return round(base if move % 2 == 0 else -base, 2)
 
     def to_widget(self, widget: Widget, value: float):
-        return [value] if widget.kind == "slider" else value
+        """The value as the control holds it: a slider a list, a text box the typed text."""
+        if widget.kind == "slider":
+            return [value]
+        if widget.kind == "text_input":
+            return f"{value:g}"
+        return value
 
 
 def _find_fish_slider(session: StreamlitSession) -> Widget | None:
@@ -99,9 +104,10 @@ def _find_fish_slider(session: StreamlitSession) -> Widget | None:
 
 
 def _find_digit_logit(session: StreamlitSession) -> Widget | None:
-    """MNIST: the number box holding the logit of digit 3."""
+    """MNIST: the box (a number input, or a text box that takes numbers) of digit 3's logit."""
     for widget in session.widgets.values():
-        if (widget.kind == "number_input" and re.search(r"\bdigit 3\b", widget.label, re.I)
+        if (widget.kind in ("number_input", "text_input")
+                and re.search(r"\bdigit 3\b", widget.label, re.I)
                 and "index" not in widget.label.casefold()):
             return widget
     return None
@@ -129,6 +135,11 @@ def _numbers(widget_proto, kind: str) -> list[float]:
         return list(widget_proto.value)
     if kind == "number_input":
         return [widget_proto.value]
+    if kind == "text_input":  # a text box used for numbers
+        try:
+            return [float(widget_proto.value)]
+        except ValueError:
+            return []
     return []
 
 
@@ -162,7 +173,7 @@ def check_own_value(
         if in_text and any(pattern.search(text) for text in _texts(element)):
             shown = True
         kind = element.WhichOneof("type")
-        if kind not in ("slider", "number_input"):
+        if kind not in ("slider", "number_input", "text_input"):
             continue
         proto = getattr(element, kind)
         if not proto.set_value:
@@ -197,6 +208,7 @@ class StepResult:
     latencies: list[float] = field(default_factory=list)  # seconds, successful moves only
     errors: list[str] = field(default_factory=list)
     timeouts: int = 0
+    auto_reruns: int = 0  # run_every fragment reruns the students' clients sent meanwhile
     seconds: float = 0.0
     server_cpu_s: float = float("nan")
     proxy_cpu_s: float = float("nan")
@@ -264,6 +276,7 @@ async def _student(
     except Exception as exc:  # a student that crashes is an error, not a crash of the test
         step.errors.append(f"student {index}: {type(exc).__name__}: {exc}")
     finally:
+        step.auto_reruns += session.auto_reruns
         await session.close()
 
 
@@ -489,9 +502,13 @@ async def main_async(args: argparse.Namespace) -> int:
         for scenario in scenarios:
             print(f"\n## {scenario.title}", flush=True)
             for n in args.students:
+                # One student makes few moves: it gets longer, for a steadier p90 to compare with.
+                duration = args.duration
+                if n == 1:
+                    duration = max(duration, args.one_student_duration)
                 # Every setup at this class size back to back: they share the machine's load.
                 for target in [floor] if scenario.floor else targets:
-                    step = await run_step(scenario, target.url, n, args.duration,
+                    step = await run_step(scenario, target.url, n, duration,
                                           tuple(args.interval), args.timeout, target.app_pids,
                                           target.proxy_pids, args.seed + n)
                     served = len(step.latencies) + len(step.errors)
@@ -500,7 +517,10 @@ async def main_async(args: argparse.Namespace) -> int:
                           f"{len(step.errors)} errors, {step.timeouts} timeouts, "
                           f"server CPU/move {_ms(_cpu_per_move(step))} ms, load-test CPU "
                           f"{step.client_cpu_s / max(served, 1) * 1000:.0f} ms/move, "
-                          f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+                          f"load average {os.getloadavg()[0]:.1f}"
+                          + (f", {step.auto_reruns} auto reruns (run_every fragments; their "
+                             "CPU is in CPU/move)" if step.auto_reruns else ""),
+                          flush=True)  # fmt: skip
                     failed = failed or bool(step.errors) or step.timeouts > 0
                     if scenario.floor:
                         floor_cpu[n] = _cpu_per_move(step)
@@ -534,6 +554,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"comma-separated, of {', '.join(SCENARIOS)} (default all)")
     parser.add_argument("--duration", type=float, default=15.0,
                         help="seconds of moving per page and class size (default 15)")
+    parser.add_argument("--one-student-duration", type=float, default=40.0,
+                        help="seconds of moving for N=1, the baseline of 'p90 × 1 student' "
+                             "(default 40, about 30 moves)")
     parser.add_argument("--interval", type=float, nargs=2, default=(0.5, 2.0),
                         metavar=("MIN", "MAX"), help="seconds between a student's moves")
     parser.add_argument("--timeout", type=float, default=20.0,
@@ -552,6 +575,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--students must be 1 to {MAX_STUDENTS}")
     if not 1 <= args.duration <= MAX_DURATION_S:
         parser.error(f"--duration must be 1 to {MAX_DURATION_S} s")
+    if not 0 <= args.one_student_duration <= MAX_DURATION_S:
+        parser.error(f"--one-student-duration must be 0 to {MAX_DURATION_S} s")
     if not 0.05 <= args.interval[0] <= args.interval[1] <= 60:
         parser.error("--interval MIN MAX: 0.05 <= MIN <= MAX <= 60")
     if not 1 <= args.timeout <= 120:

@@ -15,6 +15,11 @@ What a browser does, checked against Chromium's frames on Streamlit 1.67 (Playwr
    (the URL's query string), ``ref_hash`` (a message the client has cached), and finally
    ``script_finished``.
 
+Fragments with ``run_every`` send ``auto_rerun`` (a fragment id and an interval); from then on
+the browser sends a rerun request for that fragment (``is_auto_rerun``) every interval, until
+``stop_auto_rerun``. This client does the same, one request in flight at a time (a move waits
+for a running auto rerun), and counts them in ``auto_reruns``.
+
 Widget values follow the frontend's rule: a widget keeps the value the client last had for it,
 unless the server sends ``set_value`` (then its ``value``); a new widget starts at ``default``.
 
@@ -166,6 +171,9 @@ class StreamlitSession:
         self._run: RunResult | None = None
         self._run_widgets: dict[str, Widget] = {}
         self._finished: asyncio.Future[None] | None = None
+        self._lock = asyncio.Lock()  # one rerun request in flight, as the measurement needs
+        self._auto: dict[str, tuple[float, asyncio.Task[None]]] = {}  # fragment -> timer
+        self.auto_reruns = 0
         self.closed_reason: str | None = None
 
     # ------------------------------------------------------------------ connection
@@ -188,6 +196,9 @@ class StreamlitSession:
         return await self._send_rerun(first=True)
 
     async def close(self) -> None:
+        for _, task in self._auto.values():
+            task.cancel()
+        self._auto.clear()
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
@@ -217,7 +228,21 @@ class StreamlitSession:
 
     # ---------------------------------------------------------------------- protocol
 
-    async def _send_rerun(self, first: bool = False, fragment_id: str = "") -> RunResult:
+    async def _send_rerun(self, first: bool = False, fragment_id: str = "",
+                          auto: bool = False) -> RunResult:
+        async with self._lock:
+            return await self._send_rerun_locked(first, fragment_id, auto)
+
+    async def _auto_rerun_loop(self, fragment_id: str, interval: float) -> None:
+        """What the browser's setInterval does for a ``run_every`` fragment."""
+        while True:
+            await asyncio.sleep(interval)
+            if self.closed_reason:
+                return
+            await self._send_rerun(fragment_id=fragment_id, auto=True)
+            self.auto_reruns += 1
+
+    async def _send_rerun_locked(self, first: bool, fragment_id: str, auto: bool) -> RunResult:
         msg = BackMsg()
         state = msg.rerun_script
         if first:
@@ -229,6 +254,7 @@ class StreamlitSession:
             state.query_string = self.query_string
             if fragment_id:
                 state.fragment_id = fragment_id
+            state.is_auto_rerun = auto
             state.cached_message_hashes.extend(self._cache)
         info = state.context_info
         info.timezone, info.timezone_offset, info.locale = "UTC", 0, "en-US"
@@ -275,7 +301,19 @@ class StreamlitSession:
             msg, kind = cached_copy, cached_copy.WhichOneof("type")
         elif msg.metadata.cacheable and msg.hash:
             self._cache[msg.hash] = msg
-        if kind == "navigation":  # the page that runs (new_session names the main script)
+        if kind == "auto_rerun":
+            fragment, interval = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+            if fragment and interval > 0 and self._auto.get(fragment, (None,))[0] != interval:
+                if fragment in self._auto:
+                    self._auto[fragment][1].cancel()
+                task = asyncio.get_running_loop().create_task(
+                    self._auto_rerun_loop(fragment, interval))
+                self._auto[fragment] = (interval, task)
+        elif kind == "stop_auto_rerun":
+            for fragment in msg.stop_auto_rerun.fragment_ids:
+                if fragment in self._auto:
+                    self._auto.pop(fragment)[1].cancel()
+        elif kind == "navigation":  # the page that runs (new_session names the main script)
             self.page_script_hash = msg.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string

@@ -25,8 +25,9 @@ FISH = FIVE_CLASS_NAMES.index("fish")
 
 # Why steps are lost today (websocket frames captured with Playwright, Streamlit 1.67): each
 # logit has two widgets, the slider and the number box, both with an on_change callback that
-# writes the one field ``x``, and sync_row_widgets (pages/2_five_classes.py) assigns BOTH
-# widgets' session_state from ``x`` on every run. Two effects:
+# writes the one field ``x``, and the page assigns BOTH widgets' session_state from ``x`` on
+# every run (sync_row_widgets in pages/2_five_classes.py; after the page refactor: class_rows
+# for the slider and ui.lesson_state.number_box for the box, a text box). Two effects:
 # 1. The browser sends every widget's state with each rerun, and the box's state lags one run:
 #    the request carrying slider=[2.41] carries box=2.39 although the last run set the box to
 #    2.40. Streamlit sees the box "changed" (2.40 -> 2.39) and runs on_box after on_slider,
@@ -35,11 +36,12 @@ FISH = FIVE_CLASS_NAMES.index("fish")
 #    reply to an older request puts the thumb back to an older value while keys are pressed.
 # The page change that fixes both (tried here; not ours to commit, the page refactor owns it):
 # assign the slider's state only when it differs from x, and give the box no state writes at
-# all -- value=x and a key that includes x, so it is a fresh widget whenever x changes.
+# all -- value=x and a key that includes x, so it is a fresh widget whenever x changes (2 of 3
+# runs then passed on a machine at load average 15; the third lost 2 of 10 steps).
 XFAIL_REASON = (
-    "steps lost: pages/2_five_classes.py re-assigns the slider's and the number box's "
-    "session_state from x on every run, and the browser's lagging box state triggers on_box "
-    "with the old value (see the comment above); belongs to the page refactor (issue 7/9)"
+    "steps lost: the Five classes page re-assigns the slider's and the exact-value box's "
+    "session_state from x on every run, and the browser's box state lags one run, so the "
+    "box's on_change puts the old value back (see the comment above); a page fix"
 )
 
 

@@ -91,7 +91,7 @@ def test_compose_runs_replicas_behind_the_classroom_proxy_config_with_postgres()
     replicas = app["deploy"]["replicas"]
     match = re.fullmatch(r"\$\{XENT_REPLICAS:-(\d+)\}", replicas)
     assert match and int(match[1]) >= 2, f"replicas: {replicas}"
-    database_url = app["environment"]["XENT_DATABASE_URL"]
+    database_url = app["environment"]["XENT_CLASSROOM_URL"]
     assert database_url.startswith("postgresql+psycopg://") and "@db:5432/" in database_url
     assert "STREAMLIT_SERVER_COOKIE_SECRET" in app["environment"]
 
