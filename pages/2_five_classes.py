@@ -20,6 +20,7 @@ from ui.five_class_figures import (
     softmax_table,
 )
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.logit_rows import parse_logit, set_logit
 from ui.text import escape_markdown, fmt
 from ui.url_state import (
     LOGIT_LIMIT,
@@ -88,7 +89,6 @@ def parse_names(raw: list[str]) -> list[str]:
     return cleaned
 
 
-parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 FIELDS = (
     Field("x", tuple(FIVE_CLASS_OUTPUTS),
           parse_float_list(MIN_CLASSES, MAX_CLASSES, -LOGIT_LIMIT, LOGIT_LIMIT),
@@ -120,12 +120,6 @@ def row_key(kind: str, i: int) -> str:
 
 
 # ------------------------------------------------------------------------- callbacks
-
-
-def set_logit(state: LessonState, i: int, value: float) -> None:
-    logits = list(state["x"])
-    logits[i] = float(value)
-    state.set("x", tuple(logits))
 
 
 def on_name(state: LessonState, i: int) -> None:
@@ -222,10 +216,11 @@ def class_rows(state: LessonState) -> None:
         slider_col.slider(
             f"Logit of class {i + 1} (slider)", -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01,
             format="%.3f", key=row_key("slider", i), label_visibility="collapsed",
-            on_change=lambda i=i: set_logit(state, i, st.session_state[row_key("slider", i)]),
+            on_change=lambda i=i: set_logit(state, "x", i,
+                                             st.session_state[row_key("slider", i)]),
         )
         number_box(row_key("box", i), f"Logit of class {i + 1} (exact value)", value,
-                   parse_logit, lambda v, i=i: set_logit(state, i, v),
+                   parse_logit, lambda v, i=i: set_logit(state, "x", i, v),
                    what=f"logit of {names[i]}", container=box_col,
                    label_visibility="collapsed", digits=3)
         remove_col.button(

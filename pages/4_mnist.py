@@ -21,6 +21,7 @@ from ui.lesson_state import (
     number_box,
     stage,
 )
+from ui.logit_rows import parse_logit
 from ui.mnist_figures import (
     confusion_figure,
     digit_png,
@@ -38,7 +39,6 @@ from ui.url_state import (
     Field,
     encode_float_list,
     parse_choice,
-    parse_float,
     parse_float_list,
     parse_int,
 )
@@ -72,7 +72,6 @@ RANKED_LIST_HELP = {
     "right": "Correct images with the lowest loss: the true digit gets a probability very "
              "close to 1.",
 }
-parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 
 
 def subscript(number: int) -> str:
