@@ -231,8 +231,9 @@ def details(view: OverflowView) -> None:
         "When a class trails the largest logit by more than about "
         f"{fmt(view.float16.underflow_gap, 1)} (float16), {fmt(view.float32.underflow_gap, 1)} "
         f"(float32) or {fmt(view.float64.underflow_gap, 1)} (float64), its probability "
-        "underflows to 0. log(0) is −∞: the loss is ∞ and the gradient through the log is "
-        "∞ · 0 = NaN, which spreads to every weight. `log_softmax` computes "
+        "underflows to 0 and log(0) is −∞. If that class is the true one, the loss is ∞; "
+        "either way the gradient through the log divides by that 0 (0 ÷ 0 = NaN), and the NaN "
+        "spreads to every weight at the next step. `log_softmax` computes "
         "(x − max) − log Σ e^(x − max) and never takes the log of 0: the loss stays finite and "
         "the gradient is softmax − one-hot. Try the example *log of 0*. That is why PyTorch's "
         "`F.cross_entropy` takes logits and calls `log_softmax` itself.")
