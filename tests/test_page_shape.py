@@ -17,7 +17,8 @@ from ui.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_CALLS = {"pages/1_cat_vs_dog.py": "cat_vs_dog", "pages/2_five_classes.py": "five_classes",
-                "pages/3_pytorch_batch.py": "pytorch_batch", "pages/4_mnist.py": "mnist_digits"}
+                "pages/3_pytorch_batch.py": "pytorch_batch", "pages/4_mnist.py": "mnist_digits",
+                "pages/7_overflow.py": "overflow", "pages/8_soft_labels.py": "soft_labels"}
 # Besides its lesson call, its view type and the lesson's presets, what a page may take from
 # xent_core: names it displays or takes input with, never a computation on results.
 INPUT_NAMES = {
@@ -27,6 +28,9 @@ INPUT_NAMES = {
                                  "read_logit_cells"},  # the options and the typed table
     "pages/4_mnist.py": {"HeldOutReport", "held_out_report", "load_digits", "load_model",
                          "typical_correct_example"},  # the data set and choosing an image
+    "pages/7_overflow.py": {"DEFAULT_PRESET", "PRESETS"},  # the lesson module's examples
+    "pages/8_soft_labels.py": {"CLASS_NAMES", "CURVE_TEMPERATURES", "DEFAULT_PRESET", "PRESETS",
+                               "target_distribution"},  # examples; checking a typed target
 }
 SHARED_NAMES = {"LogBase"}
 
