@@ -11,21 +11,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import url_state as url
 from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.overflow_figures import precision_figure
 from ui.text import fmt
-from ui.url_state import (
-    LOGIT_LIMIT,
-    MAX_CLASSES,
-    MIN_CLASSES,
-    Field,
-    encode_float,
-    encode_float_list,
-    parse_float,
-    parse_float_list,
-    parse_int,
-)
 from ui.widgets import show_figure
 from xent_core.lessons import OverflowView, overflow
 from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
@@ -42,40 +32,39 @@ INTRO = (
     "**max-subtracted** and **log-sum-exp** routes stay right."
 )
 
-parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
+LOGIT_LIMIT = url.LOGIT_LIMIT  # the app's one limit for a logit, ±10 000 (≥ 709.78)
+parse_logit = url.parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 _LOGITS, _TARGET, _SHIFT = PRESETS[DEFAULT_PRESET]
 FIELDS = (
-    Field("x", tuple(_LOGITS), parse_float_list(MIN_CLASSES, MAX_CLASSES, -LOGIT_LIMIT,
-                                                LOGIT_LIMIT), encode_float_list, label="logits"),
-    Field("target", _TARGET, parse_int(0, MAX_CLASSES - 1), label="true class"),
-    Field("c", _SHIFT, parse_logit, encode_float, label="shift c"),
+    url.Field("x", tuple(_LOGITS),
+              url.parse_float_list(url.MIN_CLASSES, url.MAX_CLASSES, -LOGIT_LIMIT, LOGIT_LIMIT),
+              url.encode_float_list, label="logits"),
+    url.Field("target", _TARGET, url.parse_int(0, url.MAX_CLASSES - 1), label="true class"),
+    url.Field("c", _SHIFT, parse_logit, url.encode_float, label="shift c"),
 )
 
 
 def check_link(state: LessonState) -> None:
     """A link's true class must be one of its classes; else the first class, with a note."""
-    if state["target"] >= len(state["x"]):
-        state.note(f"The link's true class (number {state['target']}) is not one of its "
-                   f"{len(state['x'])} classes; the first class is the true class instead.")
-        state.set("target", 0)
+    count = len(state["x"])
+    if state["target"] < count:
+        return
+    state.note(f"The link's true class (number {state['target']}) is not one of its {count} "
+               "classes; the first class is the true class instead.")
+    state.set("target", 0)
 
 
 def class_names(n: int) -> list[str]:
     return [f"class {i}" for i in range(n)]
 
 
-def row_key(kind: str, i: int) -> str:
-    """The key of logit ``i``'s slider or exact-value box."""
-    return f"{PAGE}.{kind}.{i}"
-
-
 # ------------------------------------------------------------------------- callbacks
 
 
 def set_logit(state: LessonState, i: int, value: float) -> None:
-    logits = list(state["x"])
-    logits[i] = float(value)
-    state.set("x", tuple(logits))
+    """Logit ``i`` becomes ``value``; the others stay."""
+    x = state["x"]
+    state.set("x", (*x[:i], float(value), *x[i + 1:]))
 
 
 def apply_preset(state: LessonState) -> None:
@@ -127,7 +116,7 @@ def controls(state: LessonState) -> None:
     for i, value in enumerate(state["x"]):
         name_col, row = st.columns([0.5, 4.3], vertical_alignment="center")
         name_col.markdown(f"x{SUBSCRIPTS[i]}")
-        slider_and_box(f"Logit of {names[i]}", row_key("slider", i), row_key("box", i),
+        slider_and_box(f"Logit of {names[i]}", f"{PAGE}.slider.{i}", f"{PAGE}.box.{i}",
                        value, SLIDER_LIMIT, 0.1, lambda v, i=i: set_logit(state, i, v),
                        f"logit of {names[i]}", row)
     st.radio("True class", options=list(range(len(names))), format_func=names.__getitem__,
@@ -232,8 +221,9 @@ def details(view: OverflowView) -> None:
         "When a class trails the largest logit by more than about "
         f"{fmt(view.float16.underflow_gap, 1)} (float16), {fmt(view.float32.underflow_gap, 1)} "
         f"(float32) or {fmt(view.float64.underflow_gap, 1)} (float64), its probability "
-        "underflows to 0. log(0) is −∞: the loss is ∞ and the gradient through the log is "
-        "∞ · 0 = NaN, which spreads to every weight. `log_softmax` computes "
+        "underflows to 0 and log(0) is −∞. If that class is the true one, the loss is ∞; "
+        "either way the gradient through the log divides by that 0 (0 ÷ 0 = NaN), and the NaN "
+        "spreads to every weight at the next step. `log_softmax` computes "
         "(x − max) − log Σ e^(x − max) and never takes the log of 0: the loss stays finite and "
         "the gradient is softmax − one-hot. Try the example *log of 0*. That is why PyTorch's "
         "`F.cross_entropy` takes logits and calls `log_softmax` itself.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import url_state as url
 from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.soft_label_figures import (
@@ -21,15 +22,6 @@ from ui.soft_label_figures import (
     temperature_curve_figure,
 )
 from ui.text import fmt
-from ui.url_state import (
-    LOGIT_LIMIT,
-    Field,
-    encode_float,
-    encode_float_list,
-    parse_float,
-    parse_float_list,
-    parse_int,
-)
 from ui.widgets import input_error, show_figure
 from xent_core import LogBase
 from xent_core.lessons import SoftLabelsView, soft_labels
@@ -58,26 +50,27 @@ INTRO = (
 
 def parse_soft_target(raw: str) -> list[float]:
     """The URL's ``p=0.1,0.1,0,0.6,0.2``: five probabilities that sum to 1."""
-    values = parse_float_list(N, N, 0.0, 1.0)(raw)
+    values = url.parse_float_list(N, N, 0.0, 1.0)(raw)
     target_distribution(values, N)  # raises a ValueError that says what is wrong
     return values
 
 
 def encode_soft_target(values) -> str:
-    return "" if values is None else encode_float_list(values)
+    return "" if values is None else url.encode_float_list(values)
 
 
 _LOGITS, _TARGET, _SMOOTHING, _T = PRESETS[DEFAULT_PRESET]
 FIELDS = (
-    Field("x", tuple(_LOGITS), parse_float_list(N, N, -LOGIT_LIMIT, LOGIT_LIMIT),
-          encode_float_list, label="logits"),
-    Field("y", _TARGET, parse_int(0, N - 1), label="true class"),
-    Field("p", None, parse_soft_target, encode_soft_target, label="target probabilities"),
-    Field("ls", _SMOOTHING, parse_float(*SMOOTHING_RANGE), encode_float,
-          label="label smoothing"),
-    Field("T", _T, parse_float(*TEMPERATURE_RANGE), encode_float, label="temperature"),
-    Field("Tc", 1.0, parse_float(*CALIBRATION_RANGE), encode_float,
-          label="calibration temperature"),
+    url.Field("x", tuple(_LOGITS), url.parse_float_list(N, N, -url.LOGIT_LIMIT, url.LOGIT_LIMIT),
+              url.encode_float_list, label="logits"),
+    url.Field("y", _TARGET, url.parse_int(0, N - 1), label="true class"),
+    url.Field("p", None, parse_soft_target, encode_soft_target, label="target probabilities"),
+    url.Field("ls", _SMOOTHING, url.parse_float(*SMOOTHING_RANGE), url.encode_float,
+              label="label smoothing"),
+    url.Field("T", _T, url.parse_float(*TEMPERATURE_RANGE), url.encode_float,
+              label="temperature"),
+    url.Field("Tc", 1.0, url.parse_float(*CALIBRATION_RANGE), url.encode_float,
+              label="calibration temperature"),
 )
 
 
@@ -141,6 +134,8 @@ def set_logit(state: LessonState, i: int) -> None:
 
 
 def use_temperature(state: LessonState, temperature: float) -> None:
+    """Put the MNIST temperature slider on ``temperature``, to its step of 0.01 (the fitted
+    T's exact value and its NLL are printed under the charts)."""
     state.set("Tc", round(float(temperature), 2))
 
 
@@ -153,7 +148,7 @@ def probability_boxes(state: LessonState) -> None:
     shown = drafts if drafts is not None else list(state["p"])
     columns = [*st.columns(3), *st.columns(3)[:2]]
     for column, (i, name) in zip(columns, enumerate(CLASS_NAMES), strict=True):
-        number_box(f"{PAGE}.p.{i}", f"p({name})", shown[i], parse_float(0.0, 1.0),
+        number_box(f"{PAGE}.p.{i}", f"p({name})", shown[i], url.parse_float(0.0, 1.0),
                    lambda v, i=i: set_probability(state, i, v), what=f"p({name})",
                    container=column, digits=3)
     if drafts is not None:

@@ -20,7 +20,7 @@ def open_lesson(page, server: str, path: str, query: str = "") -> None:
     goto_app(page, server)
     goto_app(page, f"{server}/{path}{query}")
     assert_no_streamlit_exception(page)
-    page.locator(f"{CHART} .main-svg").first.wait_for(timeout=20_000)
+    page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
 
 
 def stage_loss(page) -> str:
@@ -52,7 +52,7 @@ def loss_in_fresh_context(browser, link: str) -> str:
         install_run_tracker(page)
         goto_app(page, link)
         assert_no_streamlit_exception(page)
-        page.locator(f"{CHART} .main-svg").first.wait_for(timeout=20_000)
+        page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
         return stage_loss(page)
     finally:
         context.close()

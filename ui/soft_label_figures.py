@@ -106,11 +106,12 @@ def reliability_figure(centers: Sequence[float], accuracy: Sequence[float],
     ]
     layout = house_layout(
         title=f"Reliability diagram at T = {temperature:.2f}", height=height, showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        # inside, top left: bars rise to the right, so that corner stays empty
+        legend={"x": 0.01, "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
         xaxis={"range": [0, 1], "title": {"text": "confidence (top probability)"}},
         yaxis={"range": [0, 1.02], "title": {"text": "accuracy"}},
     )
-    layout["margin"] = {"l": 10, "r": 10, "t": 95, "b": 10}
+    layout["margin"] = {"l": 10, "r": 10, "t": 50, "b": 10}
     return figure_from_spec({"data": data, "layout": layout})
 
 
@@ -142,11 +143,12 @@ def temperature_curve_figure(temperatures: Sequence[float], nll: Sequence[float]
                                     (fitted_temperature, "#CC79A7", "dot"))]
     layout = house_layout(
         title="As the temperature changes", height=height, showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
         xaxis={"type": "log", "title": {"text": "temperature T (log scale)"}},
         yaxis={"title": {"text": f"NLL ({unit})"}, "rangemode": "tozero"},
-        yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.02], "showgrid": False},
+        yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.02], "showgrid": False,
+                "tickmode": "array", "tickvals": [0, 0.25, 0.5, 0.75, 1]},
         shapes=marks,
     )
-    layout["margin"] = {"l": 10, "r": 10, "t": 95, "b": 10}
+    layout["margin"] = {"l": 10, "r": 45, "t": 50, "b": 10}
     return figure_from_spec({"data": data, "layout": layout})

@@ -1,0 +1,121 @@
+"""Lesson 8, "Soft labels, entropy and KL", in a real browser: the keyboard on the stage, the
+target editor's message, the fitted temperature, the copy link round trip, the stage on the
+first screen, the README screenshot."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import (
+    assert_no_streamlit_exception,
+    expect_rerun,
+    install_run_tracker,
+    readme_screenshot,
+)
+from stage_browser_checks import (
+    SCREENS,
+    copy_link,
+    loss_in_fresh_context,
+    open_lesson,
+    same_state,
+    stage_boxes_outside,
+    stage_loss,
+)
+
+from ui.text import fmt
+from xent_core.lessons import soft_labels
+from xent_core.lessons.soft_labels import PRESETS
+
+pytestmark = pytest.mark.browser
+
+PATH = "soft-labels"
+LOGITS = PRESETS["one-hot"][0]
+
+
+def loss(target=3, smoothing=0.1, temperature=1.0) -> str:
+    view = soft_labels(LOGITS, target, smoothing, temperature)
+    return f"{fmt(view.cross_entropy, 4)} nats"
+
+
+def metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_the_keyboard_moves_label_smoothing_and_the_loss_follows(streamlit_server, page):
+    open_lesson(page, streamlit_server, PATH)
+    assert stage_loss(page) == loss() == "0.4321 nats"
+    slider = page.get_by_role("slider").first  # label smoothing, on the stage
+    slider.focus()
+    for _ in range(2):
+        with expect_rerun(page):
+            slider.press("ArrowRight")
+    assert stage_loss(page) == loss(smoothing=0.12)
+    assert "ls=0.12" in page.url
+    lowest = soft_labels(LOGITS, 3, 0.12).lowest_loss
+    assert metric(page, "Lowest reachable loss") == f"{fmt(lowest, 4)} nats"
+    assert_no_streamlit_exception(page)
+
+
+def test_a_target_that_does_not_add_up_says_so_and_keeps_the_loss(streamlit_server, page):
+    open_lesson(page, streamlit_server, PATH)
+    with expect_rerun(page):
+        page.get_by_text("probabilities", exact=True).click()
+    box = page.get_by_label("p(cat)")
+    with expect_rerun(page):
+        box.fill("0.5")
+        box.press("Enter")
+    page.get_by_text("these add up to 1.5").wait_for()
+    assert stage_loss(page) == loss()
+    fish = page.get_by_label("p(fish)")
+    with expect_rerun(page):
+        fish.fill("0.5")
+        fish.press("Enter")
+    assert stage_loss(page) == loss(target=(0.5, 0, 0, 0.5, 0))
+    assert page.get_by_text("add up to").count() == 0
+
+
+def test_the_fitted_temperature_keeps_accuracy(streamlit_server, page):
+    open_lesson(page, streamlit_server, PATH)
+    accuracy = metric(page, "Accuracy")
+    view = soft_labels(LOGITS, 3)
+    with expect_rerun(page):
+        page.get_by_role("button", name="Use the fitted temperature").click()
+    fitted = soft_labels(LOGITS, 3, calibration_temperature=round(view.fitted_temperature, 2))
+    assert metric(page, "Mean NLL") == fmt(fitted.nll, 4)
+    assert metric(page, "Accuracy") == accuracy == "89.4 %"
+    assert f"Tc={round(view.fitted_temperature, 2):g}" in page.url
+
+
+def test_the_copy_link_is_the_address_bar_and_opens_the_same_loss(streamlit_server, page,
+                                                                   browser):
+    open_lesson(page, streamlit_server, PATH)
+    with expect_rerun(page):
+        page.get_by_role("radiogroup", name="True class").get_by_text("dog").click()
+    temperature = page.get_by_role("slider").nth(1)
+    temperature.focus()
+    with expect_rerun(page):
+        temperature.press("ArrowRight")
+    page.wait_for_function("() => window.location.search.includes('T=1.05')")
+    link = copy_link(page)
+    assert same_state(link, page.url), (link, page.url)
+    shown = stage_loss(page)
+    assert shown == loss(target=1, temperature=1.05)
+    assert loss_in_fresh_context(browser, link) == shown
+
+
+@pytest.mark.parametrize(("width", "height"), SCREENS)
+def test_the_stage_fits_the_first_screen(streamlit_server, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        install_run_tracker(page)
+        open_lesson(page, streamlit_server, PATH)
+        assert stage_boxes_outside(page, width, height) == {}
+    finally:
+        context.close()
+
+
+def test_screenshot_of_a_soft_target(streamlit_server, page):
+    open_lesson(page, streamlit_server, PATH, "?p=0.1,0.1,0,0.6,0.2&ls=0&Tc=0.93")
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(3).wait_for()
+    readme_screenshot(page, "soft_labels")
