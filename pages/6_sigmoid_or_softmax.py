@@ -207,14 +207,13 @@ def two_classes(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
 def stable_bce(view: SigmoidOrSoftmaxView) -> None:
     st.subheader("binary_cross_entropy on probabilities vs binary_cross_entropy_with_logits")
     unit = view.log_base.unit
-    rows = ["| class | score x | label y | BCE(sigmoid(x), y) | with_logits(x, y) | |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| class | x | y | BCE(σ(x), y) | with_logits | |", "|---|---|---|---|---|---|"]
     for i, name in enumerate(CLASS_NAMES):
         flag = "**breaks**" if view.naive_breaks[i] else "agrees"
         rows.append(f"| {name} | {fmt(view.logits[i], 3)} | {fmt(view.multi_hot[i], 0)} | "
                     f"{fmt(view.bce_naive_terms[i], 4)} | {fmt(view.bce_terms[i], 4)} | "
                     f"{flag} |")
-    table_col, figure_col = st.columns([1, 1.3], gap="large")
+    table_col, figure_col = st.columns([1.1, 1], gap="large")
     with table_col:
         st.markdown("\n".join(rows))
         naive_col, stable_col = st.columns(2)
