@@ -11,13 +11,34 @@ ARGS        ?=
 PYTEST_ARGS ?=
 export PYTEST_ARGS
 
-.PHONY: run test lint bench screenshots venv torch references clean
+# `make classroom`: the port students open, where to listen (0.0.0.0 = every network interface,
+# 127.0.0.1 = this machine only) and how many Streamlit processes (default: one per core).
+PORT      ?= 8501
+LISTEN    ?= 0.0.0.0
+PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+# `make loadtest LOADTEST_ARGS="--students 1,10 --pages five,floor"`
+LOADTEST_ARGS ?=
+
+.PHONY: run test lint bench screenshots venv torch references clean classroom loadtest bench-browser
 
 run: $(VENV)/.installed-runtime
 	exec bash scripts/run.sh $(ARGS)
 
 test: $(VENV)/.installed-dev
 	bash scripts/test.sh
+
+# A class on one machine: one Streamlit process per core behind HAProxy on one port (Ctrl-C stops).
+classroom: $(VENV)/.installed-runtime
+	XENT_PORT=$(PORT) XENT_LISTEN_ADDRESS=$(LISTEN) XENT_PROCESSES=$(PROCESSES) \
+	    exec bash scripts/classroom.sh $(ARGS)
+
+# Simulated students against one process and `make classroom`, back to back (loopback only).
+loadtest: $(VENV)/.installed-dev
+	$(PY) scripts/loadtest.py --target both --processes $(PROCESSES) $(LOADTEST_ARGS)
+
+# Key press -> every chart redrawn in Chromium, each lesson page against the floor app.
+bench-browser: $(VENV)/.installed-dev
+	$(PY) scripts/bench_browser.py
 
 # Retake the README's screenshots (docs/screenshots/) with the browser tests.
 screenshots: $(VENV)/.installed-dev

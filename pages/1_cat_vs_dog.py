@@ -27,6 +27,7 @@ from ui.cat_dog_table import (
     table_frame,
     with_dog_following_cat,
 )
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.text import fmt
 from ui.url_state import Field
@@ -288,10 +289,11 @@ CURVE_TEXT = (
 
 def cat_vs_dog_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("cat-vs-dog")  # predict, then reveal (issue 11)
     rows, notes = read_table(state)
     mode = state["mode"]
     checked = check_rows(rows, mode)
-    with stage(state, widths=(3.4, 2.2, 1.0)) as on_stage:
+    with stage(state, widths=(3.0, 2.2, 1.6)) as on_stage:
         with on_stage.controls:
             st.radio("The two columns hold", options=(PROBABILITY, RAW),
                      key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.checkpoint import predict_checkpoints
 from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
@@ -19,6 +20,7 @@ from ui.five_class_figures import (
     softmax_table,
 )
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.logit_rows import parse_logit, set_logit
 from ui.text import escape_markdown, fmt
 from ui.url_state import (
     LOGIT_LIMIT,
@@ -87,7 +89,6 @@ def parse_names(raw: list[str]) -> list[str]:
     return cleaned
 
 
-parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 FIELDS = (
     Field("x", tuple(FIVE_CLASS_OUTPUTS),
           parse_float_list(MIN_CLASSES, MAX_CLASSES, -LOGIT_LIMIT, LOGIT_LIMIT),
@@ -119,12 +120,6 @@ def row_key(kind: str, i: int) -> str:
 
 
 # ------------------------------------------------------------------------- callbacks
-
-
-def set_logit(state: LessonState, i: int, value: float) -> None:
-    logits = list(state["x"])
-    logits[i] = float(value)
-    state.set("x", tuple(logits))
 
 
 def on_name(state: LessonState, i: int) -> None:
@@ -221,10 +216,11 @@ def class_rows(state: LessonState) -> None:
         slider_col.slider(
             f"Logit of class {i + 1} (slider)", -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01,
             format="%.3f", key=row_key("slider", i), label_visibility="collapsed",
-            on_change=lambda i=i: set_logit(state, i, st.session_state[row_key("slider", i)]),
+            on_change=lambda i=i: set_logit(state, "x", i,
+                                             st.session_state[row_key("slider", i)]),
         )
         number_box(row_key("box", i), f"Logit of class {i + 1} (exact value)", value,
-                   parse_logit, lambda v, i=i: set_logit(state, i, v),
+                   parse_logit, lambda v, i=i: set_logit(state, "x", i, v),
                    what=f"logit of {names[i]}", container=box_col,
                    label_visibility="collapsed", digits=3)
         remove_col.button(
@@ -275,7 +271,8 @@ def draw_stage(view: FiveClassView, names, stage_) -> None:
                                  lr=view.lr), key=f"{PAGE}.fig.logits")
         show_figure(probability_figure(b.probabilities, names, b.target), key=f"{PAGE}.fig.p")
     true_name = escape_markdown(names[b.target])
-    stage_.show_loss(f"Loss for the true class, {true_name}", view.loss, view.log_base.unit)
+    stage_.show_loss(f"Loss for the true class, {true_name}", view.loss,
+                     view.log_base.unit)
     verdict = "right" if view.predicted == b.target else "wrong"
     stage_.loss.markdown(
         f"p({true_name}) = {fmt(view.p_target, 4)}, so the loss is −{view.log_base.log_name} "
@@ -369,7 +366,8 @@ def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
 
 def five_classes_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
-    with stage(state, widths=(3.2, 2.6, 1.2)) as on_stage:
+    predict_checkpoints("five-classes")  # predict, then reveal (issue 11)
+    with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage:
         with on_stage.controls:
             class_rows(state)
             class_controls(state)

@@ -17,6 +17,7 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.text import fmt
 from ui.torch_code import torch_code
@@ -532,10 +533,11 @@ def code_section(view: BatchView) -> None:
 
 def pytorch_batch_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
+    predict_checkpoints("pytorch-batch")  # predict, then reveal (issue 11)
     editor = editor_key(state)
     problems = read_editor(state, editor)
     options, weight_problem = loss_options(state)
-    with stage(state, widths=(2.4, 3, 1.1)) as on_stage:
+    with stage(state, widths=(2.3, 3, 1.6)) as on_stage:
         with on_stage.controls:
             batch_controls(state, editor, problems)
         view = pytorch_batch(state["sx"], state["x"], state["t"], options,

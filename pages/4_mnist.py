@@ -12,6 +12,7 @@ from functools import partial
 
 import streamlit as st
 
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import (
     LessonState,
     finish_fragment,
@@ -20,6 +21,7 @@ from ui.lesson_state import (
     number_box,
     stage,
 )
+from ui.logit_rows import parse_logit
 from ui.mnist_figures import (
     confusion_figure,
     digit_png,
@@ -37,7 +39,6 @@ from ui.url_state import (
     Field,
     encode_float_list,
     parse_choice,
-    parse_float,
     parse_float_list,
     parse_int,
 )
@@ -71,7 +72,6 @@ RANKED_LIST_HELP = {
     "right": "Correct images with the lowest loss: the true digit gets a probability very "
              "close to 1.",
 }
-parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
 
 
 def subscript(number: int) -> str:
@@ -301,10 +301,10 @@ def one_image(state: LessonState, on_stage, view: MnistView) -> None:
         view = score(state)
     base, label = view.log_base, view.label
     with on_stage.controls:
-        picture_col, label_col = st.columns([1, 2.4], vertical_alignment="center")
-        picture_col.image(picture(view.index), caption=f"Held-out image #{view.index}, true "
-                          f"label {view.true_label}")
-        label_col.segmented_control(
+        st.image(picture(view.index), width=140, caption=f"Held-out image #{view.index}, "
+                 f"true label {view.true_label}",
+                 alt=f"Handwritten digit {view.true_label} (28 × 28 pixels)")
+        st.segmented_control(
             "Score against the label", options=DIGITS, key=state.key("y"), required=True,
             format_func=lambda d: f"{d} ✓" if d == view.true_label else str(d),
             help="The loss is −log p of this label. The true label is ticked; pick another "
@@ -379,8 +379,9 @@ def whole_set(view: MnistView) -> None:
 
 def mnist_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("mnist-digits")  # predict, then reveal (issue 11)
     view = score(state)
-    with stage(state, widths=(2.6, 2.4, 1.2)) as on_stage:
+    with stage(state, widths=(2.5, 2.4, 1.7)) as on_stage:
         with on_stage.controls:
             choose_image(state, view)
         one_image(state, on_stage, view)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
@@ -175,8 +176,8 @@ def per_class_table(view: SigmoidOrSoftmaxView) -> str:
 
 def both_readings(view: SigmoidOrSoftmaxView) -> None:
     st.subheader("Class by class")
-    st.markdown(per_class_table(view))
     st.markdown(
+        per_class_table(view) + "\n\n"
         "Softmax + cross-entropy: p = softmax(x), loss −Σ target · log p, gradient p − target. "
         "Sigmoid + BCE: σ(x) per class, loss −(y log σ + (1 − y) log(1 − σ)) per class, "
         "averaged over the classes; gradient (σ − y) / C. Raising one score lowers every other "
@@ -264,19 +265,25 @@ def pytorch_code(view: SigmoidOrSoftmaxView) -> None:
 # ------------------------------------------------------------------------------- page
 
 
+def details(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
+    """Below the stage: class by class, two classes, the two BCE routes, pos_weight, PyTorch."""
+    both_readings(view)
+    two_classes(state, view)
+    stable_bce(view)
+    pos_weight(state, view)
+    pytorch_code(view)
+
+
 def sigmoid_or_softmax_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("sigmoid-or-softmax")  # predict, then reveal (issue 11)
     with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
         with on_stage.controls:
             controls(state)
         view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
                                   log_base=state.base)
         draw_stage(view, on_stage)
-    both_readings(view)
-    two_classes(state, view)
-    stable_bce(view)
-    pos_weight(state, view)
-    pytorch_code(view)
+    details(state, view)
 
 
 sigmoid_or_softmax_page()

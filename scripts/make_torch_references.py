@@ -1,10 +1,15 @@
 """Write PyTorch's answers for every torch-named xent_core function to a committed file.
 
 ``tests/data/torch_references.json`` holds fixed, seeded inputs and what PyTorch (CPU) returns
-for them. ``tests/test_torch_references.py`` checks xent_core against every value in it on every
-run, with no PyTorch installed; where PyTorch is installed (CI installs it) it also checks that
-the file is still what this script writes. So ``make test`` on a laptop needs no PyTorch, and the
-agreement stays as strong as a live comparison.
+for them: every function named like a PyTorch one (softmax ... cross_entropy, mse_loss,
+multi_margin_loss, kl_div), the gradients xent_core computes (by autograd) and lesson 7's
+softmax routes in float16, float32 and float64. ``tests/test_torch_references.py`` checks
+xent_core against every value in it on every run, with no PyTorch installed (through
+``check_against_reference`` in tests/torch_helpers.py, which a lesson's test file can also use
+for its own functions' cases); where PyTorch is installed (CI installs it) it also checks that
+the file is still what this script writes and that no torch-named function lacks cases. So
+``make test`` on a laptop needs no PyTorch, and the agreement stays as strong as a live
+comparison. This is the one list of PyTorch references: add to it, do not start another.
 
 Usage, from the repo root, with a CPU build of PyTorch (``make torch``)::
 
@@ -12,8 +17,8 @@ Usage, from the repo root, with a CPU build of PyTorch (``make torch``)::
     .venv/bin/python scripts/make_torch_references.py          # rewrite the file
     .venv/bin/python scripts/make_torch_references.py --check  # exit 1 if it is out of date
 
-Adding cases (for example for ``mse_loss``, ``kl_div`` or ``multi_margin_loss``)
---------------------------------------------------------------------------------
+Adding cases
+------------
 Append ``Case`` entries to ``CASES`` (the one list; its sections follow "the cases" below),
 then run the script (``make references``) and commit the JSON. A case names the xent_core
 function, its positional arguments and its keyword options. The PyTorch side is, by default,
@@ -21,16 +26,27 @@ function, its positional arguments and its keyword options. The PyTorch side is,
 the same name, argument order and meaning is what xent_core promises. So a new function named
 like PyTorch's needs nothing else::
 
-    CASES += [Case(f"mse_loss/random/{r}", "mse_loss", (x, y), {"reduction": r})
+    CASES += [Case(f"mse_loss/float64/random/{r}", "mse_loss", (x, y), {"reduction": r})
               for r in REDUCTIONS]
 
-Only when PyTorch spells it differently say so: ``torch="torch.logsumexp"`` (another function),
-``torch_kwargs={"dim": -1}`` (keywords only PyTorch needs), or ``torch="grad:F.cross_entropy"``
-(the gradient of ``sum(F.cross_entropy(...))`` with respect to the first argument, by autograd).
-Keep inputs small (a few rows): the file must stay well under 1 MB. Give float32 cases float32
-arrays throughout (PyTorch wants weights and probability targets in the input's dtype). With
-PyTorch installed, a test fails for any xent_core function named like a PyTorch one that has no
-cases here.
+Only when PyTorch spells it differently say so:
+
+- ``torch="torch.logsumexp"`` or ``torch="F.logsigmoid"``: another PyTorch function;
+- ``torch_kwargs={"dim": -1}``: keywords only PyTorch needs;
+- ``torch="grad:F.mse_loss"``: the gradient of ``sum(F.mse_loss(...))`` with respect to the
+  first argument, by autograd (for ``mse_loss_grad``, ``cross_entropy_grad``...);
+- ``torch="in_dtype:<steps>"``: one of the step-by-step routes in ``IN_DTYPE`` (lesson 7's
+  ``softmax_by_hand`` is ``"exp(x) / sum(exp(x))"``), run on ``args[0]`` rounded to the dtype
+  that the last argument names; ``"grad:in_dtype:<steps>"`` for its gradient;
+- ``tolerance={"rtol": ..., "atol": ...}``: a tighter agreement than the result dtype's
+  ``TOLERANCES`` (float64 1e-9 relative; float32 and float16 a few units in the last digit).
+
+Name a case ``<function>/<dtype>/<input>/<options>/<reduction>``; names must be unique. inf and
+NaN are compared by position, so a case can pin down where a route breaks. Keep inputs small (a
+few rows): the file must stay well under 1 MB (a test checks). Give float32 cases float32 arrays
+throughout (PyTorch wants weights and probability targets in the input's dtype). With PyTorch
+installed, a test fails for any xent_core function named like a PyTorch one that has no cases
+here.
 """
 
 from __future__ import annotations
@@ -39,6 +55,7 @@ import argparse
 import hashlib
 import json
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,8 +66,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_FILE = REPO_ROOT / "tests" / "data" / "torch_references.json"
 
 # Agreement asked of xent_core (and of a rerun of PyTorch) per result dtype: float64 to 1e-9
-# relative, float32 to what float32 arithmetic allows (a few units in its 7th digit).
-TOLERANCES = {"float64": {"rtol": 1e-9, "atol": 1e-12}, "float32": {"rtol": 2e-5, "atol": 1e-5}}
+# relative, float32 and float16 to what their arithmetic allows (a few units in the last digit).
+# A case can ask for a tighter one (``Case.tolerance``). inf and NaN must sit where PyTorch's do.
+TOLERANCES = {
+    "float64": {"rtol": 1e-9, "atol": 1e-12},
+    "float32": {"rtol": 2e-5, "atol": 1e-5},
+    "float16": {"rtol": 2e-3, "atol": 2e-3},
+}
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -60,8 +82,10 @@ class Case:
 
     ``args`` and ``kwargs`` hold NumPy arrays, Python numbers and strings. ``torch`` names the
     PyTorch route: empty for ``F.<function>``, ``"torch.<name>"`` or ``"F.<name>"`` for another
-    name, ``"grad:<route>"`` for the gradient of the summed output with respect to ``args[0]``.
-    ``torch_kwargs`` are keywords only PyTorch takes (``dim=-1``).
+    name, ``"grad:<route>"`` for the gradient of the summed output with respect to ``args[0]``,
+    ``"in_dtype:<steps>"`` for one of the lesson 7 routes in ``IN_DTYPE`` (the last argument
+    names the dtype PyTorch computes in). ``torch_kwargs`` are keywords only PyTorch takes
+    (``dim=-1``). ``tolerance`` (``rtol``, ``atol``) replaces the result dtype's ``TOLERANCES``.
     """
 
     name: str
@@ -70,6 +94,7 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     torch: str = ""
     torch_kwargs: dict = field(default_factory=dict)
+    tolerance: dict = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------ inputs
@@ -296,6 +321,133 @@ for dtype_name, sets in (("float64", LOGITS), ("float32", LOGITS32)):
                     "binary_cross_entropy_with_logits", (x, y), {**options, "reduction": reduction},
                 ))
 
+# mse_loss and its gradient (by autograd): a small hand-checkable pair, with and without
+# PyTorch's elementwise weight (the mean then divides by the sum of the weights).
+MSE_INPUT = np.array([[0.2, -1.3, 0.7], [1.5, 0.0, -0.4]])
+MSE_TARGET = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+MSE_WEIGHT = np.array([[1.0, 2.0, 0.5], [0.0, 1.0, 3.0]])
+for options_name, options in (("plain", {}), ("weight", {"weight": MSE_WEIGHT})):
+    for reduction in REDUCTIONS:
+        kwargs = {**options, "reduction": reduction}
+        CASES += [
+            Case(f"mse_loss/float64/{options_name}/{reduction}", "mse_loss",
+                 (MSE_INPUT, MSE_TARGET), kwargs),
+            Case(f"mse_loss_grad/float64/{options_name}/{reduction}", "mse_loss_grad",
+                 (MSE_INPUT, MSE_TARGET), kwargs, torch="grad:F.mse_loss"),
+        ]
+
+# multi_margin_loss (CS231n's hinge) and its gradient: p, margin, weight, every reduction.
+MARGIN_SCORES = np.array([
+    [0.1, 0.2, 0.4, 0.8],
+    [1.0, -1.0, 0.3, 0.2],
+    [-0.5, 2.0, 1.9, 0.0],
+    [3.2, 5.1, -1.7, 0.25],  # CS231n's cat image, with a fourth class
+])
+MARGIN_TARGETS = np.array([3, 0, 1, 0])
+MARGIN_OPTIONS = {
+    "default": {},
+    "squared": {"p": 2},
+    "margin_0.7": {"margin": 0.7},
+    "weight": {"weight": np.array([1.0, 2.0, 3.0, 0.5])},
+    "squared_weight_margin_2": {"p": 2, "margin": 2.0, "weight": np.array([0.3, 1.0, 2.5, 1.5])},
+}
+for options_name, options in MARGIN_OPTIONS.items():
+    for reduction in REDUCTIONS:
+        kwargs = {**options, "reduction": reduction}
+        CASES += [
+            Case(f"multi_margin_loss/float64/{options_name}/{reduction}", "multi_margin_loss",
+                 (MARGIN_SCORES, MARGIN_TARGETS), kwargs),
+            Case(f"multi_margin_loss_grad/float64/{options_name}/{reduction}",
+                 "multi_margin_loss_grad", (MARGIN_SCORES, MARGIN_TARGETS), kwargs,
+                 torch="grad:F.multi_margin_loss"),
+        ]
+CAT_SCORES = np.array([3.2, 5.1, -1.7])  # one example: CS231n's cat, a scalar target
+CASES += [
+    Case("multi_margin_loss/float64/one_example", "multi_margin_loss", (CAT_SCORES, 0)),
+    Case("multi_margin_loss_grad/float64/one_example", "multi_margin_loss_grad", (CAT_SCORES, 0),
+         torch="grad:F.multi_margin_loss"),
+]
+
+
+# kl_div on log-probabilities (as log_softmax gives them), probabilities or log-probabilities as
+# the target, every reduction ('mean' divides by N × C, 'batchmean' by N). atol 1e-15: the
+# terms are small.
+def log_softmax_of(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+KL_TOLERANCE = {"rtol": 1e-9, "atol": 1e-15}
+KL_REDUCTIONS = ("mean", "batchmean", "sum", "none")
+_rng = np.random.default_rng(11)
+KL_RULED_OUT = _rng.dirichlet(np.full(5, 0.7), size=6)
+KL_RULED_OUT[0, 1] = 0.0  # a class the target rules out: 0 log 0 = 0 (and log p = -inf)
+KL_RULED_OUT[0] /= KL_RULED_OUT[0].sum()
+KL_INPUTS = {  # name: (log q, p)
+    "small": (log_softmax_of(np.array([[0.5, -1.0, 2.0], [0.0, 0.0, 3.0]])),
+              np.array([[0.2, 0.3, 0.5], [0.7, 0.1, 0.2]])),
+    "a_zero_in_the_target": (log_softmax_of(_rng.normal(0.0, 4.0, size=(6, 5))), KL_RULED_OUT),
+    "one_distribution": (log_softmax_of(np.array([0.5, -1.0, 2.0])), np.array([0.2, 0.3, 0.5])),
+}
+for set_name, (log_q, p) in KL_INPUTS.items():
+    for log_target in (False, True):
+        with np.errstate(divide="ignore"):
+            target = np.log(p) if log_target else p
+        for reduction in KL_REDUCTIONS:
+            CASES.append(Case(f"kl_div/float64/{set_name}/log_target={log_target}/{reduction}",
+                              "kl_div", (log_q, target),
+                              {"reduction": reduction, "log_target": log_target},
+                              tolerance=KL_TOLERANCE))
+# log q = -inf where p = 0: 0 * (log 0 - (-inf)) is NaN in PyTorch, and in xent_core.
+CASES.append(Case("kl_div/float64/minus_infinity_input/none", "kl_div",
+                  (np.array([[-np.inf, 0.0]]), np.array([[0.0, 1.0]])), {"reduction": "none"},
+                  tolerance=KL_TOLERANCE))
+
+# Lesson 7: softmax and log-softmax routes computed in float16, float32 and float64, by hand
+# and stably, and the gradient of -log p[target] through log(softmax) and through log_softmax.
+# PyTorch runs the same steps on the logits rounded to that dtype; where a route overflows or
+# underflows, the inf, NaN and 0 must be where PyTorch's are.
+PRECISION_LOGITS = {
+    "lesson": np.array([
+        [2.0, 1.0, 0.1],
+        [12.0, 10.0, 3.0],  # e^12 overflows float16
+        [90.0, 88.0, 3.0],  # e^90 overflows float32
+        [710.0, 700.0, 3.0],  # e^710 overflows float64
+        [0.0, -800.0, 5.0],  # p[1] underflows to 0 in every precision
+        [0.0, -20.0, 1.0],  # p[1] underflows in float16 only
+    ]),
+    "random_scales": np.vstack([
+        np.random.default_rng(77).normal(0.0, 1.0, size=(5, 4))
+        * np.array([1.0, 8.0, 12.0, 95.0, 720.0])[:, None],
+        [[0.0, -800.0, 3.0, 1.0], [0.0, -20.0, 1.0, 2.0]],
+    ]),
+}
+PRECISION_TARGETS = {"lesson": np.array([0, 0, 0, 0, 1, 1]),
+                     "random_scales": np.array([0, 1, 2, 3, 0, 1, 1])}
+PRECISION_ROUTES = {  # xent_core function: the same steps in PyTorch (keys of IN_DTYPE)
+    "softmax_by_hand": "exp(x) / sum(exp(x))",
+    "softmax_max_subtracted": "softmax(x)",
+    "softmax_via_logsumexp": "exp(x - logsumexp(x))",
+    "logsumexp_by_hand": "log(sum(exp(x)))",
+    "logsumexp_max_subtracted": "logsumexp(x)",
+    "log_of_softmax": "log(softmax(x))",
+    "log_softmax_fused": "log_softmax(x)",
+    "log_of_softmax_grad": "-sum(log(softmax(x))[target])",
+    "log_softmax_fused_grad": "-sum(log_softmax(x)[target])",
+}
+# How close a route in that precision gets to PyTorch's in the same precision.
+PRECISION_TOLERANCES = {"float16": {"rtol": 2e-3, "atol": 2e-3},
+                        "float32": {"rtol": 2e-6, "atol": 2e-6},
+                        "float64": {"rtol": 1e-12, "atol": 1e-12}}
+for set_name, x in PRECISION_LOGITS.items():
+    for dtype_name, tolerance in PRECISION_TOLERANCES.items():
+        for function, steps in PRECISION_ROUTES.items():
+            is_grad = function.endswith("_grad")
+            args = (x, PRECISION_TARGETS[set_name], dtype_name) if is_grad else (x, dtype_name)
+            CASES.append(Case(f"{function}/{dtype_name}/{set_name}", function, args,
+                              torch=f"{'grad:' if is_grad else ''}in_dtype:{steps}",
+                              tolerance=tolerance))
+
 
 # ----------------------------------------------------------------- running PyTorch
 
@@ -308,6 +460,27 @@ def _to_torch(torch, value):
     return value
 
 
+def _picked(t, values, target):
+    """``values[i, target[i]]`` for every row ``i``."""
+    return values[t.arange(values.shape[0]), target]
+
+
+# The lesson 7 routes, step by step in PyTorch, on logits already in the dtype asked for.
+IN_DTYPE = {
+    "exp(x) / sum(exp(x))": lambda t, x: t.exp(x) / t.exp(x).sum(-1, keepdim=True),
+    "softmax(x)": lambda t, x: t.softmax(x, dim=-1),
+    "exp(x - logsumexp(x))": lambda t, x: t.exp(x - t.logsumexp(x, dim=-1, keepdim=True)),
+    "log(sum(exp(x)))": lambda t, x: t.log(t.exp(x).sum(-1)),
+    "logsumexp(x)": lambda t, x: t.logsumexp(x, dim=-1),
+    "log(softmax(x))": lambda t, x: t.log(t.softmax(x, dim=-1)),
+    "log_softmax(x)": lambda t, x: t.log_softmax(x, dim=-1),
+    "-sum(log(softmax(x))[target])":
+        lambda t, x, target: -_picked(t, t.log(t.softmax(x, dim=-1)), target).sum(),
+    "-sum(log_softmax(x)[target])":
+        lambda t, x, target: -_picked(t, t.log_softmax(x, dim=-1), target).sum(),
+}
+
+
 def torch_answer(case: Case) -> np.ndarray:
     """What PyTorch returns for ``case``, as a NumPy array in PyTorch's result dtype."""
     import torch
@@ -315,15 +488,26 @@ def torch_answer(case: Case) -> np.ndarray:
     route = case.torch or f"F.{case.function}"
     want_grad = route.startswith("grad:")
     route = route.removeprefix("grad:")
-    module_name, _, function_name = route.partition(".")
-    module = {"F": torch.nn.functional, "torch": torch}[module_name]
-    fn = getattr(module, function_name)
     args = [_to_torch(torch, a) for a in case.args]
+    if route.startswith("in_dtype:"):
+        # xent_core takes float64 logits and a dtype name; PyTorch computes in that dtype.
+        steps = IN_DTYPE[route.removeprefix("in_dtype:")]
+        *args, dtype = args
+        args[0] = args[0].to(getattr(torch, dtype))
+
+        def fn(*tensors):
+            return steps(torch, *tensors)
+    else:
+        module_name, _, function_name = route.partition(".")
+        module = {"F": torch.nn.functional, "torch": torch}[module_name]
+        fn = getattr(module, function_name)
     if want_grad:
         args[0].requires_grad_(True)
     kwargs = {k: torch.from_numpy(v.copy()) if isinstance(v, np.ndarray) else v
               for k, v in case.kwargs.items()}
-    result = fn(*args, **kwargs, **case.torch_kwargs)
+    with warnings.catch_warnings():  # kl_div's 'mean' warns that it also divides by C
+        warnings.simplefilter("ignore", UserWarning)
+        result = fn(*args, **kwargs, **case.torch_kwargs)
     if want_grad:
         result.sum().backward()  # for reduction='none', the gradient of the summed losses
         result = args[0].grad
@@ -335,10 +519,10 @@ def torch_answer(case: Case) -> np.ndarray:
 
 def _array_json(a: np.ndarray) -> dict:
     values = a.ravel().tolist()
-    if a.dtype == np.float32:
-        # The shortest decimals that read back as the same float32 (0.1, not 0.100000001...).
+    if a.dtype in (np.float32, np.float16):
+        # The shortest decimals that read back as the same float (0.1, not 0.100000001...).
         short = [float(str(v)) for v in a.ravel()]
-        if np.array_equal(np.array(short, dtype=np.float32), a.ravel(), equal_nan=True):
+        if np.array_equal(np.array(short, dtype=a.dtype), a.ravel(), equal_nan=True):
             values = short
     return {"dtype": str(a.dtype), "shape": list(a.shape), "values": values}
 
@@ -382,6 +566,8 @@ def build_document(cases: list[Case]) -> dict:
             entry["torch"] = case.torch
         if case.torch_kwargs:
             entry["torch_kwargs"] = case.torch_kwargs
+        if case.tolerance:
+            entry["tolerance"] = case.tolerance
         entry["expected"] = encode(torch_answer(case))
         encoded.append(entry)
     return {
@@ -434,7 +620,7 @@ def differences(fresh: dict, committed: dict) -> list[str]:
         problems.append(f"{name}: {'new' if name in fresh_cases else 'no longer'} in the script")
     for name in sorted(set(fresh_cases) & set(old_cases)):
         new, old = fresh_cases[name], old_cases[name]
-        for part in ("function", "torch", "torch_kwargs", "args", "kwargs"):
+        for part in ("function", "torch", "torch_kwargs", "tolerance", "args", "kwargs"):
             if new.get(part) != old.get(part):
                 problems.append(f"{name}: {part} changed")
         a, b = decode(fresh, new["expected"]), decode(committed, old["expected"])

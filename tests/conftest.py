@@ -3,9 +3,14 @@
 Fixtures
 --------
 streamlit_server (session) -> str
-    Base URL (``http://127.0.0.1:<port>``) of a headless ``streamlit run`` of the app.
+    Base URL (``http://127.0.0.1:<port>``) of a headless ``streamlit run`` of the app, warmed
+    up as ``make run`` does (see ``run_server``, which tests also use for servers of their
+    own: on another loopback address, or fresh for a first request).
     The app file is ``app.py`` in the repo root unless ``XENT_APP_PATH`` says otherwise
     (relative paths are taken from the repo root).
+postgres_url (session) -> str
+    SQLAlchemy URL of a throwaway PostgreSQL server (``tests/postgres_server.py``), stopped
+    at the end. Skipped loudly when it cannot start -- a failure under CI=true.
 browser (session) -> playwright.sync_api.Browser
     Headless Debian Chromium (``XENT_CHROMIUM``, default /usr/bin/chromium).
 page (function) -> playwright.sync_api.Page
@@ -19,6 +24,8 @@ error, never a skip.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
 import re
 import socket
@@ -32,6 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import postgres_server
 import pytest
 from browser_helpers import install_run_tracker
 
@@ -50,6 +58,10 @@ CHROMIUM_ARGS = [
 ]
 SERVER_START_TIMEOUT_S = 60
 VIEWPORT = {"width": 1400, "height": 1000}
+
+# Class sessions written by tests (AppTest runs and the test server) go to a throwaway
+# SQLite file, never to the repository's data/ folder.
+os.environ.setdefault("XENT_DATA_DIR", tempfile.mkdtemp(prefix="xent-classroom-"))
 
 
 def _in_ci() -> bool:
@@ -114,24 +126,51 @@ def _health_ok(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def streamlit_server() -> Iterator[str]:
-    """Start ``streamlit run`` on a free port; yield its base URL; stop it afterwards."""
+def _warm_up_children_done(pid: int) -> bool:
+    """Has the start-up warm-up that scripts/run.sh leaves behind the server finished?"""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return True
+    for child in children:
+        try:
+            if b"warm_up.py" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return False
+        except OSError:
+            continue
+    return True
+
+
+@contextlib.contextmanager
+def run_server(address: str = "127.0.0.1", *, via_make_run: bool = False,
+               warm_up: bool = True) -> Iterator[str]:
+    """A headless Streamlit server of the app on a free port of ``address`` (loopback only).
+
+    ``via_make_run`` starts it as ``make run`` does (scripts/run.sh, whose start-up warm-up
+    switches Streamlit's legacy pages/ mode off; see ui/lessons.py) and waits for that
+    warm-up; otherwise ``streamlit run`` is started directly and, with ``warm_up``, warmed up
+    the same way. Yields the base URL, ``http://<address>:<port>``.
+    """
+    if not address.startswith("127."):
+        raise ValueError("test servers listen on loopback addresses only")
     app = Path(os.environ.get("XENT_APP_PATH", "app.py"))
     if not app.is_absolute():
         app = REPO_ROOT / app
     if not app.is_file():
         pytest.fail(f"Streamlit app not found: {app}", pytrace=False)
     port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
+    base_url = f"http://{address}:{port}"
+    options = [
         "--server.headless", "true",
         "--server.port", str(port),
-        "--server.address", "127.0.0.1",
+        "--server.address", address,
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
+    if via_make_run:
+        cmd = ["bash", str(REPO_ROOT / "scripts" / "run.sh"), *options]
+    else:
+        cmd = [sys.executable, "-m", "streamlit", "run", str(app), *options]
     log_fd, log_name = tempfile.mkstemp(prefix="streamlit-server-", suffix=".log")
     log_path = Path(log_name)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -142,7 +181,8 @@ def streamlit_server() -> Iterator[str]:
         )  # fmt: skip
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _health_ok(f"{base_url}/_stcore/health"):
+        while not _health_ok(f"{base_url}/_stcore/health") or (
+                via_make_run and not _warm_up_children_done(proc.pid)):
             if proc.poll() is not None:
                 pytest.fail(
                     f"streamlit server exited with code {proc.returncode} before becoming "
@@ -157,6 +197,8 @@ def streamlit_server() -> Iterator[str]:
                     pytrace=False,
                 )
             time.sleep(0.25)
+        if warm_up and not via_make_run:
+            warm_up_server(base_url)
         yield base_url
     finally:
         proc.terminate()
@@ -166,6 +208,22 @@ def streamlit_server() -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=10)
         log_path.unlink(missing_ok=True)
+
+
+def warm_up_server(base_url: str) -> None:
+    """What scripts/run.sh does after start-up: run the app once through the health check."""
+    spec = importlib.util.spec_from_file_location("warm_up", REPO_ROOT / "scripts" / "warm_up.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not module.warm_up(base_url):
+        pytest.fail(f"the warm-up run of the app failed at {base_url}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server() -> Iterator[str]:
+    """Start the app on a free port, warmed up as ``make run`` does; yield its base URL."""
+    with run_server() as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
@@ -199,3 +257,18 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
                 print(f"could not save failure screenshot: {exc}")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the class-session storage tests."""
+    server, why = postgres_server.start()
+    if server is None:
+        if _in_ci():
+            pytest.fail(f"CI=true but the PostgreSQL test server could not start: {why}",
+                        pytrace=False)
+        pytest.skip(f"!!! POSTGRESQL TESTS SKIPPED !!! {why}")
+    try:
+        yield server.url
+    finally:
+        server.stop()

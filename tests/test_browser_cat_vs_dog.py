@@ -40,7 +40,6 @@ def metric_value(page, label: str) -> str:
 
 
 def open_cat_vs_dog(page, server: str, query: str = "") -> None:
-    goto_app(page, server)  # a fresh server learns the page paths on its first run
     goto_app(page, f"{server}/cat-vs-dog{query}")
     page.locator(f"{GRID} canvas").first.wait_for(state="visible")
     page.locator(".js-plotly-plot").first.wait_for(state="visible")

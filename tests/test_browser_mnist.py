@@ -35,7 +35,7 @@ def test_typing_a_logit_updates_the_loss_the_bars_and_the_link(streamlit_server,
     index = report.default_index
     goto_app(page, f"{streamlit_server}/mnist-digits")
     assert_no_streamlit_exception(page)
-    page.get_by_text("From logits to the loss of one image").wait_for()
+    page.locator('[data-testid="stMetric"]').filter(has_text="Loss for the true label").wait_for()
     before = first_metric(page, "Loss for the true label")
     expected_before = explain(report.logits[index], 8).loss
     assert number_in(before) == pytest.approx(expected_before, abs=1e-4)

@@ -53,7 +53,6 @@ def test_a_lesson_link_opens_the_lesson(streamlit_server, page):
 
 
 def test_copy_link_shows_this_page_with_its_state(streamlit_server, page):
-    goto_app(page, streamlit_server)  # a fresh server learns the page paths on its first run
     goto_app(page, f"{streamlit_server}/pytorch-batch?ls=0.2&base=10")
     assert_no_streamlit_exception(page)
     page.get_by_test_id("stPopoverButton").filter(has_text="Copy link to this state").click()

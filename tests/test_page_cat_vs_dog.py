@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import math
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -405,3 +406,11 @@ def test_reset_brings_back_the_lesson_rows():
     at.button(key=f"{PAGE}.reset").click().run()
     assert table(at)["a"].tolist() == list(lessons.CAT_DOG_P_CAT)
     assert at.radio(key=f"{PAGE}.mode").value == PROBABILITY
+
+
+def test_the_copy_link_holds_the_edit_just_made_not_the_one_before():
+    at = open_page(PAGE_FILE)
+    edit(at, {"edited_rows": {2: {"a": 0.2}}})
+    link = next(c.value for c in at.code if c.value.startswith("http"))
+    query = parse_qs(urlsplit(link).query)
+    assert query["rows"] == [at.query_params["rows"]] == ["0.5c,0.98c,0.2d,0.5d,0.9c"]

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from loss_behaviour_cases import PRECISION_LOGITS, PRECISION_TARGET
-from torch_references_loss_behaviour import REFERENCES
+from torch_helpers import case_ids, check_against_reference, reference_cases
 
 import xent_core as xc
 
@@ -63,26 +62,18 @@ def test_a_class_past_the_underflow_gap_gets_probability_zero(dtype):
 # ------------------------------------------------------- committed PyTorch values
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-def test_every_route_matches_the_committed_pytorch_values(dtype):
-    expected = REFERENCES[f"precision/{dtype}"]
-    ours = {
-        "softmax_by_hand": xc.softmax_by_hand(PRECISION_LOGITS, dtype),
-        "softmax": xc.softmax_max_subtracted(PRECISION_LOGITS, dtype),
-        "log_of_softmax": xc.log_of_softmax(PRECISION_LOGITS, dtype),
-        "log_softmax": xc.log_softmax_fused(PRECISION_LOGITS, dtype),
-        "grad_log_of_softmax": xc.log_of_softmax_grad(PRECISION_LOGITS, PRECISION_TARGET, dtype),
-        "grad_log_softmax": xc.log_softmax_fused_grad(PRECISION_LOGITS, PRECISION_TARGET, dtype),
-    }
-    for name, values in ours.items():
-        assert values.dtype == np.dtype(dtype), name
-        theirs = np.asarray(expected[name])
-        values = values.astype(np.float64)
-        np.testing.assert_array_equal(np.isnan(values), np.isnan(theirs), err_msg=name)
-        np.testing.assert_array_equal(np.isinf(values), np.isinf(theirs), err_msg=name)
-        finite = np.isfinite(values)
-        np.testing.assert_allclose(values[finite], theirs[finite], rtol=TOLERANCE[dtype],
-                                   atol=TOLERANCE[dtype], err_msg=name)
+ROUTE_CASES = reference_cases(
+    "softmax_by_hand", "softmax_max_subtracted", "softmax_via_logsumexp", "logsumexp_by_hand",
+    "logsumexp_max_subtracted", "log_of_softmax", "log_softmax_fused", "log_of_softmax_grad",
+    "log_softmax_fused_grad",
+)
+
+
+@pytest.mark.parametrize("case", ROUTE_CASES, ids=case_ids(ROUTE_CASES))
+def test_every_route_matches_the_committed_pytorch_values(case):
+    # PyTorch ran the same steps in the same dtype: the result keeps that dtype, inf and NaN
+    # sit where PyTorch's do, the rest agrees to the dtype's precision.
+    check_against_reference(case)
 
 
 def test_the_lesson_numbers_where_each_precision_breaks():

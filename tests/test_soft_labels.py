@@ -14,7 +14,7 @@ from scipy import stats  # independent reference (requirements-dev.txt)
 
 import xent_core as xc
 from xent_core.lessons import soft_labels
-from xent_core.lessons.soft_labels import PRESETS, held_out_logits
+from xent_core.lessons.soft_labels import PRESETS, held_out_logits, target_distribution
 from xent_core.mnist import load_digits, load_model
 from xent_core.mnist_report import held_out_report
 
@@ -147,3 +147,31 @@ def test_cached_mnist_arrays_are_read_only():
         view.reliability.counts[0] = 1
     with pytest.raises(ValueError):
         held_out_logits()[0][0, 0] = 0.0
+
+
+def test_target_distribution_is_the_target_the_lesson_scores_against():
+    """What the page checks a typed target with is what soft_labels uses."""
+    assert target_distribution(3, 5).tolist() == [0, 0, 0, 1, 0]
+    smoothed = target_distribution((0.1, 0.1, 0.0, 0.6, 0.2), 5, label_smoothing=0.1)
+    assert smoothed == pytest.approx([0.11, 0.11, 0.02, 0.56, 0.2])
+    view = soft_labels(PRESETS["a soft target"][0], (0.1, 0.1, 0.0, 0.6, 0.2),
+                       label_smoothing=0.1)
+    assert view.target == pytest.approx(smoothed)
+    assert smoothed.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ((0.5, 0.6, 0.0), "must add up to 1 over the classes; these add up to 1.1"),
+    ((0.2, 0.2, 0.2), "these add up to 0.6"),
+    ((-0.5, 1.0, 0.5), "negative value"),
+    ((1.5, 0.0, 0.0), "above 1"),
+    ((0.5, 0.5), "one probability per class, shape (3,)"),
+    (3, "a class 0 to 2 or 3 probabilities"),
+    ("cat", "a class 0 to 2 or 3 probabilities"),
+])
+def test_a_target_that_is_not_a_distribution_is_rejected_with_a_sentence(target, message):
+    with pytest.raises(ValueError) as error:
+        target_distribution(target, 3)
+    assert message in str(error.value)
+    with pytest.raises(ValueError):
+        soft_labels([0.0, 1.0, 2.0], target)

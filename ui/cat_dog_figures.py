@@ -11,11 +11,11 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.colors import NEUTRAL, class_color
+from ui.colors import MARKER_EDGE, NEUTRAL, class_color
 from ui.figures import loss_curve
 from xent_core import LogBase
 
-MISTAKE_RING = "#C00000"
+MISTAKE_RING = "#D62728"  # 3:1 against both themes' backgrounds
 LOWEST_SHOWN = 1e-3  # the curve starts here; a row that gives its true class 0 is drawn at ∞
 
 
@@ -78,8 +78,15 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
     x_end = x_max * 1.05 + 0.02
     order = np.argsort(shown_x, kind="stable")
     position = [""] * len(x)
+    # Labels of points near the x axis go above them, never below the axis (nor off the top).
+    y_low = min(0.0, float(np.min(shown_y))) if y.size else 0.0
+    near_axis = y_low + 0.15 * (top - y_low)
     for rank, i in enumerate(order):
         vertical = "bottom" if rank % 2 else "top"
+        if shown_y[i] <= near_axis:
+            vertical = "top"
+        elif shown_y[i] >= 0.9 * top:
+            vertical = "bottom"
         position[i] = f"{vertical} {'left' if shown_x[i] > 0.8 * x_end else 'right'}"
 
     for c, name in enumerate(class_names):
@@ -88,7 +95,8 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
             continue
         figure.add_trace(go.Scatter(
             x=shown_x[idx], y=shown_y[idx], mode="markers+text", name=f"label {name}",
-            marker={"size": 13, "color": class_color(c), "line": {"color": "white", "width": 1}},
+            marker={"size": 13, "color": class_color(c),
+                    "line": {"color": MARKER_EDGE, "width": 1}},
             text=[text[i] for i in idx], textposition=[position[i] for i in idx],
             cliponaxis=False,
             customdata=[[row_numbers[i], x[i], y[i]] for i in idx],
@@ -109,11 +117,11 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
             xanchor="left", font={"color": MISTAKE_RING}, bgcolor="rgba(255,255,255,0.85)",
         )
     low = min(0.0, float(np.min(shown_y))) if y.size else 0.0
-    figure.update_xaxes(title=x_name, range=[0, x_end])
+    figure.update_xaxes(title={"text": x_name}, range=[0, x_end])
     figure.update_yaxes(range=[low - 0.05 * top, top * 1.1])
     figure.update_layout(
         height=360, showlegend=True,
         legend={"x": 0.98, "xanchor": "right", "y": 0.98, "yanchor": "top",
-                "bgcolor": "rgba(255,255,255,0.8)"},
+                "bgcolor": "rgba(0,0,0,0)"},
     )
     return figure

@@ -11,30 +11,80 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.colors import NEUTRAL, TARGET_OUTLINE, class_colors
+from ui.colors import INK, MARKER_EDGE, NEUTRAL, TARGET_OUTLINE, class_colors
 from xent_core import LogBase
 
-FONT = {"size": 14}
+FONT_SIZE = 14  # body and tick labels on a laptop
+TITLE_SIZE = 16
+PRESENTER_FONT_SIZE = 20  # presenter mode: projected to a class, nothing below 20 px
+PRESENTER_TITLE_SIZE = 24
+TITLE_WIDTH = 42  # characters per title line: titles wrap rather than run off a phone screen
+LINE_HEIGHT = 1.35  # of a font size, for the room a wrapped title needs
+
+
+def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
+    """Break a long title into lines of at most ``width`` characters (Plotly's ``<br>``).
+
+    Plotly never wraps a title; one that is wider than the chart is cut off on a phone.
+    Existing ``<br>`` breaks are kept; words are never split.
+    """
+    lines: list[str] = []
+    for part in text.split("<br>"):
+        line = ""
+        for word in part.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def title_margin(title: str, size: int = TITLE_SIZE) -> int:
+    """Top margin (px) that holds ``title`` (``<br>``-separated lines) above the plot."""
+    lines = title.count("<br>") + 1 if title else 0
+    return int(16 + lines * size * LINE_HEIGHT)
+
+
+def axis_style(axis: dict | None = None) -> dict:
+    """An axis in the house style, ``axis`` (the caller's settings) on top.
+
+    Tick labels and the axis title are set in :data:`ui.colors.INK` at :data:`FONT_SIZE`:
+    Streamlit's chart theme would draw them smaller and in a grey that has only 3.7:1 on a
+    white page. ``title`` is merged, so a caller's ``{"text": ...}`` keeps the house font.
+    """
+    axis = dict(axis or {})
+    title = axis.pop("title", None)
+    title = {"text": title} if isinstance(title, str) else dict(title or {})
+    return {
+        "automargin": True,
+        "tickfont": {"size": FONT_SIZE, "color": INK},
+        **axis,
+        "title": {**title, "font": {"size": FONT_SIZE, "color": INK, **title.get("font", {})}},
+    }
 
 
 def house_layout(*, title: str, height: int = 320, xaxis: dict | None = None,
                  yaxis: dict | None = None, **extra) -> dict:
-    """The house layout as a plain dict: readable when projected, small margins, white.
+    """The house layout as a plain dict: readable when projected, small margins.
 
+    No background or grid colour: ``show_figure`` draws with Streamlit's chart theme, which
+    supplies the light or dark theme's colours in the browser; text is in
+    :data:`ui.colors.INK`, which that theme turns into its strongest grey (see ``ui.colors``).
     Building a figure from one dict is several times faster than a chain of
     ``update_layout`` / ``update_xaxes`` calls, and figures are rebuilt on every rerun.
     """
+    title = wrap_title(title)
     return {
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "title": {"text": title, "x": 0.0, "xanchor": "left",
+                  "font": {"size": TITLE_SIZE, "color": INK}},
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "font": FONT,
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": title_margin(title), "b": 10},
+        "font": {"size": FONT_SIZE, "color": INK},
         "showlegend": False,
-        "xaxis": {"showline": True, "linecolor": "#444", "automargin": True, **(xaxis or {})},
-        "yaxis": {"gridcolor": "#e5e5e5", "zerolinecolor": "#444", "automargin": True,
-                  **(yaxis or {})},
+        "xaxis": axis_style({"showline": True, **(xaxis or {})}),
+        "yaxis": axis_style(yaxis),
         **extra,
     }
 
@@ -45,9 +95,55 @@ def compact_layout(figure: go.Figure, *, title: str, height: int = 320) -> go.Fi
     # Keep axis settings the caller already made; add only the house defaults.
     for axis in ("xaxis", "yaxis"):
         current = figure.layout[axis].to_plotly_json()
-        layout[axis] = {**layout[axis], **current}
+        layout[axis] = axis_style({**layout[axis], **current})
     figure.update_layout(layout)
     return figure
+
+
+def present(figure: dict, *, font_size: int = PRESENTER_FONT_SIZE,
+            title_size: int = PRESENTER_TITLE_SIZE) -> dict:
+    """A figure (as a dict, e.g. ``Figure.to_dict()``) scaled for projecting: every font at
+    least ``font_size`` px, the title ``title_size`` px, the chart taller to match.
+
+    Pure: returns a new dict and leaves ``figure`` alone (pages cache and share figures).
+    Every ``size`` inside a ``font``-like entry (``font``, ``tickfont``, ``textfont``, an
+    annotation's ``font``, ...) is raised to at least ``font_size``; ``<sup>``/``<sub>`` in
+    titles (drawn at 70 %) become plain text.
+    """
+    scale = font_size / FONT_SIZE
+
+    def grow(node, in_font: bool = False):
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if in_font and key == "size":
+                    out[key] = ([max(float(v), font_size) for v in value]
+                                if isinstance(value, list) else max(float(value), font_size))
+                else:
+                    out[key] = grow(value, key.endswith("font"))
+            return out
+        if isinstance(node, list):
+            return [grow(item) for item in node]
+        return node
+
+    data = grow(figure.get("data", []))
+    layout = grow(figure.get("layout", {}))
+    layout["font"] = {**layout.get("font", {}), "size": max(font_size,
+                                                            layout.get("font", {}).get("size", 0))}
+    title = dict(layout.get("title") or {})
+    text = str(title.get("text") or "")
+    for tag in ("<sup>", "</sup>", "<sub>", "</sub>"):
+        text = text.replace(tag, "")
+    text = wrap_title(text.replace("<br>", " "), width=int(TITLE_WIDTH * FONT_SIZE / font_size))
+    title.update(text=text, font={**title.get("font", {}), "size": title_size})
+    layout["title"] = title
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = max(margin.get("t", 0), title_margin(text, title_size)) if text else margin.get(
+        "t", 10)
+    layout["margin"] = margin
+    if "height" in layout:
+        layout["height"] = int(layout["height"] * min(scale, 1.3))
+    return {**figure, "data": data, "layout": layout}
 
 
 def class_bars(values: Sequence[float], names: Sequence[str], *, title: str,
@@ -98,7 +194,7 @@ def loss_curve(log_base: LogBase, *, p_true: Sequence[float] = (),
         traces.append({
             "type": "scatter", "x": shown, "y": -log_base.log(shown), "mode": "markers+text",
             "marker": {"size": 13, "color": list(colors) or NEUTRAL,
-                       "line": {"color": "white", "width": 1}},
+                       "line": {"color": MARKER_EDGE, "width": 1}},
             "text": list(labels), "textposition": "top right",
             "hovertemplate": "%{text}: p = %{x:.3f}, loss = %{y:.3f}<extra></extra>",
         })

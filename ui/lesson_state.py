@@ -38,22 +38,29 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.text import escape_markdown, fmt, shorten
-from ui.url_state import Field, parse_choice
+from ui.url_state import Field, encode_bool, parse_bool, parse_choice
 from xent_core import LOG_BASES, LogBase, get_log_base
 
 SHELL = "shell"
 LOG_BASE = Field("base", "e", parse_choice(tuple(LOG_BASES)), label="log base")
-SHARED_FIELDS = (LOG_BASE,)
+PRESENT = Field("present", False, parse_bool, encode_bool, label="presenter mode")
+SHARED_FIELDS = (LOG_BASE, PRESENT)  # the sidebar's inputs, on every page and in every link
 
 _ACTIVE = "_lesson_state.active"  # the LessonState of the page running now
 _LAST = "_lesson_state.last"  # the LessonState of the last full run (for fragment reruns)
 _NOTES = "_lesson_state.notes"  # page -> notes about link values that were not used
 _SAVED = "_lesson_state.saved"  # page -> {name: value} when the learner last saw it
 _BOX_ERRORS = "_lesson_state.box_errors"  # number box key -> (message, value it was typed over)
+_URL_ONLY = "_lesson_state.url_only"  # {param: value} this browser's address keeps, no link does
 
 
 def _key(page: str, name: str) -> str:
     return f"{page}.{name}"
+
+
+def shell_key(name: str) -> str:
+    """The session key (and widget ``key=``) of a field every page shares."""
+    return _key(SHELL, name)
 
 
 def _read_param(f: Field):
@@ -101,6 +108,7 @@ class LessonState:
     title: str = ""
     intro: str = ""
     share_slot: Any = field(default=None, repr=False)  # where the copy link is drawn
+    link_in_fragment: bool = False  # a st.fragment draws the copy link (finish_fragment)
 
     def key(self, name: str) -> str:
         """The session key (and widget ``key=``) of a field."""
@@ -148,15 +156,7 @@ class LessonState:
 
     def params(self) -> dict[str, Any]:
         """The query parameters of this page's state: every field that differs from its preset."""
-        params: dict[str, Any] = {}
-        for page, fields in ((SHELL, SHARED_FIELDS), (self.page, self.fields)):
-            for f in fields:
-                key = _key(page, f.name)
-                if key in st.session_state:
-                    encoded = f.encode(st.session_state[key])
-                    if encoded != f.encode(f.default):
-                        params[f.name] = encoded
-        return params
+        return {**_params(SHELL, SHARED_FIELDS), **_params(self.page, self.fields)}
 
 
 def lesson_state(page: str, fields: Sequence[Field], *, title: str = "", intro: str = "",
@@ -179,7 +179,7 @@ def lesson_state(page: str, fields: Sequence[Field], *, title: str = "", intro: 
 
 
 def start_shell() -> None:
-    """Load the fields every page shares (the sidebar's log base)."""
+    """Load the fields every page shares (the sidebar's log base and presenter mode)."""
     _load(SHELL, SHARED_FIELDS)
 
 
@@ -202,13 +202,24 @@ def log_base_selector() -> LogBase:
     return current_log_base()
 
 
+def keep_in_address(params: dict[str, str] | None) -> None:
+    """Query parameters that this browser's own address keeps on every page, so a reload
+    finds them (a student's class seat), but that no *Copy link* ever carries: the copy link
+    is built from the lesson's inputs alone (:func:`share_url`). ``None`` drops them."""
+    if params:
+        st.session_state[_URL_ONLY] = {str(k): str(v) for k, v in params.items()}
+    else:
+        st.session_state.pop(_URL_ONLY, None)
+
+
 def page_url() -> str:
-    """This page's address without its query, on the host the browser used."""
-    url = st.context.url
-    if not url:
-        host = st.context.headers.get("Host") if st.context.headers else None
-        url = f"http://{host}/" if host else "http://localhost:8501/"
-    parts = urlsplit(url)
+    """This page's address without its query, on the host the browser used.
+
+    ``st.context.url`` is the address in the learner's browser (a teacher who opened the app
+    through the network address gets links on that address); only a run without a browser
+    (AppTest, the start-up warm-up) has none and gets the default local address.
+    """
+    parts = urlsplit(st.context.url or "http://localhost:8501/")
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
@@ -219,27 +230,46 @@ def share_url(state: LessonState | None) -> str:
     return f"{page_url()}?{query}" if query else page_url()
 
 
+def _params(page: str, fields: Sequence[Field]) -> dict[str, Any]:
+    """The query parameters of ``fields``: every one that differs from its preset."""
+    params: dict[str, Any] = {}
+    for f in fields:
+        key = _key(page, f.name)
+        if key in st.session_state:
+            encoded = f.encode(st.session_state[key])
+            if encoded != f.encode(f.default):
+                params[f.name] = encoded
+    return params
+
+
 def _shell_params() -> dict[str, Any]:
-    value = st.session_state.get(_key(SHELL, LOG_BASE.name), LOG_BASE.default)
-    return {} if value == LOG_BASE.default else {LOG_BASE.name: value}
+    return _params(SHELL, SHARED_FIELDS)
 
 
-def _write(state: LessonState | None) -> None:
-    """The URL and the copy link, both from the state as it is now."""
+def _draw_link(state: LessonState) -> None:
+    if state.share_slot is not None:
+        state.share_slot.code(share_url(state), language=None, wrap_lines=True)
+
+
+def _write(state: LessonState | None, link: bool = True) -> None:
+    """The URL and (with ``link``) the copy link, both from the state as it is now; the
+    address also keeps this browser's own parameters (:func:`keep_in_address`)."""
     params = state.params() if state is not None else _shell_params()
+    params = {**params, **st.session_state.get(_URL_ONLY, {})}
     if state is not None:
         st.session_state.setdefault(_SAVED, {})[state.page] = {
             f.name: state[f.name] for f in state.fields if state.key(f.name) in st.session_state
         }
-        if state.share_slot is not None:
-            state.share_slot.code(share_url(state), language=None, wrap_lines=True)
+        if link:
+            _draw_link(state)
     if params != st.query_params.to_dict() or any(isinstance(v, list) for v in params.values()):
         st.query_params.from_dict(params)
 
 
 def end_run() -> None:
     """End of ``app.py``: write the running page's state into the URL and its copy link."""
-    _write(st.session_state.pop(_ACTIVE, None))
+    state = st.session_state.pop(_ACTIVE, None)
+    _write(state, link=state is not None and not state.link_in_fragment)
 
 
 def in_fragment_rerun() -> bool:
@@ -249,10 +279,17 @@ def in_fragment_rerun() -> bool:
 
 
 def finish_fragment() -> None:
-    """End of a ``st.fragment``: after a fragment-only rerun, write the URL and the copy
-    link as :func:`end_run` does after a full run."""
+    """End of a ``st.fragment`` whose inputs are in the URL: it draws the copy link (on full
+    runs too, so Streamlit keeps the link's place for the fragment), and after a
+    fragment-only rerun it writes the URL as :func:`end_run` does after a full run."""
+    state = st.session_state.get(_LAST)
+    if state is None:
+        return
+    state.link_in_fragment = True
     if in_fragment_rerun():
-        _write(st.session_state.get(_LAST))
+        _write(state)
+    else:
+        _draw_link(state)
 
 
 # -------------------------------------------------------------------- the page's layout
@@ -291,7 +328,7 @@ class Stage:
 
 
 @contextlib.contextmanager
-def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.1)) -> Iterator[Stage]:
+def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Iterator[Stage]:
     """The page header, then the stage: controls, main chart(s) and the loss side by side.
 
     One place for the stage's layout, so every lesson (and its classroom styling) shares it.

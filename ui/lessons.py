@@ -78,8 +78,23 @@ LESSONS: tuple[Lesson, ...] = (
            "The same scores read as softmax + cross-entropy (one class is true) and as sigmoids "
            "+ binary cross-entropy (any set of labels), two classes where they meet, and why "
            "binary_cross_entropy_with_logits is the stable one.", 6),
+    Lesson("pages/7_overflow.py", "7 · Numbers that overflow", ":material/all_inclusive:",
+           "numbers-that-overflow",
+           "Softmax by hand against the max-subtracted and log-sum-exp routes in float16, "
+           "float32 and float64: drag the logits to where e^x becomes ∞, and see why "
+           "log_softmax beats log(softmax).", 7),
+    Lesson("pages/8_soft_labels.py", "8 · Soft labels and calibration", ":material/tune:",
+           "soft-labels",
+           "Cross-entropy against any target as entropy + KL, label smoothing's lowest "
+           "reachable loss, temperature — and whether the MNIST model's confidence can be "
+           "trusted (reliability, ECE, temperature scaling).", 8),
 )
-PAGES: tuple[Lesson, ...] = (HOME, *LESSONS)  # the navigation's order
+TEACH = Lesson(
+    "pages/teacher.py", "Teach: class session", ":material/school:", "teach",
+    "Run a predict-then-reveal session: students join with a code, guess, and see the answer "
+    "when you reveal it.", 100,
+)
+PAGES: tuple[Lesson, ...] = (HOME, *LESSONS, TEACH)  # the navigation's order
 
 
 def lesson(file: str) -> Lesson:

@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from ui.colors import NEUTRAL, TARGET_OUTLINE, class_color
+from ui.colors import INK, MARKER_EDGE, NEUTRAL, class_color
 from ui.figures import class_bars, compact_layout
 from ui.text import fmt
 from xent_core import LogBase
@@ -43,11 +43,15 @@ def digit_png(image: np.ndarray, scale: int = 8) -> bytes:
 
 
 def digit_ticks() -> dict:
-    """Axis ticks 0-9 written in each digit's class colour (Plotly text, not HTML)."""
+    """Axis ticks 0-9, each after a square in the digit's class colour (Plotly text, not HTML).
+
+    The digit itself keeps the theme's text colour: class colours are for shapes (3:1), not
+    for text (4.5:1).
+    """
     return {
         "tickmode": "array",
         "tickvals": list(range(10)),
-        "ticktext": [f"<b><span style='color:{class_color(d)}'>{d}</span></b>" for d in range(10)],
+        "ticktext": [f"<span style='color:{class_color(d)}'>■</span><b>{d}</b>" for d in range(10)],
     }
 
 
@@ -103,7 +107,7 @@ def loss_histogram_figure(counts: Sequence[int], edges: Sequence[float], *, mean
         [
             go.Bar(
                 x=centres, y=list(map(int, counts)), width=float(edges[1] - edges[0]),
-                marker={"color": NEUTRAL, "line": {"color": "white", "width": 1}},
+                marker={"color": NEUTRAL, "line": {"color": MARKER_EDGE, "width": 1}},
                 customdata=np.stack([edges[:-1], edges[1:]], axis=1),
                 hovertemplate=(f"loss %{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} {base.unit}"
                                "<br>%{y} images<extra></extra>"),
@@ -115,14 +119,16 @@ def loss_histogram_figure(counts: Sequence[int], edges: Sequence[float], *, mean
             ),
         ]
     )
-    figure.add_vline(x=mean_loss, line={"color": TARGET_OUTLINE, "dash": "dash", "width": 2},
-                     annotation_text=f"mean {fmt(mean_loss, 3)}",
-                     annotation_position="top right")
+    # The mean is named in the title, not in a label on its line: a label there sits on top
+    # of the "this image" line and the bars whenever the two losses are close.
+    figure.add_vline(x=mean_loss, line={"color": INK, "dash": "dash", "width": 2})
     figure.update_xaxes(title=f"loss of one image, −{base.log_name} p(true digit) ({base.unit})",
                         range=[0, float(edges[-1]) * 1.02])
     figure.update_yaxes(title="number of images (log scale)", type="log", dtick=1,
                         range=[np.log10(0.7), np.log10(top * 2)])
-    return compact_layout(figure, title="Per-image losses on the held-out set", height=340)
+    return compact_layout(
+        figure, title=f"Per-image losses on the held-out set (dashed: mean {fmt(mean_loss, 3)})",
+        height=340)
 
 
 def mark_image_loss(figure: go.Figure, loss: float | None) -> go.Figure:
@@ -140,8 +146,8 @@ def mean_loss_by_digit_figure(means: Sequence[float], *, mean_loss: float,
     figure = class_bars(means, DIGIT_NAMES,
                         title="Mean loss for each true digit (dashed: all digits)",
                         yaxis_title=f"mean loss ({base.unit})", digits=2)
-    figure.add_hline(y=mean_loss, line={"color": TARGET_OUTLINE, "dash": "dash", "width": 2})
-    figure.update_xaxes(title="true digit", **digit_ticks())
+    figure.add_hline(y=mean_loss, line={"color": INK, "dash": "dash", "width": 2})
+    figure.update_xaxes(title={"text": "true digit"}, **digit_ticks())
     figure.update_layout(height=340)
     return figure
 
@@ -158,20 +164,25 @@ def confusion_figure(confusion: np.ndarray) -> go.Figure:
     right = np.where(diagonal, counts, np.nan)
     top = max(float(np.nanmax(mistakes)) if np.isfinite(mistakes).any() else 1.0, 1.0)
     cells = {"x": list(range(len(counts))), "y": list(range(len(counts))), "xgap": 1, "ygap": 1,
-             "showscale": False, "texttemplate": "%{z:.0f}", "textfont": {"size": 13}}
+             "texttemplate": "%{z:.0f}", "textfont": {"size": 13}}
     figure = go.Figure(
         [
-            go.Heatmap(z=mistakes, zmin=0, zmax=top,
+            go.Heatmap(z=mistakes, zmin=0, zmax=top, showscale=True,
+                       colorbar={"thickness": 12, "outlinewidth": 0, "xpad": 6,
+                                 "title": {"text": "mistakes", "side": "top"}},
                        colorscale=[[0.0, "#FFFFFF"], [0.2, "#FBE3D6"], [1.0, "#B2182B"]],
                        hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>",
                        **cells),
-            go.Heatmap(z=right, colorscale=[[0.0, "#DCEBF7"], [1.0, "#DCEBF7"]],
+            go.Heatmap(z=right, showscale=False, colorscale=[[0.0, "#DCEBF7"], [1.0, "#DCEBF7"]],
                        hovertemplate="true %{y}, predicted %{x}: %{z} images (correct)"
                        "<extra></extra>", **cells),
         ]
     )
+    # Both axes shrink their domain (not their range) to keep cells square, and the matrix
+    # sits at the left, so the row labels stay next to the cells at any width.
     figure.update_xaxes(title="predicted digit", side="top", showline=False, showgrid=False,
-                        zeroline=False, **digit_ticks())
+                        zeroline=False, constrain="domain", constraintoward="left",
+                        **digit_ticks())
     figure.update_yaxes(title="true digit", autorange="reversed", scaleanchor="x",
                         constrain="domain", showgrid=False, zeroline=False,
                         **digit_ticks())

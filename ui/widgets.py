@@ -5,11 +5,25 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import streamlit as st
 
+from ui.figures import present
+from ui.presenter import presenting
 from ui.text import escape_markdown
 
-CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+# Plotly's toolbar shows on hover: download as PNG (named after the chart), reset axes.
+CHART_CONFIG = {
+    "displayModeBar": "hover",
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": [
+        "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+        "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian",
+    ],
+}
 
 
 def input_error(message: str, container=None) -> None:
@@ -17,6 +31,52 @@ def input_error(message: str, container=None) -> None:
     (container or st).error(escape_markdown(message), icon=":material/error:")
 
 
-def show_figure(figure, key: str | None = None, container=None) -> None:
-    """Draw a Plotly figure with our class colours (``theme=None``) and no toolbar."""
-    (container or st).plotly_chart(figure, theme=None, config=CHART_CONFIG, key=key)
+def slug(text: str, words: int = 6) -> str:
+    """``"Softmax probabilities p (they add up to 1)"`` → ``"softmax-probabilities-p-they-add-up"``.
+
+    Plotly markup (``<br>``, ``<b>``) is dropped; at most ``words`` words are kept.
+    """
+    plain = re.sub(r"<[^>]*>", " ", str(text)).lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain)[:words])
+
+
+def figure_title(figure) -> str:
+    """The figure's title as plain text (``""`` if it has none)."""
+    if isinstance(figure, dict):
+        text = (figure.get("layout", {}).get("title") or {}).get("text")
+    else:
+        text = figure.layout.title.text
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", str(text or ""))).strip()
+
+
+def chart_filename(title: str, page_url: str | None = None) -> str:
+    """The download name of a chart: its page and what it shows, e.g.
+    ``five-classes-softmax-probabilities-p-they-add-up`` (Plotly adds ``.png``)."""
+    page = slug(urlsplit(page_url).path.rstrip("/").rsplit("/", 1)[-1]) if page_url else ""
+    return "-".join(part for part in (page or "cross-entropy-lab", slug(title)) if part)
+
+
+def chart_config(filename: str) -> dict:
+    """Plotly's config for one chart: the house toolbar, PNG downloads at twice the size."""
+    return {**CHART_CONFIG,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
+def show_figure(figure, key: str | None = None, container=None, *, filename: str | None = None,
+                alt: str | None = None) -> None:
+    """Draw a Plotly figure in the app's light or dark theme, with its toolbar on hover.
+
+    Streamlit's chart theme supplies the background, text and grid colours of the theme the
+    browser shows (it follows the app menu's theme switch without a rerun); the figure's own
+    colours (``ui.colors``) read on both. In presenter mode the chart is drawn from a scaled
+    copy (:func:`ui.figures.present`): cached figures are shared and never changed.
+    ``filename`` names the PNG download (default: page and title, see
+    :func:`chart_filename`); ``alt`` is the accessible name (default: the title).
+    """
+    title = figure_title(figure)
+    spec = present(figure if isinstance(figure, dict) else figure.to_dict()) if presenting() \
+        else figure
+    (container or st).plotly_chart(
+        spec, theme="streamlit", key=key, alt=alt or title or None,
+        config=chart_config(filename or chart_filename(title, st.context.url)),
+    )

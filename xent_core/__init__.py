@@ -22,7 +22,8 @@ Functions named like ``torch.nn.functional``'s behave like them (class axis last
   :func:`one_hot_cross_entropy`, :func:`index_cross_entropy`, :func:`one_hot`
 - log bases: :data:`LOG_BASES`, :func:`get_log_base`
 
-The lesson pages' own functions live in :mod:`xent_core.lessons`.
+One function per lesson page (every number a page shows, in the chosen log base) lives in
+:mod:`xent_core.lessons`, with the lessons' preset numbers.
 """
 
 from xent_core.activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax

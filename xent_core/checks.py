@@ -138,7 +138,8 @@ def check_class_indices(target, n_classes: int, batch_shape: tuple[int, ...],
             f"target must be whole-number class indices 0 to {n_classes - 1}; "
             f"got {_preview(raw)}."
         )
-    if raw.dtype.kind in "uif" and raw.size and (np.abs(raw.astype(np.float64)) > 2**62).any():
+    # Signed integers convert to int64 exactly; floats and unsigned 64-bit ones may not.
+    if raw.dtype.kind in "uf" and raw.size and (np.abs(raw.astype(np.float64)) > 2**62).any():
         raise ValueError(
             f"target must be class indices 0 to {n_classes - 1}; got a number far too large."
         )

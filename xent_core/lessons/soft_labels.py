@@ -34,6 +34,7 @@ from xent_core.calibration import (
     fit_temperature,
 )
 from xent_core.checks import (
+    SUM_TO_ONE_TOLERANCE,
     check_label_smoothing,
     check_one_example,
     check_probabilities,
@@ -147,6 +148,37 @@ def _curve(n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # ------------------------------------------------------------------------- the lesson
 
 
+def target_distribution(target, n_classes: int, label_smoothing: float = 0.0) -> np.ndarray:
+    """The target distribution ``p`` of ``n_classes`` classes, checked, after smoothing.
+
+    .. math:: p = (1 - ε)\\,\\text{target} + ε / C
+
+    Parameters
+    ----------
+    target : int or array_like ``(C,)``
+        A class index (one-hot) or probabilities: each in ``[0, 1]``, summing to 1.
+    n_classes : int
+        ``C``.
+    label_smoothing : float in ``[0, 1]``, default 0
+        ``ε``.
+
+    Returns
+    -------
+    ndarray ``(C,)``
+        ``p``. Raises ``ValueError`` with a sentence a learner understands when the target is
+        not a class or not a distribution (the page shows it next to the boxes).
+
+    Examples
+    --------
+    >>> target_distribution(1, 3)
+    array([0., 1., 0.])
+    >>> target_distribution([0.5, 0.5, 0.0], 3, label_smoothing=0.3)
+    array([0.45, 0.45, 0.1 ])
+    """
+    n = check_whole_number(n_classes, "n_classes", 1, 10_000)
+    return _target_distribution(np.zeros(n), target, check_label_smoothing(label_smoothing))[0]
+
+
 def _target_distribution(x: np.ndarray, target, smoothing: float) -> tuple[np.ndarray, int | None]:
     n = x.shape[0]
     if isinstance(target, str | bytes) or np.ndim(target) == 0:
@@ -160,11 +192,17 @@ def _target_distribution(x: np.ndarray, target, smoothing: float) -> tuple[np.nd
             )
         p, index = np.eye(n)[int(index)], int(index)
     else:
-        p = check_probabilities(target, "target")
+        p = check_probabilities(target, "target", require_sum_to_one=False)
         if p.shape != x.shape:
             raise ValueError(
                 f"target must have one probability per class, shape {x.shape}; "
                 f"got shape {p.shape}."
+            )
+        total = float(p.sum())
+        if abs(total - 1.0) > SUM_TO_ONE_TOLERANCE:
+            raise ValueError(
+                f"target probabilities must add up to 1 over the classes; these add up to "
+                f"{total:.6g}."
             )
         index = None
     return (1.0 - smoothing) * p + smoothing / n, index

@@ -1,0 +1,276 @@
+"""Page 7 · Numbers that overflow: softmax by hand against the stable routes, in three precisions.
+
+Reads like the lesson: drag the logits (or add the same c to all of them) until e^x no longer
+fits in float16, float32, float64; the by-hand softmax turns into ∞ / ∞ = NaN while the
+max-subtracted and log-sum-exp routes stay right. Then log(softmax(x)) against log_softmax(x).
+
+inputs (``lesson_state``) → one call, :func:`xent_core.lessons.overflow` → draw.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.checkpoint import predict_checkpoints
+from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.overflow_figures import precision_figure
+from ui.text import fmt
+from ui.url_state import (
+    LOGIT_LIMIT,
+    MAX_CLASSES,
+    MIN_CLASSES,
+    Field,
+    encode_float,
+    encode_float_list,
+    parse_float,
+    parse_float_list,
+    parse_int,
+)
+from ui.widgets import show_figure
+from xent_core.lessons import OverflowView, overflow
+from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
+
+PAGE = "overflow"
+SLIDER_LIMIT = 100.0  # logit sliders ±100 (float32 breaks near 88.72); boxes take ±LOGIT_LIMIT
+SHIFT_SLIDER_LIMIT = 1000.0  # the shift slider reaches past float64's 709.78
+SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
+
+TITLE = "Numbers that overflow"
+INTRO = (
+    "A computer's numbers stop somewhere: e^x is **∞** above x ≈ 11 in float16, 88 in float32, "
+    "709 in float64. Drag the logits up and watch softmax **by hand** break while the "
+    "**max-subtracted** and **log-sum-exp** routes stay right."
+)
+
+parse_logit = parse_float(-LOGIT_LIMIT, LOGIT_LIMIT)
+_LOGITS, _TARGET, _SHIFT = PRESETS[DEFAULT_PRESET]
+FIELDS = (
+    Field("x", tuple(_LOGITS), parse_float_list(MIN_CLASSES, MAX_CLASSES, -LOGIT_LIMIT,
+                                                LOGIT_LIMIT), encode_float_list, label="logits"),
+    Field("target", _TARGET, parse_int(0, MAX_CLASSES - 1), label="true class"),
+    Field("c", _SHIFT, parse_logit, encode_float, label="shift c"),
+)
+
+
+def check_link(state: LessonState) -> None:
+    """A link's true class must be one of its classes; else the first class, with a note."""
+    if state["target"] >= len(state["x"]):
+        state.note(f"The link's true class (number {state['target']}) is not one of its "
+                   f"{len(state['x'])} classes; the first class is the true class instead.")
+        state.set("target", 0)
+
+
+def class_names(n: int) -> list[str]:
+    return [f"class {i}" for i in range(n)]
+
+
+def row_key(kind: str, i: int) -> str:
+    """The key of logit ``i``'s slider or exact-value box."""
+    return f"{PAGE}.{kind}.{i}"
+
+
+# ------------------------------------------------------------------------- callbacks
+
+
+def set_logit(state: LessonState, i: int, value: float) -> None:
+    logits = list(state["x"])
+    logits[i] = float(value)
+    state.set("x", tuple(logits))
+
+
+def apply_preset(state: LessonState) -> None:
+    name = st.session_state[state.private("preset")]
+    if name is None:
+        return
+    logits, target, shift = PRESETS[name]
+    state.set("x", tuple(logits))
+    state.set("target", target)
+    state.set("c", shift)
+
+
+def current_preset(state: LessonState) -> str | None:
+    """The example the inputs equal right now (None once the learner has moved something)."""
+    for name, (logits, target, shift) in PRESETS.items():
+        if (tuple(state["x"]) == tuple(logits) and state["target"] == target
+                and state["c"] == shift):
+            return name
+    return None
+
+
+# ---------------------------------------------------------------------------- widgets
+
+
+def slider_and_box(label: str, slider_key: str, box_key: str, value: float, limit: float,
+                   step: float, on_value, what: str, container) -> None:
+    """A slider for dragging and a box for the exact number, both showing ``value``."""
+    st.session_state[slider_key] = min(max(value, -limit), limit)
+    slider_col, box_col = container.columns([3, 1.3], vertical_alignment="center")
+    slider_col.slider(label, -limit, limit, step=step, key=slider_key, format="%.1f",
+                      label_visibility="collapsed",
+                      on_change=lambda: on_value(st.session_state[slider_key]))
+    number_box(box_key, f"{label} (exact value)", value, parse_logit, on_value, what=what,
+               container=box_col, label_visibility="collapsed", digits=3)
+    if abs(value) > limit:
+        container.caption(f"{fmt(value, 3)} is beyond the slider's ±{limit:g}: the slider "
+                          "waits at its end, the box holds the value.")
+
+
+def controls(state: LessonState) -> None:
+    """Examples, one slider and box per logit, the true class, and the shift c."""
+    st.session_state[state.private("preset")] = current_preset(state)
+    st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
+                 on_change=apply_preset, args=(state,), placeholder="Your own logits",
+                 help="Each example puts the logits where one precision breaks.")
+    names = class_names(len(state["x"]))
+    st.caption(f"Logits x₀, x₁, … of class 0, 1, … (slider ±{SLIDER_LIMIT:g}; the box takes "
+               f"any value to ±{LOGIT_LIMIT:,.0f})")
+    for i, value in enumerate(state["x"]):
+        name_col, row = st.columns([0.5, 4.3], vertical_alignment="center")
+        name_col.markdown(f"x{SUBSCRIPTS[i]}")
+        slider_and_box(f"Logit of {names[i]}", row_key("slider", i), row_key("box", i),
+                       value, SLIDER_LIMIT, 0.1, lambda v, i=i: set_logit(state, i, v),
+                       f"logit of {names[i]}", row)
+    st.radio("True class", options=list(range(len(names))), format_func=names.__getitem__,
+             key=state.key("target"), horizontal=True)
+    st.caption(f"Add the same c to every logit (slider ±{SHIFT_SLIDER_LIMIT:g})")
+    slider_and_box("Shift c", f"{PAGE}.shift_slider", f"{PAGE}.shift_box", state["c"],
+                   SHIFT_SLIDER_LIMIT, 1.0, lambda v: state.set("c", float(v)), "shift c", st)
+
+
+# ----------------------------------------------------------------------------- results
+
+
+# The chart depends only on the logits, the true class and c (not on the log base): built
+# once per set of inputs and shared by every session (never modified) — a class on the same
+# example costs one build.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def precision_chart(logits: tuple, target: int, shift: float, _view: OverflowView):
+    return precision_figure(_view.routes, class_names(len(logits)), target)
+
+
+def loss_panel(view: OverflowView, on_stage) -> None:
+    """The stage's loss: the stable float64 route, then what each precision's routes say."""
+    unit = view.log_base.unit
+    on_stage.show_loss("Loss, log_softmax", view.float64.loss_log_softmax, unit,
+                       help="−log_softmax(x + c)[true class] in float64: the stable route.")
+    lines = []
+    for r in view.routes:
+        by_hand = ":red[**NaN**]" if r.by_hand_breaks else "right"
+        lines.append(f"**{r.dtype}**: by hand {by_hand}; −log(softmax) "
+                     f"{fmt(r.loss_log_of_softmax, 4)}, −log_softmax "
+                     f"{fmt(r.loss_log_softmax, 4)}")
+    on_stage.loss.markdown("\n\n".join(lines))
+
+
+def routes_table(view: OverflowView) -> str:
+    """Every route's numbers, one column per precision, as a markdown table."""
+    names = class_names(len(view.logits))
+    f16, f32, f64 = view.routes
+
+    def row(label: str, pick) -> str:
+        return f"| {label} | " + " | ".join(pick(r) for r in (f16, f32, f64)) + " |"
+
+    def values(field: str, digits: int = 4):
+        return lambda r: ", ".join(fmt(v, digits) for v in getattr(r, field))
+
+    lines = [
+        "| | float16 | float32 | float64 |",
+        "| --- | --- | --- | --- |",
+        row("logits + c, as the dtype stores them", values("logits", 3)),
+        row("e^x overflows above", lambda r: fmt(r.overflow_threshold, 2)),
+        row("room left for the largest logit", lambda r: fmt(r.overflow_headroom, 2)),
+        row("**by hand**: e^x", values("exp_by_hand")),
+        row("sum of e^x", lambda r: fmt(r.sum_exp_by_hand)),
+        row("e^x ÷ sum", values("softmax_by_hand")),
+        row("**max subtracted**: e^(x − max)", values("exp_max_subtracted")),
+        row("sum of e^(x − max)", lambda r: fmt(r.sum_exp_max_subtracted)),
+        row("e^(x − max) ÷ sum", values("softmax_max_subtracted")),
+        row("**log-sum-exp** by hand: log Σ e^x", lambda r: fmt(r.logsumexp_by_hand)),
+        row("max + log Σ e^(x − max)", lambda r: fmt(r.logsumexp)),
+        row("e^(x − logsumexp)", values("softmax_via_logsumexp")),
+    ]
+    return "\n".join(lines) + f"\n\nClasses in order: {', '.join(names)}."
+
+
+def log_table(view: OverflowView) -> str:
+    """log(softmax(x)) against log_softmax(x): loss and gradient per precision."""
+    unit = view.log_base.unit
+    lines = ["| | loss −log(softmax(x))[y] | gradient through log(softmax) | "
+             "loss −log_softmax(x)[y] | gradient of log_softmax |",
+             "| --- | --- | --- | --- | --- |"]
+    for r in view.routes:
+        lines.append(
+            f"| {r.dtype} | {fmt(r.loss_log_of_softmax)} {unit} | "
+            f"{', '.join(fmt(g) for g in r.grad_log_of_softmax)} | "
+            f"{fmt(r.loss_log_softmax)} {unit} | "
+            f"{', '.join(fmt(g) for g in r.grad_log_softmax)} |")
+    return "\n".join(lines)
+
+
+def shift_table(view: OverflowView) -> str:
+    """How much each route moved when c was added (NaN: the route broke)."""
+    lines = ["| | by hand | max subtracted | log_softmax |", "| --- | --- | --- | --- |"]
+    for r in view.routes:
+        lines.append(f"| {r.dtype} | {fmt(r.shift_change_by_hand)} | "
+                     f"{fmt(r.shift_change_max_subtracted)} | "
+                     f"{fmt(r.shift_change_log_softmax)} |")
+    return "\n".join(lines)
+
+
+def details(view: OverflowView) -> None:
+    st.subheader("Every route, step by step")
+    st.markdown(routes_table(view))
+    st.markdown(
+        "By hand, a single e^x above the threshold is ∞, so the sum is ∞ and every p is "
+        "∞ ÷ ∞ or x ÷ ∞: NaN and 0. Subtracting the largest logit first makes every exponent "
+        "≤ 0, so every e^(x − max) lies between 0 and 1 and nothing overflows; the division "
+        "cancels the e^(−max), so the probabilities are the same. Log-sum-exp is the same trick "
+        "written as a log: log Σ e^x = max + log Σ e^(x − max).")
+    st.subheader("log(softmax(x)) against log_softmax(x)")
+    st.markdown(log_table(view))
+    st.markdown(
+        "When a class trails the largest logit by more than about "
+        f"{fmt(view.float16.underflow_gap, 1)} (float16), {fmt(view.float32.underflow_gap, 1)} "
+        f"(float32) or {fmt(view.float64.underflow_gap, 1)} (float64), its probability "
+        "underflows to 0. log(0) is −∞: the loss is ∞ and the gradient through the log is "
+        "∞ · 0 = NaN, which spreads to every weight. `log_softmax` computes "
+        "(x − max) − log Σ e^(x − max) and never takes the log of 0: the loss stays finite and "
+        "the gradient is softmax − one-hot. Try the example *log of 0*. That is why PyTorch's "
+        "`F.cross_entropy` takes logits and calls `log_softmax` itself.")
+    st.subheader("Shift invariance: add c to every logit")
+    st.markdown(
+        f"c = {fmt(view.shift, 3)}. Softmax only sees the gaps between logits: e^(x + c) = "
+        "e^x · e^c, and e^c cancels in the division. The table gives the largest change in any "
+        "probability (log-probability for log_softmax) between the logits with and without c; "
+        "NaN means the route broke.")
+    st.markdown(shift_table(view))
+    with st.expander("The same in PyTorch"):
+        st.code(
+            "x = torch.tensor([12.0, 10.0, 3.0], dtype=torch.float16)\n"
+            "x.exp() / x.exp().sum()        # tensor([nan, 0., 0.]): e^12 > 65504\n"
+            "torch.softmax(x, dim=0)         # subtracts the max: right\n"
+            "torch.log(torch.softmax(x, 0))  # -inf once a p underflows\n"
+            "torch.log_softmax(x, dim=0)     # finite\n"
+            "torch.logsumexp(x, dim=0)       # max + log(sum(exp(x - max)))",
+            language="python")
+
+
+def overflow_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
+    predict_checkpoints("numbers-that-overflow")  # predict, then reveal (issue 11)
+    with stage(state, widths=(2.1, 3.1, 1.8)) as on_stage:
+        with on_stage.controls:
+            controls(state)
+        view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
+        with on_stage.charts:
+            show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
+                        key=f"{PAGE}.fig.precision")
+            st.caption("Each bar is one softmax, stacked by class (the true class outlined): "
+                       "**hand** = e^x ÷ Σ e^x, **−max** = e^(x − max) ÷ Σ e^(x − max), "
+                       "**LSE** = e^(x − logsumexp x). On top: the true class's probability; "
+                       "✗ = by hand breaks in that precision.")
+        loss_panel(view, on_stage)
+    details(view)
+
+
+overflow_page()

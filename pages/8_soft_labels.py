@@ -1,0 +1,335 @@
+"""Page 8 · Soft labels, entropy and KL — and is the model calibrated?
+
+Reads like the lesson: choose a target (one class, label smoothing, or any probabilities),
+see the loss H(p, q) split into the target's own entropy H(p) and the divergence KL(p‖q),
+soften the prediction with a temperature; then ask the real MNIST model whether its
+confidence can be trusted, and fit the temperature that makes it so.
+
+inputs (``lesson_state``) → one call, :func:`xent_core.lessons.soft_labels` → draw.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.checkpoint import predict_checkpoints
+from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.soft_label_figures import (
+    decomposition_figure,
+    reliability_figure,
+    target_prediction_figure,
+    temperature_curve_figure,
+)
+from ui.text import fmt
+from ui.url_state import (
+    LOGIT_LIMIT,
+    Field,
+    encode_float,
+    encode_float_list,
+    parse_float,
+    parse_float_list,
+    parse_int,
+)
+from ui.widgets import input_error, show_figure
+from xent_core import LogBase
+from xent_core.lessons import SoftLabelsView, soft_labels
+from xent_core.lessons.soft_labels import (
+    CLASS_NAMES,
+    CURVE_TEMPERATURES,
+    DEFAULT_PRESET,
+    PRESETS,
+    target_distribution,
+)
+
+PAGE = "soft"
+N = len(CLASS_NAMES)
+SLIDER_LIMIT = 10.0
+SMOOTHING_RANGE = (0.0, 1.0)
+TEMPERATURE_RANGE = (0.1, 10.0)
+CALIBRATION_RANGE = (float(CURVE_TEMPERATURES[0]), float(CURVE_TEMPERATURES[-1]))
+TARGET_KINDS = {"class": "one class", "soft": "probabilities"}
+
+TITLE = "Soft labels, entropy and KL"
+INTRO = (
+    "The loss against any target p splits in two: **H(p, q) = H(p) + KL(p‖q)**. The target's "
+    "own entropy H(p) is a floor no prediction goes below; KL is what the prediction q adds."
+)
+
+
+def parse_soft_target(raw: str) -> list[float]:
+    """The URL's ``p=0.1,0.1,0,0.6,0.2``: five probabilities that sum to 1."""
+    values = parse_float_list(N, N, 0.0, 1.0)(raw)
+    target_distribution(values, N)  # raises a ValueError that says what is wrong
+    return values
+
+
+def encode_soft_target(values) -> str:
+    return "" if values is None else encode_float_list(values)
+
+
+_LOGITS, _TARGET, _SMOOTHING, _T = PRESETS[DEFAULT_PRESET]
+FIELDS = (
+    Field("x", tuple(_LOGITS), parse_float_list(N, N, -LOGIT_LIMIT, LOGIT_LIMIT),
+          encode_float_list, label="logits"),
+    Field("y", _TARGET, parse_int(0, N - 1), label="true class"),
+    Field("p", None, parse_soft_target, encode_soft_target, label="target probabilities"),
+    Field("ls", _SMOOTHING, parse_float(*SMOOTHING_RANGE), encode_float,
+          label="label smoothing"),
+    Field("T", _T, parse_float(*TEMPERATURE_RANGE), encode_float, label="temperature"),
+    Field("Tc", 1.0, parse_float(*CALIBRATION_RANGE), encode_float,
+          label="calibration temperature"),
+)
+
+
+# ------------------------------------------------------------------------- callbacks
+
+
+def apply_preset(state: LessonState) -> None:
+    name = st.session_state[state.private("preset")]
+    if name is None:
+        return
+    logits, target, smoothing, temperature = PRESETS[name]
+    state.set("x", tuple(logits))
+    if isinstance(target, int):
+        state.set("y", target)
+        state.set("p", None)
+    else:
+        state.set("p", tuple(target))
+    state.set("ls", smoothing)
+    state.set("T", temperature)
+    st.session_state.pop(state.private("drafts"), None)
+
+
+def current_preset(state: LessonState) -> str | None:
+    """The example the lesson inputs equal right now (None once something moved)."""
+    for name, (logits, target, smoothing, temperature) in PRESETS.items():
+        same_target = (state["p"] is None and state["y"] == target if isinstance(target, int)
+                       else state["p"] is not None and tuple(state["p"]) == tuple(target))
+        if (same_target and tuple(state["x"]) == tuple(logits) and state["ls"] == smoothing
+                and state["T"] == temperature):
+            return name
+    return None
+
+
+def on_target_kind(state: LessonState) -> None:
+    """One class → any probabilities starts from that class's one-hot target, and back."""
+    kind = st.session_state[state.private("kind")]
+    st.session_state.pop(state.private("drafts"), None)
+    if kind == "soft" and state["p"] is None:
+        state.set("p", tuple(target_distribution(state["y"], N).tolist()))
+    elif kind == "class":
+        state.set("p", None)
+
+
+def set_probability(state: LessonState, i: int, value: float) -> None:
+    """Keep the typed probability as a draft; use the drafts once they form a distribution."""
+    drafts = st.session_state.setdefault(state.private("drafts"), list(state["p"]))
+    drafts[i] = float(value)
+    try:
+        target_distribution(drafts, N)
+    except ValueError as error:
+        st.session_state[state.private("target_error")] = str(error)
+        return
+    state.set("p", tuple(drafts))
+    st.session_state.pop(state.private("drafts"), None)
+
+
+def set_logit(state: LessonState, i: int) -> None:
+    logits = list(state["x"])
+    logits[i] = float(st.session_state[f"{PAGE}.slider.{i}"])
+    state.set("x", tuple(logits))
+
+
+def use_temperature(state: LessonState, temperature: float) -> None:
+    state.set("Tc", round(float(temperature), 2))
+
+
+# ---------------------------------------------------------------------------- widgets
+
+
+def probability_boxes(state: LessonState) -> None:
+    """Five boxes for the target's probabilities; a sum other than 1 is held as a draft."""
+    drafts = st.session_state.get(state.private("drafts"))
+    shown = drafts if drafts is not None else list(state["p"])
+    columns = [*st.columns(3), *st.columns(3)[:2]]
+    for column, (i, name) in zip(columns, enumerate(CLASS_NAMES), strict=True):
+        number_box(f"{PAGE}.p.{i}", f"p({name})", shown[i], parse_float(0.0, 1.0),
+                   lambda v, i=i: set_probability(state, i, v), what=f"p({name})",
+                   container=column, digits=3)
+    if drafts is not None:
+        error = st.session_state.get(state.private("target_error"), "")
+        input_error(f"Not used yet: {error} The loss still uses "
+                    f"{', '.join(fmt(v, 3) for v in state['p'])}.")
+
+
+def controls(state: LessonState) -> None:
+    st.session_state[state.private("preset")] = current_preset(state)
+    st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
+                 on_change=apply_preset, args=(state,), placeholder="Your own numbers")
+    st.session_state[state.private("kind")] = "class" if state["p"] is None else "soft"
+    st.segmented_control("Target p: one class (one-hot) or any probabilities",
+                         options=list(TARGET_KINDS), format_func=TARGET_KINDS.get,
+                         key=state.private("kind"), required=True, on_change=on_target_kind,
+                         args=(state,))
+    if state["p"] is None:
+        st.radio("True class", options=list(range(N)), format_func=CLASS_NAMES.__getitem__,
+                 key=state.key("y"), horizontal=True)
+    else:
+        probability_boxes(state)
+    st.slider("Label smoothing ε", *SMOOTHING_RANGE, step=0.01, key=state.key("ls"),
+              help=f"The target becomes (1 − ε) · target + ε / {N}, as "
+                   "F.cross_entropy(..., label_smoothing=ε) does.")
+    st.slider("Temperature T (q = softmax(x / T))", *TEMPERATURE_RANGE,
+              step=0.05, key=state.key("T"),
+              help="Distillation divides the teacher's logits by T > 1 to soften its "
+                   "probabilities into targets that say which wrong classes look alike.")
+
+
+def logit_sliders(state: LessonState) -> None:
+    st.markdown("**The prediction's logits x**")
+    for column, (i, name) in zip(st.columns(N), enumerate(CLASS_NAMES), strict=True):
+        key = f"{PAGE}.slider.{i}"
+        st.session_state[key] = min(max(state["x"][i], -SLIDER_LIMIT), SLIDER_LIMIT)
+        column.slider(name, -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01, key=key, format="%.3f",
+                      on_change=set_logit, args=(state, i))
+
+
+# ----------------------------------------------------------------------------- results
+
+
+def draw_stage(view: SoftLabelsView, on_stage) -> None:
+    unit = view.log_base.unit
+    with on_stage.charts:
+        show_figure(target_prediction_figure(view.target, view.probabilities, CLASS_NAMES,
+                                             temperature=view.temperature,
+                                             target_index=view.target_index),
+                    key=f"{PAGE}.fig.pq")
+        show_figure(decomposition_figure(view.entropy, view.kl_divergence, view.cross_entropy,
+                                         unit=unit), key=f"{PAGE}.fig.stack")
+    on_stage.show_loss("Loss H(p, q)", view.cross_entropy, unit)
+    with on_stage.loss:
+        st.metric("Entropy of the target H(p)", f"{fmt(view.entropy, 4)} {unit}")
+        st.metric("KL(p‖q)", f"{fmt(view.kl_divergence, 4)} {unit}")
+        st.metric("Lowest reachable loss", f"{fmt(view.lowest_loss, 4)} {unit}",
+                  help="min over q of H(p, q) = H(p), reached when q = p.")
+
+
+def terms_table(view: SoftLabelsView) -> str:
+    log = view.log_base.log_name
+    lines = [f"| class | target p | q = softmax(x / {view.temperature:g}) | softmax(x) | "
+             f"−p {log} q | −p {log} p | p {log}(p / q) | logits that reach H(p) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for i, name in enumerate(CLASS_NAMES):
+        lines.append(
+            f"| {name} | {fmt(view.target[i])} | {fmt(view.probabilities[i])} | "
+            f"{fmt(view.probabilities_at_1[i])} | {fmt(view.cross_entropy_terms[i])} | "
+            f"{fmt(view.entropy_terms[i])} | {fmt(view.kl_terms[i])} | "
+            f"{fmt(view.best_logits[i], 3)} |")
+    lines.append(f"| **sum** | 1 | 1 | 1 | **{fmt(view.cross_entropy)}** = H(p, q) | "
+                 f"**{fmt(view.entropy)}** = H(p) | **{fmt(view.kl_divergence)}** = KL | |")
+    return "\n".join(lines)
+
+
+def explanation(view: SoftLabelsView) -> None:
+    unit = view.log_base.unit
+    st.markdown(terms_table(view))
+    smoothing = view.label_smoothing
+    st.markdown(
+        f"**Why the loss no longer goes to 0.** The lowest loss any prediction can reach is "
+        f"H(p) = **{fmt(view.lowest_loss, 4)} {unit}**, at q = p, with logits like the last "
+        "column (any constant can be added). "
+        + ("With a one-hot target H(p) = 0, so the loss goes to 0 only as the true class's "
+           "logit runs off to infinity. " if view.lowest_loss == 0 else "")
+        + (f"With label smoothing ε = {smoothing:g}, every class keeps at least ε / {N} of "
+           "the target, so a finite set of logits is best: the model is no longer pushed to "
+           "be infinitely sure. "
+           if smoothing > 0 else ""))
+    st.markdown(
+        f"**Temperature.** The prediction is softmax(x / T) with T = {view.temperature:g}: its "
+        f"entropy H(q) is {fmt(view.prediction_entropy, 4)} {unit}. T > 1 flattens q (what "
+        "distillation does to a teacher's outputs, to make soft targets), T < 1 sharpens it.")
+    with st.expander("The same in PyTorch"):
+        st.code(
+            "q_log = F.log_softmax(logits / T, dim=-1)\n"
+            "F.cross_entropy(logits / T, p)                  # H(p, q), p a distribution\n"
+            "F.cross_entropy(logits / T, y, label_smoothing=eps)\n"
+            "F.kl_div(q_log, p, reduction='sum')              # KL(p‖q)\n"
+            "torch.distributions.Categorical(probs=p).entropy()  # H(p)",
+            language="python")
+
+
+# The calibration figures depend only on the MNIST temperature and the log base, not on the
+# lesson's logits: built once per (T, base) and shared by every session (never modified), so
+# moving any stage control costs them nothing.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def calibration_figures(temperature: float, base: LogBase, _view: SoftLabelsView):
+    bins = _view.reliability
+    reliability = reliability_figure(bins.centers, bins.accuracy, bins.mean_confidence,
+                                     bins.counts, temperature=temperature)
+    curve = temperature_curve_figure(
+        _view.curve_temperatures, _view.curve_nll, _view.curve_expected_calibration_error,
+        _view.curve_mean_confidence, accuracy=_view.accuracy, temperature=temperature,
+        fitted_temperature=_view.fitted_temperature, unit=base.unit)
+    return reliability, curve
+
+
+def calibration(state: LessonState, view: SoftLabelsView) -> None:
+    """The MNIST model on its held-out digits: reliability, ECE, NLL, accuracy against T."""
+    unit = view.log_base.unit
+    st.subheader("Is the model calibrated?")
+    st.markdown(
+        f"The MNIST model of lesson 4 on its {view.n_held_out} held-out digits: when it is 90 % "
+        "sure, is it right 90 % of the time? Divide its logits by a temperature T and watch.")
+    slider_col, fitted_col, one_col = st.columns([3, 1.6, 1], vertical_alignment="bottom")
+    slider_col.slider("Temperature T on the MNIST model's logits", *CALIBRATION_RANGE,
+                      step=0.01, key=state.key("Tc"))
+    fitted_col.button(f"Use the fitted temperature (T = {view.fitted_temperature:.2f})",
+                      key=f"{PAGE}.fitted", on_click=use_temperature,
+                      args=(state, view.fitted_temperature), type="primary", width="stretch")
+    one_col.button("Back to T = 1", key=f"{PAGE}.t1", on_click=use_temperature,
+                   args=(state, 1.0), width="stretch")
+    columns = st.columns(4)
+    columns[0].metric("Expected calibration error", fmt(view.expected_calibration_error, 4),
+                      help="The bin-weighted mean gap |accuracy − confidence| of the "
+                           "reliability diagram: 0 for a calibrated model.")
+    columns[1].metric(f"Mean NLL ({unit})", fmt(view.nll, 4),
+                      help="The mean cross-entropy loss over the held-out digits.")
+    columns[2].metric("Accuracy", f"{fmt(100 * view.accuracy, 1)} %",
+                      help="The same at every T > 0: dividing by T keeps the largest logit "
+                           "the largest.")
+    columns[3].metric("Mean confidence", fmt(view.mean_confidence, 4),
+                      help="The mean top probability: how sure the model says it is.")
+    st.caption(f"As trained (T = 1): ECE {fmt(view.expected_calibration_error_at_1, 4)}, "
+               f"NLL {fmt(view.nll_at_1, 4)} {unit}, mean confidence "
+               f"{fmt(view.mean_confidence_at_1, 4)}.")
+    left, right = st.columns(2)
+    reliability, curve = calibration_figures(view.calibration_temperature, view.log_base, view)
+    show_figure(reliability, key=f"{PAGE}.fig.reliability", container=left)
+    show_figure(curve, key=f"{PAGE}.fig.curve", container=right)
+    st.markdown(
+        f"**Temperature scaling.** The temperature that minimises the held-out NLL is "
+        f"T = **{view.fitted_temperature:.4f}**: NLL {fmt(view.nll_at_1, 4)} → "
+        f"{fmt(view.fitted_nll, 4)} {unit}, ECE {fmt(view.expected_calibration_error_at_1, 4)} "
+        f"→ {fmt(view.fitted_expected_calibration_error, 4)}, mean confidence "
+        f"{fmt(view.mean_confidence_at_1, 4)} → {fmt(view.fitted_mean_confidence, 4)}; the "
+        f"accuracy stays {fmt(100 * view.accuracy, 1)} %. One number fitted on held-out data "
+        "changes how sure the model says it is, never which digit it picks.")
+
+
+def soft_labels_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
+    predict_checkpoints("soft-labels")  # predict, then reveal (issue 11)
+    with stage(state, widths=(2.1, 3.0, 1.8)) as on_stage:
+        with on_stage.controls:
+            controls(state)
+        view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
+                           state["ls"], state["T"], state["Tc"], log_base=state.base)
+        draw_stage(view, on_stage)
+    st.subheader("Class by class")
+    logit_sliders(state)
+    explanation(view)
+    st.divider()
+    calibration(state, view)
+
+
+soft_labels_page()

@@ -1,0 +1,180 @@
+"""Links and inputs that never lie, in a real browser, on every lesson page.
+
+- After an edit (a grid cell on page 1, a slider on page 2, an option on page 3, a logit on
+  page 4), *Copy link to this state* equals the address bar, and a fresh browser opened on it
+  shows the same loss.
+- Opened through another loopback address (127.0.0.2), the copy link is built on that host.
+- A fresh server whose first request is a link to a lesson opens it with no "Page not found".
+- A cleared, non-numeric, infinite or out-of-range number box leaves the loss as it was and
+  says why next to the box.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from browser_helpers import (
+    assert_no_streamlit_exception,
+    expect_rerun,
+    goto_app,
+    wait_for_streamlit_idle,
+)
+from conftest import VIEWPORT, run_server
+from test_browser_cat_vs_dog import type_into_cell
+
+from xent_core import explain
+from xent_core.lessons import FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
+
+pytestmark = pytest.mark.browser
+
+PAGE_NOT_FOUND = "Page not found"
+
+
+def stage_loss(page) -> str:
+    """The value of the page's first metric: the loss on the lesson's stage."""
+    metric = page.locator('[data-testid="stMain"] [data-testid="stMetric"]').first
+    metric.wait_for(state="visible")
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def copy_link(page) -> str:
+    """Open *Copy link to this state* and read the link it offers."""
+    page.get_by_test_id("stPopoverButton").filter(has_text="Copy link to this state").click()
+    link = page.locator('[data-testid="stPopoverBody"] code').first
+    link.wait_for(state="visible")
+    text = link.inner_text().strip()
+    page.keyboard.press("Escape")
+    return text
+
+
+def same_state(link: str, address: str) -> bool:
+    """The same page and the same query (the browser may percent-encode commas)."""
+    a, b = urlsplit(link), urlsplit(address)
+    decode = lambda q: q.replace("%2C", ",").replace("%3B", ";")  # noqa: E731
+    return (a.netloc, a.path.rstrip("/"), decode(a.query)) == (
+        b.netloc, b.path.rstrip("/"), decode(b.query))
+
+
+def loss_in_a_fresh_browser(browser, url: str) -> str:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        other = context.new_page()
+        goto_app(other, url)
+        assert_no_streamlit_exception(other)
+        return stage_loss(other)
+    finally:
+        context.close()
+
+
+def edit_page_1(page) -> None:
+    page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(state="visible")
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    type_into_cell(page, row=3, column="P(cat)", columns_right_of_row_number=2, text="0.2")
+
+
+def edit_page_2(page) -> None:
+    fish_slider = page.get_by_role("slider").nth(3)
+    with expect_rerun(page):
+        fish_slider.press("ArrowRight")
+
+
+def edit_page_3(page) -> None:
+    page.get_by_text("The options PyTorch users meet").wait_for()
+    with expect_rerun(page):
+        page.get_by_role("radiogroup", name="reduction").get_by_text("sum", exact=True).click()
+
+
+def edit_page_4(page) -> None:
+    field = page.get_by_label("digit 8", exact=True)
+    with expect_rerun(page):
+        field.fill("-2")
+        field.press("Enter")
+
+
+EDITS = {"cat-vs-dog": edit_page_1, "five-classes": edit_page_2,
+         "pytorch-batch": edit_page_3, "mnist-digits": edit_page_4}
+
+
+@pytest.mark.parametrize("url_path", list(EDITS))
+def test_after_an_edit_the_copy_link_is_the_address_bar_and_opens_the_same_loss(
+        streamlit_server, page, browser, url_path):
+    goto_app(page, f"{streamlit_server}/{url_path}")
+    assert_no_streamlit_exception(page)
+    before = stage_loss(page)
+    EDITS[url_path](page)
+    wait_for_streamlit_idle(page)
+    after = stage_loss(page)
+    assert after != before, "the edit did not change the loss"
+    link = copy_link(page)
+    assert "?" in link and same_state(link, page.url), (link, page.url)
+    assert loss_in_a_fresh_browser(browser, link) == after
+
+
+def test_opened_through_127_0_0_2_the_copy_link_uses_that_host(browser):
+    with run_server("127.0.0.2") as server:
+        assert server.startswith("http://127.0.0.2:")
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            goto_app(page, f"{server}/five-classes?T=2")
+            assert_no_streamlit_exception(page)
+            assert copy_link(page) == f"{server}/five-classes?T=2"
+        finally:
+            context.close()
+
+
+def first_request(browser, server: str, url: str):
+    """Open ``url`` as the very first visit to ``server``; return the page (context open)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    goto_app(page, url)
+    page.wait_for_timeout(500)  # a dialog arrives with the first run's messages
+    return context, page
+
+
+def test_a_fresh_servers_first_request_may_be_a_deep_link(browser):
+    """Started as ``make run`` starts it, the first student's link opens the lesson cleanly."""
+    with run_server(via_make_run=True) as server:
+        context, page = first_request(browser, server, f"{server}/five-classes?x=1,2,3,4,5")
+        try:
+            assert PAGE_NOT_FOUND not in page.inner_text("body")
+            assert page.get_by_role("dialog").count() == 0
+            page.get_by_text("Five classes: softmax by hand").first.wait_for(state="visible")
+            loss = explain([1, 2, 3, 4, 5], FIVE_CLASS_TARGET).loss
+            assert stage_loss(page) == f"{loss:.4f} nats"
+            assert_no_streamlit_exception(page)
+        finally:
+            context.close()
+
+
+def test_streamlit_itself_shows_page_not_found_without_the_warm_up(browser):
+    """The control experiment: what the warm-up prevents (Streamlit 1.67's legacy pages/
+    mode on a fresh server). If this starts failing, Streamlit changed and the warm-up in
+    scripts/run.sh may no longer be needed."""
+    with run_server(warm_up=False) as server:
+        context, page = first_request(browser, server, f"{server}/five-classes")
+        try:
+            page.get_by_text(PAGE_NOT_FOUND).first.wait_for(timeout=10_000)
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("typed, why", [("", "the box is empty"), ("abc", "is not a number"),
+                                        ("1e999", "from -10000 to 10000"),
+                                        ("99999", "from -10000 to 10000")])
+def test_a_bad_number_box_keeps_the_loss_and_says_why_next_to_it(streamlit_server, page,
+                                                                 typed, why):
+    goto_app(page, f"{streamlit_server}/five-classes")
+    preset = f"{explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET).loss:.4f} nats"
+    assert stage_loss(page) == preset
+    box = page.get_by_label("Logit of class 4 (exact value)")
+    with expect_rerun(page):
+        box.fill(typed)
+        box.press("Enter")
+    assert_no_streamlit_exception(page)
+    assert stage_loss(page) == preset
+    message = page.locator('[data-testid="stAlertContentError"]').filter(has_text=why)
+    message.wait_for(state="visible")
+    assert "stays 2.390" in message.inner_text()
+    assert "x=" not in page.url  # the link still holds the lesson's logits

@@ -1,0 +1,283 @@
+"""The charts' look, checked on the figure builders without a browser: colours that read in
+the light and the dark theme, presenter-mode font sizes, colour scales, arrows, download names.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from streamlit.elements.lib import streamlit_plotly_theme
+
+from ui import batch_figures, cat_dog_figures, five_class_figures, mnist_figures
+from ui.colors import (
+    CLASS_COLORS,
+    DARK_BACKGROUND,
+    INK,
+    LIGHT_BACKGROUND,
+    MARKER_EDGE,
+    NEUTRAL,
+    contrast_ratio,
+    relative_luminance,
+)
+from ui.figures import PRESENTER_FONT_SIZE, class_bars, house_layout, present, wrap_title
+from ui.widgets import CHART_CONFIG, chart_config, chart_filename, figure_title, slug
+from xent_core import LOG_BASES, explain
+
+BACKGROUNDS = {"light": LIGHT_BACKGROUND, "dark": DARK_BACKGROUND}
+NAMES = ("cat", "dog", "fish", "bird", "frog")
+LOGITS = [2.0, 1.0, 0.1, -1.0, 0.5]
+
+
+def five_class_figures_for_test():
+    b = explain(np.array(LOGITS), 2, log_base=LOG_BASES["e"])
+    step = np.array(LOGITS) - 1.0 * np.asarray(b.grad)
+    return [
+        five_class_figures.logit_figure(LOGITS, step, b.grad, NAMES, 2, lr=1.0),
+        five_class_figures.probability_figure(b.probabilities, NAMES, 2),
+        five_class_figures.loss_history_figure([1.2, 0.9, 0.7], LOG_BASES["e"], 2),
+    ]
+
+
+def batch_figures_for_test():
+    logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.0, 1.0, 3.0]])
+    targets = [0, 1, -100]
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return [
+        batch_figures.logits_heatmap(logits, targets),
+        batch_figures.probabilities_heatmap(p, targets),
+        batch_figures.log_probabilities_heatmap(np.log(p), targets, LOG_BASES["e"]),
+        batch_figures.row_loss_bars([0.4, 0.2, 0.0], targets, log_base=LOG_BASES["e"],
+                                    title="Loss of each example", mean=0.3),
+    ]
+
+
+def mnist_figures_for_test():
+    confusion = np.diag(np.full(10, 50)) + np.eye(10, k=1, dtype=int) * 3
+    return [
+        mnist_figures.probability_bars(np.full(10, 0.1), 3),
+        mnist_figures.loss_histogram_figure([50, 10, 3, 1], [0, 1, 2, 3, 4], mean_loss=0.36,
+                                            base=LOG_BASES["e"]),
+        mnist_figures.mean_loss_by_digit_figure(np.linspace(0.1, 1, 10), mean_loss=0.36,
+                                                base=LOG_BASES["e"]),
+        mnist_figures.confusion_figure(confusion),
+    ]
+
+
+def cat_dog_figure_for_test():
+    return cat_dog_figures.rows_on_loss_curve(
+        LOG_BASES["e"], true_class_values=[0.9, 0.6, 0.999, 0.2], losses=[
+            -np.log(0.9), -np.log(0.6), -np.log(0.999), -np.log(0.2)],
+        labels=[0, 1, 0, 1], row_numbers=[1, 2, 3, 4], class_names=("cat", "dog"), mistake=3)
+
+
+def every_figure():
+    return [*five_class_figures_for_test(), *batch_figures_for_test(),
+            *mnist_figures_for_test(), cat_dog_figure_for_test()]
+
+
+def own_spec(figure) -> dict:
+    """The figure as a dict without Plotly's default template (Streamlit's, once imported):
+    what the builders set themselves."""
+    spec = figure.to_dict()
+    spec["layout"].pop("template", None)
+    return spec
+
+
+def colours_in(node, key: str = "") -> list[tuple[str, str]]:
+    """Every (key, colour) set anywhere in a figure dict."""
+    found = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            found += colours_in(v, k)
+    elif isinstance(node, list | tuple):
+        for v in node:
+            found += colours_in(v, key)
+    elif isinstance(node, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", node):
+        found.append((key, node))
+    return found
+
+
+# ------------------------------------------------------------------------------ theme
+
+
+@pytest.mark.parametrize("theme", BACKGROUNDS)
+def test_every_class_colour_reads_at_3_to_1_on_both_theme_backgrounds(theme):
+    for color in CLASS_COLORS:
+        assert contrast_ratio(color, BACKGROUNDS[theme]) >= 3.0, (color, theme)
+    assert contrast_ratio(NEUTRAL, BACKGROUNDS[theme]) >= 3.0
+
+
+def test_class_colours_are_ten_distinct_colours_of_the_okabe_ito_family():
+    assert len(set(CLASS_COLORS)) == 10
+    assert CLASS_COLORS[0] == "#0072B2" and CLASS_COLORS[5] == "#D55E00"  # unchanged hues
+
+
+def test_contrast_ratio_matches_the_wcag_reference_values():
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+    assert relative_luminance("#FFFFFF") == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="colour like"):
+        relative_luminance("red")
+
+
+def test_ink_is_the_placeholder_streamlits_chart_theme_swaps_for_its_text_grey():
+    # If Streamlit renames its placeholder, outlines and arrows would stay near-black on a
+    # dark page: this test says so before a learner does.
+    assert INK == streamlit_plotly_theme.GRAY_90
+
+
+def test_no_figure_fixes_a_background_and_all_text_is_in_the_themes_ink():
+    """Streamlit's chart theme supplies the background of the theme the page shows (light or
+    dark) and turns INK into that theme's strongest text grey."""
+    for figure in every_figure():
+        layout = own_spec(figure)["layout"]
+        assert "paper_bgcolor" not in layout and "plot_bgcolor" not in layout
+        assert layout["font"]["color"] == INK, figure_title(figure)
+        for axis in ("xaxis", "yaxis"):
+            assert layout[axis]["tickfont"]["color"] == INK, figure_title(figure)
+            assert layout[axis]["title"]["font"]["color"] == INK, figure_title(figure)
+
+
+def test_every_colour_a_figure_sets_reads_on_both_backgrounds():
+    allowed_fills = {"colorscale"}  # heat-map scales: the cells carry their own numbers
+    for figure in every_figure():
+        for key, color in colours_in(own_spec(figure)):
+            if key in allowed_fills or color == INK:
+                continue
+            for theme, background in BACKGROUNDS.items():
+                assert contrast_ratio(color, background) >= 3.0, (
+                    figure_title(figure), key, color, theme)
+
+
+def test_axis_labels_are_text_coloured_and_class_colours_only_mark_squares():
+    ticks = mnist_figures.digit_ticks()["ticktext"]
+    assert ticks[3] == f"<span style='color:{CLASS_COLORS[3]}'>■</span><b>3</b>"
+    heatmap = batch_figures_for_test()[0]
+    assert heatmap.layout.xaxis.ticktext[1] == (
+        f'<span style="color:{CLASS_COLORS[1]}">■</span> <b>class 1</b>')
+    # An ignored example (target -100) is marked in words, not in a grey that fails contrast.
+    assert heatmap.layout.yaxis.ticktext[2] == "<i>ex 2 ✗</i>"
+    assert MARKER_EDGE.startswith("rgba(")
+
+
+# ------------------------------------------------------------------------- presenter mode
+
+
+def font_sizes(node, in_font: bool = False) -> list[float]:
+    sizes = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if in_font and k == "size":
+                sizes += list(v) if isinstance(v, list) else [v]
+            else:
+                sizes += font_sizes(v, k.endswith("font"))
+    elif isinstance(node, list):
+        for v in node:
+            sizes += font_sizes(v)
+    return sizes
+
+
+def test_presenter_mode_sets_every_chart_font_to_at_least_20_px():
+    for figure in every_figure():
+        original = figure.to_dict()
+        shown = present(original)
+        sizes = font_sizes(shown)
+        assert sizes and min(sizes) >= PRESENTER_FONT_SIZE, (figure_title(figure), sizes)
+        assert shown["layout"]["font"]["size"] >= 20
+        assert shown["layout"]["title"]["font"]["size"] >= 24
+        assert "<sup>" not in shown["layout"]["title"]["text"]
+        assert font_sizes(original) != sizes  # the cached original is left alone
+        if "height" in original["layout"]:
+            assert shown["layout"]["height"] > original["layout"]["height"]
+
+
+def test_presenter_mode_keeps_the_numbers_of_the_figure():
+    figure = five_class_figures_for_test()[1].to_dict()
+    shown = present(figure)
+    assert shown["data"][0]["y"] == figure["data"][0]["y"]
+    assert shown["data"][0]["text"] == figure["data"][0]["text"]
+
+
+def test_the_title_room_grows_with_the_lines_of_a_wrapped_title():
+    one = house_layout(title="Short")
+    two = house_layout(title="Softmax probabilities p, which add up to 1, for every class")
+    assert two["title"]["text"].count("<br>") == 1
+    assert two["margin"]["t"] > one["margin"]["t"]
+
+
+# ---------------------------------------------------------------------------- the charts
+
+
+def test_heat_maps_of_the_batch_show_their_colour_scales():
+    for figure in batch_figures_for_test()[:3]:
+        heatmap = figure.data[0]
+        assert heatmap.showscale is True
+        assert heatmap.colorbar.title.text in ("logit", "p", "ln p")
+    assert mnist_figures_for_test()[3].data[0].showscale is True  # mistakes in the matrix
+
+
+def test_gradient_arrows_are_drawn_large_enough_to_read_at_a_glance():
+    arrows = five_class_figures_for_test()[0].data[1]
+    assert arrows.line.width >= 4
+    heads = [s for s in arrows.marker.size if s]
+    assert len(heads) == 5 and min(heads) >= 20  # every logit moves in one step
+
+
+def test_the_histograms_mean_is_named_in_the_title_not_on_its_line():
+    figure = mnist_figures_for_test()[1]
+    assert "mean 0.360" in figure.layout.title.text
+    assert not figure.layout.annotations  # no label to sit on the "this image" line
+
+
+def test_confusion_matrix_rows_stay_next_to_the_cells():
+    figure = mnist_figures_for_test()[3]
+    assert figure.layout.xaxis.constrain == "domain"
+    assert figure.layout.xaxis.constraintoward == "left"
+
+
+def test_labels_of_points_near_the_x_axis_go_above_them():
+    figure = cat_dog_figure_for_test()
+    for trace in figure.data:
+        if trace.mode != "markers+text":
+            continue
+        for y, position, text in zip(trace.y, trace.textposition, trace.text, strict=True):
+            if text and y < 0.3:  # row 3 (loss 0.001) sits on the axis
+                assert position.startswith("top"), (text, position)
+
+
+def test_titles_wrap_at_word_boundaries_to_fit_a_phone():
+    text = wrap_title("Logits x, arrows: one gradient step (lr = 1) for every class here")
+    assert all(len(line) <= 42 for line in text.split("<br>"))
+    assert text.replace("<br>", " ") == (
+        "Logits x, arrows: one gradient step (lr = 1) for every class here")
+
+
+def test_class_bars_put_the_target_outline_in_ink():
+    bars = class_bars([1.0, 2.0], ["a", "b"], title="t", yaxis_title="y", target=1)
+    assert bars.data[0].marker.line.color == INK
+    assert list(bars.data[0].marker.line.width) == [0, 3]
+
+
+# ------------------------------------------------------------------------ toolbar and names
+
+
+def test_the_toolbar_shows_on_hover_with_download_as_png():
+    config = chart_config("five-classes-softmax")
+    assert config["displayModeBar"] == "hover"
+    assert config["toImageButtonOptions"] == {"format": "png", "filename": "five-classes-softmax",
+                                              "scale": 2}
+    assert "toImage" not in CHART_CONFIG["modeBarButtonsToRemove"]
+    assert config["displaylogo"] is False
+
+
+def test_a_download_is_named_after_the_page_and_the_chart():
+    figure = five_class_figures_for_test()[1]
+    title = figure_title(figure)
+    assert title == "Softmax probabilities p (they add up to 1)"
+    assert chart_filename(title, "http://10.0.0.5:8501/five-classes") == (
+        "five-classes-softmax-probabilities-p-they-add-up")
+    assert chart_filename("Logits x", None) == "cross-entropy-lab-logits-x"
+    assert slug("<b>Loss</b> over the steps, in nats") == "loss-over-the-steps-in-nats"
+    assert figure_title({"layout": {"title": {"text": "a<br>b"}}}) == "a b"

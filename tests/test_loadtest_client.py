@@ -1,0 +1,137 @@
+"""The load test's simulated students speak the browser's protocol (scripts/streamlit_client.py).
+
+* Against Chromium: the same move (the fish's logit slider on Five classes, one step right)
+  sends the same rerun request -- the same widgets with the same values, the same page hash,
+  query string and fragment id -- so a simulated student costs the server what a browser does.
+* scripts/loadtest.py end to end on the floor app: students move, see their own values, and the
+  server's CPU per move is measured.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from browser_helpers import expect_rerun, goto_app, wait_for_streamlit_idle
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import loadtest  # noqa: E402
+from streamlit_client import StreamlitSession, run_sync, widget_state  # noqa: E402
+
+
+def rerun_fields(msg) -> dict:
+    """The parts of a rerun request the server acts on, comparable across clients."""
+    from google.protobuf.json_format import MessageToDict
+
+    state = msg.rerun_script
+    widgets = {w.id: MessageToDict(w) for w in state.widget_states.widgets}
+    return {
+        "widgets": widgets,
+        "page_script_hash": state.page_script_hash,
+        "query_string": state.query_string,
+        "fragment_id": state.fragment_id,
+    }
+
+
+@pytest.mark.browser
+def test_a_simulated_student_sends_what_chromium_sends(streamlit_server, page):
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    sent: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    goto_app(page, streamlit_server)
+    goto_app(page, f"{streamlit_server}/five-classes")
+    fish_thumb = page.get_by_role("slider", name=re.compile(r"class 4\b"))
+    fish_thumb.wait_for(timeout=20_000)
+    wait_for_streamlit_idle(page, settle_ms=1000)
+    before = len(sent)
+    fish_thumb.focus()
+    with expect_rerun(page):
+        page.keyboard.press("ArrowRight")
+    moves = []
+    for frame in sent[before:]:
+        msg = BackMsg()
+        msg.ParseFromString(frame)
+        # Fragments with run_every (a class-session box) also send timed auto reruns: not ours.
+        if msg.WhichOneof("type") == "rerun_script" and not msg.rerun_script.is_auto_rerun:
+            moves.append(msg)
+    assert len(moves) == 1, f"one key press should send one rerun request, got {len(moves)}"
+    browser_move = rerun_fields(moves[0])
+
+    async def student_move() -> dict:
+        session = StreamlitSession(streamlit_server, "five-classes")
+        try:
+            opened = await session.open()
+            assert opened.ok, opened.exceptions
+            fish = loadtest.SCENARIOS["five"].find(session)
+            assert fish is not None, "the load test cannot find the fish's slider"
+            session.widgets[fish.id].value = [round(fish.value[0] + 0.01, 2)]
+            msg = BackMsg()
+            state = msg.rerun_script
+            state.widget_states.widgets.extend(
+                s for s in (widget_state(w) for w in session.widgets.values()) if s is not None)
+            state.page_script_hash = session.page_script_hash
+            state.query_string = session.query_string
+            state.fragment_id = fish.fragment_id
+            result = await session.set_widget(fish, session.widgets[fish.id].value)
+            assert result.ok and loadtest.check_own_value(
+                result, fish, session.widgets[fish.id].value[0]) is None
+            return rerun_fields(msg)
+        finally:
+            await session.close()
+
+    student = run_sync(student_move())
+    assert student["page_script_hash"] == browser_move["page_script_hash"]
+    assert student["fragment_id"] == browser_move["fragment_id"]
+    assert student["query_string"] == browser_move["query_string"]
+    only_student = sorted(set(student["widgets"]) - set(browser_move["widgets"]))
+    only_browser = sorted(set(browser_move["widgets"]) - set(student["widgets"]))
+    assert not only_student and not only_browser, (only_student, only_browser)
+    assert student["widgets"] == browser_move["widgets"]
+
+
+def test_loadtest_runs_students_on_the_floor_app(capsys):
+    status = loadtest.main(["--pages", "floor", "--students", "1,3", "--duration", "3",
+                            "--interval", "0.3", "0.6", "--timeout", "30",
+                            "--one-student-duration", "0"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    rows = [line for line in out.splitlines() if line.startswith("| floor |")]
+    assert len(rows) == 2, out
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        moves, errors, timeouts = int(cells[2]), int(cells[8]), int(cells[9])
+        cpu_ms = float(cells[10].removesuffix(" ms").replace(",", ""))
+        assert moves >= 2 and errors == 0 and timeouts == 0, row
+        assert 0 < cpu_ms < 5_000, row
+
+
+def test_a_page_showing_another_students_value_is_an_error():
+    from streamlit.proto.Element_pb2 import Element
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit_client import RunResult, Widget
+
+    def run_with(slider_value: float, box_value: float, query: str | None) -> RunResult:
+        slider, box = Element(), Element()
+        slider.slider.id, slider.slider.set_value = "$$ID-a-five.slider.3", True
+        slider.slider.value.append(slider_value)
+        box.number_input.id, box.number_input.set_value = "$$ID-b-five.box.3", True
+        box.number_input.value = box_value
+        return RunResult(status=ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+                         elements=[slider, box], query_string=query)
+
+    fish = Widget(id="$$ID-a-five.slider.3", kind="slider", label="fish", value=[0.4])
+    assert loadtest.check_own_value(run_with(0.4, 0.4, "x=1,0.4"), fish, 0.4) is None
+    # Another student's value in the moved control, or nowhere a sign of ours: errors.
+    assert "came back holding [0.6]" in loadtest.check_own_value(
+        run_with(0.6, 0.4, None), fish, 0.4)
+    unrelated = run_with(0.4, 0.6, "x=1,0.6")
+    unrelated.elements = unrelated.elements[1:]
+    assert "does not show" in loadtest.check_own_value(unrelated, fish, 0.4)
+    assert loadtest.check_own_value(RunResult(), fish, 0.4) == "timeout"
+    failed = run_with(0.4, 0.4, None)
+    failed.exceptions = ["ValueError: boom"]
+    assert "boom" in loadtest.check_own_value(failed, fish, 0.4)

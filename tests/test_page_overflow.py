@@ -1,0 +1,244 @@
+"""Page 7, "Numbers that overflow", through app.py with AppTest: the numbers on screen are the
+core's, every control is live, the examples, the URL round trip, bad links and bad boxes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from apptest_helpers import open_page, page_text, plotly_figures
+
+from ui.overflow_figures import bar_label
+from ui.text import fmt
+from xent_core.lessons import overflow
+from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
+
+PAGE = "pages/7_overflow.py"
+LOGITS, TARGET, SHIFT = PRESETS[DEFAULT_PRESET]
+
+
+def shown_loss(at) -> str:
+    return at.metric[0].value
+
+
+def expected_loss(logits=LOGITS, target=TARGET, shift=SHIFT, base="e") -> str:
+    view = overflow(logits, target, shift, log_base=base)
+    return f"{fmt(view.float64.loss_log_softmax, 4)} {view.log_base.unit}"
+
+
+def top_labels(at) -> list[list[str]]:
+    """The labels above the bars (the true class's probability), one list per precision."""
+    figure = plotly_figures(at)[0]
+    return [trace["text"] for trace in figure["data"] if trace["type"] == "scatter"]
+
+
+def stacked_heights(at, panel: int) -> list[list[float]]:
+    """The bar heights of one precision's panel: one list per class, routes along it."""
+    figure = plotly_figures(at)[0]
+    axis = "x" if panel == 0 else f"x{panel + 1}"
+    return [trace["y"] for trace in figure["data"]
+            if trace["type"] == "bar" and trace["xaxis"] == axis]
+
+
+@pytest.fixture
+def at():
+    return open_page(PAGE)
+
+
+# ------------------------------------------------------------------------ the lesson
+
+
+def test_the_page_opens_on_logits_that_break_float16_only(at):
+    view = overflow(LOGITS, TARGET)
+    assert shown_loss(at) == expected_loss() == "0.1270 nats"
+    assert top_labels(at) == [[bar_label(v) for v in (r.softmax_by_hand[TARGET],
+                                                      r.softmax_max_subtracted[TARGET],
+                                                      r.softmax_via_logsumexp[TARGET])]
+                              for r in view.routes]
+    assert top_labels(at)[0][0] == "NaN"  # e^12 > 65504: by hand is inf / inf in float16
+    assert top_labels(at)[1] == ["0.881", "0.881", "0.881"]
+    text = page_text(at)
+    assert "**float16**: by hand :red[**NaN**]" in text
+    assert "**float32**: by hand right" in text and "**float64**: by hand right" in text
+
+
+def test_the_bars_are_the_cores_probabilities_in_each_precision(at):
+    view = overflow(LOGITS, TARGET)
+    for panel, routes in enumerate(view.routes):
+        heights = np.array(stacked_heights(at, panel))  # (C, 3 routes)
+        expected = np.stack([routes.softmax_by_hand, routes.softmax_max_subtracted,
+                             routes.softmax_via_logsumexp], axis=1)
+        assert heights == pytest.approx(np.nan_to_num(expected, nan=0.0, posinf=0.0))
+
+
+def test_the_details_show_inf_and_nan_where_they_appear(at):
+    text = page_text(at)
+    assert "| **by hand**: e^x | ∞, 22032.0000, 20.0781 |" in text  # float16's e^12 is inf
+    assert "| sum of e^x | ∞ |" in text
+    assert "| e^x ÷ sum | NaN, 0.0000, 0.0000 |" in text
+    view = overflow(LOGITS, TARGET)
+    assert f"| e^x overflows above | {fmt(view.float16.overflow_threshold, 2)} |" in text
+    assert "| e^x overflows above | 11.09 | 88.72 | 709.78 |" in text
+
+
+def test_log_of_zero_gives_an_infinite_loss_and_a_nan_gradient_but_log_softmax_does_not():
+    at = open_page(PAGE)
+    at.selectbox(key="overflow._preset").set_value("log of 0").run()
+    view = overflow(*PRESETS["log of 0"])
+    assert math.isinf(view.float64.loss_log_of_softmax)
+    text = page_text(at)
+    f64 = view.float64
+    assert (f"| float64 | ∞ nats | {', '.join(fmt(g) for g in f64.grad_log_of_softmax)} | "
+            f"{fmt(f64.loss_log_softmax)} nats |") in text
+    assert "NaN" in ", ".join(fmt(g) for g in f64.grad_log_of_softmax)
+    assert "**float64**: by hand right; −log(softmax) ∞, −log_softmax 805.0067" in text
+    assert shown_loss(at) == expected_loss(*PRESETS["log of 0"]) == "805.0067 nats"
+    assert top_labels(at)[2] == ["0", "0", "0"]  # e^-805 underflows to 0 on every route
+
+
+# ----------------------------------------------------------------------- the controls
+
+
+def test_a_logit_slider_changes_the_loss_to_the_cores(at):
+    at.slider(key="overflow.slider.0").set_value(5.0).run()
+    moved = [5.0, *LOGITS[1:]]
+    assert shown_loss(at) == expected_loss(moved)
+    assert at.query_params["x"] == "5,10,3"
+    assert float(at.text_input(key="overflow.box.0").value) == 5.0
+    assert "by hand :red[**NaN**]" not in page_text(at)  # e^10 fits in float16
+
+
+def test_dragging_a_logit_past_88_breaks_float32_too(at):
+    at.slider(key="overflow.slider.0").set_value(90.0).run()
+    assert top_labels(at)[0][0] == "NaN" and top_labels(at)[1][0] == "NaN"
+    assert top_labels(at)[2][0] == bar_label(overflow([90.0, 10.0, 3.0], 0).float64
+                                             .softmax_by_hand[0]) == "1.000"
+    assert shown_loss(at) == expected_loss([90.0, 10.0, 3.0])
+
+
+def test_a_logit_beyond_709_in_the_box_breaks_every_precision_but_not_the_stable_route(at):
+    at.text_input(key="overflow.box.0").input("800").run()
+    assert [labels[0] for labels in top_labels(at)] == ["NaN", "NaN", "NaN"]
+    assert [labels[1] for labels in top_labels(at)][1:] == ["1.000", "1.000"]
+    assert shown_loss(at) == expected_loss([800.0, 10.0, 3.0])
+    assert at.slider(key="overflow.slider.0").value == 100.0  # only the slider is clamped
+    assert "800.000 is beyond the slider's ±100" in page_text(at)
+
+
+def test_the_true_class_changes_the_loss(at):
+    at.radio(key="overflow.target").set_value(2).run()
+    assert shown_loss(at) == expected_loss(target=2)
+    assert at.query_params["target"] == "2"
+
+
+def test_adding_c_changes_nothing_but_the_by_hand_route(at):
+    at.slider(key="overflow.slider.0").set_value(2.0).run()
+    before = shown_loss(at)
+    at.slider(key="overflow.shift_slider").set_value(1000.0).run()
+    view = overflow([2.0, 10.0, 3.0], 0, 1000.0)
+    assert shown_loss(at) == before == expected_loss([2.0, 10.0, 3.0], shift=1000.0)
+    assert [labels[0] for labels in top_labels(at)] == ["NaN", "NaN", "NaN"]
+    assert view.float64.shift_change_log_softmax < 1e-9
+    assert (f"| float64 | NaN | {fmt(view.float64.shift_change_max_subtracted)} | "
+            f"{fmt(view.float64.shift_change_log_softmax)} |") in page_text(at)
+    assert at.query_params["c"] == "1000"
+    assert float(at.text_input(key="overflow.shift_box").value) == 1000.0
+
+
+def test_the_log_base_relabels_the_loss(at):
+    at.sidebar.radio[0].set_value("2").run()
+    assert shown_loss(at) == expected_loss(base="2")
+    assert shown_loss(at).endswith("bits")
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_example_sets_its_logits_and_the_loss_is_the_cores(at, name):
+    at.selectbox(key="overflow._preset").set_value(name).run()
+    logits, target, shift = PRESETS[name]
+    assert shown_loss(at) == expected_loss(logits, target, shift)
+    assert at.radio(key="overflow.target").value == target
+    assert [float(at.text_input(key=f"overflow.box.{i}").value) for i in range(3)] == list(
+        logits)
+    assert at.selectbox(key="overflow._preset").value == name
+
+
+def test_moving_a_slider_leaves_the_example(at):
+    at.slider(key="overflow.slider.1").set_value(9.0).run()
+    assert at.selectbox(key="overflow._preset").value is None
+
+
+def test_reset_brings_back_the_lesson(at):
+    at.slider(key="overflow.slider.0").set_value(50.0).run()
+    at.slider(key="overflow.shift_slider").set_value(-20.0).run()
+    at.button(key="overflow.reset").click().run()
+    assert shown_loss(at) == expected_loss()
+    assert dict(at.query_params) == {}
+    assert at.slider(key="overflow.shift_slider").value == 0.0
+
+
+# ----------------------------------------------------------------------------- the URL
+
+
+def test_the_link_round_trips_every_input(at):
+    at.text_input(key="overflow.box.1").input("95.5").run()
+    at.radio(key="overflow.target").set_value(1).run()
+    at.text_input(key="overflow.shift_box").input("-40").run()
+    params = dict(at.query_params)
+    assert params == {"x": "12,95.5,3", "target": "1", "c": "-40"}
+    again = open_page(PAGE, params)
+    assert shown_loss(again) == shown_loss(at) == expected_loss([12.0, 95.5, 3.0], 1, -40.0)
+    assert top_labels(again) == top_labels(at)
+    assert not again.warning
+
+
+def test_a_link_with_more_classes_draws_a_row_per_logit():
+    at = open_page(PAGE, {"x": "1,2,3,4,720", "target": "4"})
+    assert not at.warning
+    assert shown_loss(at) == expected_loss([1.0, 2.0, 3.0, 4.0, 720.0], 4)
+    assert float(at.text_input(key="overflow.box.4").value) == 720.0
+
+
+HOSTILE = [
+    {"x": "nan,1,2"},
+    {"x": "1e308,1,2"},
+    {"x": "<script>alert(1)</script>"},
+    {"x": "1"},
+    {"x": ",".join(["1"] * 11)},
+    {"target": "<script>"},
+    {"target": "-1"},
+    {"c": "abc"},
+    {"c": "1e999"},
+    {"c": "99999"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE, ids=lambda p: f"{p}")
+def test_a_bad_link_value_falls_back_to_the_lesson_with_a_note(params):
+    at = open_page(PAGE, params)
+    assert any("was not used" in w.value for w in at.warning)
+    assert shown_loss(at) == expected_loss()
+    assert "<script>" not in page_text(at)
+
+
+def test_a_link_whose_true_class_is_past_the_last_class_uses_the_first():
+    at = open_page(PAGE, {"x": "1,2", "target": "5"})
+    assert any("not one of its 2 classes" in w.value for w in at.warning)
+    assert shown_loss(at) == expected_loss([1.0, 2.0], 0)
+
+
+@pytest.mark.parametrize("typed, why", [("", "empty"), ("abc", "not a number"),
+                                        ("1e999", "from -10000 to 10000"),
+                                        ("99999", "from -10000 to 10000")])
+@pytest.mark.parametrize("box", ["overflow.box.0", "overflow.shift_box"])
+def test_a_bad_box_keeps_the_value_and_says_why_next_to_it(at, box, typed, why):
+    at.text_input(key=box).input(typed).run()
+    assert shown_loss(at) == expected_loss()
+    assert dict(at.query_params) == {}
+    message = next(e.value for e in at.error if "was not used" in e.value).replace("\\", "")
+    assert why in message
+    assert ("stays 12.000" if box.endswith("0") else "stays 0.000") in message
+    at.text_input(key=box).input("20").run()  # a good value clears the message
+    assert not any("was not used" in e.value for e in at.error)
+    assert shown_loss(at) == (expected_loss([20.0, 10.0, 3.0]) if box.endswith("0")
+                              else expected_loss(shift=20.0))

@@ -1,0 +1,86 @@
+"""How the app reads on a screen: readable text everywhere, and presenter mode for projecting.
+
+* :data:`READABLE_CSS` (always on) keeps every text at 4.5:1 contrast or more in both themes:
+  Streamlit draws captions (and inline code inside them) in a faded grey that measures 3.9:1;
+  here they take the text colour of the theme, unfaded. It also lets a row of choice buttons
+  wrap on a phone instead of hiding the ones that do not fit.
+* Presenter mode (a sidebar toggle, and ``present=1`` in the link so a teacher can send it) is
+  for a projector: body text, numbers, metric values, axis ticks and chart labels at least
+  20 px, the sidebar collapsed, secondary captions folded away. Charts are scaled by
+  :func:`ui.figures.present` (in ``ui.widgets.show_figure``); the page by
+  :data:`PRESENTER_CSS`.
+
+Streamlit's own menu (⋮, top right) holds the theme choice: System, Light or Dark.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.lesson_state import PRESENT, shell_key
+
+READABLE_CSS = """
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] code {
+  color: inherit;
+  opacity: 1;  /* Streamlit fades captions with opacity as well as colour */
+}
+[data-testid="stMarkdownContainer"] code { font-size: 0.9em; }
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
+@media (max-width: 640px) {
+  /* On a phone a code block wraps instead of scrolling sideways (a scrolling box would
+     need keyboard focus of its own). */
+  pre, pre code, [data-testid="stCode"] pre, [data-testid="stCode"] code {
+    white-space: pre-wrap; overflow-wrap: anywhere;
+  }
+  pre { overflow: visible !important; max-height: none !important; }
+}
+"""
+
+PRESENTER_CSS = """
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p,
+[data-testid="stMain"] [data-testid="stMetricLabel"] p,
+[data-testid="stMain"] [data-testid="stAlertContentInfo"] p,
+[data-testid="stMain"] input, [data-testid="stMain"] button p, [data-testid="stMain"] label p,
+[data-testid="stMain"] [data-testid="stTickBarMin"],
+[data-testid="stMain"] [data-testid="stTickBarMax"],
+[data-testid="stMain"] [data-testid="stSliderThumbValue"] {
+  font-size: 22px !important;
+  line-height: 1.45;
+}
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] div { font-size: 44px !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] code { font-size: 20px; }
+[data-testid="stMain"] h1 { font-size: 40px !important; }
+[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 30px !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { display: none; }
+"""
+
+
+def presenter_toggle() -> bool:
+    """The sidebar switch for presenter mode (its state is ``present=1`` in the link)."""
+    st.sidebar.toggle(
+        "Presenter mode",  # no icon: its shortcode would become the accessible name
+        key=shell_key(PRESENT.name),
+        help="For a projector: larger text, numbers and chart labels, captions folded away, "
+        "the sidebar collapsed. The link then carries present=1: send it to open the "
+        "page the same way.",
+    )
+    return presenting()
+
+
+def presenting() -> bool:
+    """Is presenter mode on in this session?"""
+    return bool(st.session_state.get(shell_key(PRESENT.name), False))
+
+
+def sidebar_state() -> str:
+    """``initial_sidebar_state`` for ``st.set_page_config``: collapsed when presenting."""
+    return "collapsed" if presenting() else "auto"
+
+
+def style_page() -> None:
+    """Add the app's CSS: always the readable-text rules, the presenter rules when on."""
+    css = READABLE_CSS + (PRESENTER_CSS if presenting() else "")
+    st.html(f"<style>{css}</style>")
