@@ -176,8 +176,8 @@ def per_class_table(view: SigmoidOrSoftmaxView) -> str:
 
 def both_readings(view: SigmoidOrSoftmaxView) -> None:
     st.subheader("Class by class")
-    st.markdown(per_class_table(view))
     st.markdown(
+        per_class_table(view) + "\n\n"
         "Softmax + cross-entropy: p = softmax(x), loss −Σ target · log p, gradient p − target. "
         "Sigmoid + BCE: σ(x) per class, loss −(y log σ + (1 − y) log(1 − σ)) per class, "
         "averaged over the classes; gradient (σ − y) / C. Raising one score lowers every other "
@@ -208,14 +208,13 @@ def two_classes(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
 def stable_bce(view: SigmoidOrSoftmaxView) -> None:
     st.subheader("binary_cross_entropy on probabilities vs binary_cross_entropy_with_logits")
     unit = view.log_base.unit
-    rows = ["| class | score x | label y | BCE(sigmoid(x), y) | with_logits(x, y) | |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| class | x | y | BCE(σ(x), y) | with_logits | |", "|---|---|---|---|---|---|"]
     for i, name in enumerate(CLASS_NAMES):
         flag = "**breaks**" if view.naive_breaks[i] else "agrees"
         rows.append(f"| {name} | {fmt(view.logits[i], 3)} | {fmt(view.multi_hot[i], 0)} | "
                     f"{fmt(view.bce_naive_terms[i], 4)} | {fmt(view.bce_terms[i], 4)} | "
                     f"{flag} |")
-    table_col, figure_col = st.columns([1, 1.3], gap="large")
+    table_col, figure_col = st.columns([1.1, 1], gap="large")
     with table_col:
         st.markdown("\n".join(rows))
         naive_col, stable_col = st.columns(2)
@@ -266,6 +265,15 @@ def pytorch_code(view: SigmoidOrSoftmaxView) -> None:
 # ------------------------------------------------------------------------------- page
 
 
+def details(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
+    """Below the stage: class by class, two classes, the two BCE routes, pos_weight, PyTorch."""
+    both_readings(view)
+    two_classes(state, view)
+    stable_bce(view)
+    pos_weight(state, view)
+    pytorch_code(view)
+
+
 def sigmoid_or_softmax_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
     predict_checkpoints("sigmoid-or-softmax")  # predict, then reveal (issue 11)
@@ -275,11 +283,7 @@ def sigmoid_or_softmax_page() -> None:
         view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
                                   log_base=state.base)
         draw_stage(view, on_stage)
-    both_readings(view)
-    two_classes(state, view)
-    stable_bce(view)
-    pos_weight(state, view)
-    pytorch_code(view)
+    details(state, view)
 
 
 sigmoid_or_softmax_page()

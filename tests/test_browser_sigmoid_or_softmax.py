@@ -75,3 +75,16 @@ def test_the_stage_fits_the_first_screen(streamlit_server, page, size):
 def test_screenshot_of_a_cat_and_a_dog(streamlit_server, page):
     open_lesson(page, streamlit_server, "sigmoid-or-softmax", charts=2)
     readme_screenshot(page, "sigmoid_or_softmax")
+
+
+def test_a_cleared_score_box_keeps_both_losses_and_says_why(streamlit_server, page):
+    open_lesson(page, streamlit_server, "sigmoid-or-softmax")
+    before = (metric_value(page), metric_value(page, 1))
+    box = page.get_by_role("textbox", name="Score of cat (exact)")
+    with expect_rerun(page):
+        box.fill("")
+        box.press("Tab")
+    message = page.get_by_test_id("stAlert").filter(has_text="the box is empty")
+    message.first.wait_for(timeout=30_000)
+    assert "the score of cat stays 2.000" in message.first.inner_text()
+    assert (metric_value(page), metric_value(page, 1)) == before == losses(*START)

@@ -86,3 +86,18 @@ def test_screenshot_of_the_confidently_wrong_story(streamlit_server, page):
     open_lesson(page, streamlit_server, "why-not-mse", charts=3)
     assert_no_streamlit_exception(page)
     readme_screenshot(page, "why_not_mse")
+
+
+@pytest.mark.parametrize("typed", ["abc", "1e999"])
+def test_a_bad_typed_logit_keeps_the_loss_and_says_why(streamlit_server, page, typed):
+    open_lesson(page, streamlit_server, "why-not-mse")
+    before = metric_value(page)
+    box = page.get_by_role("textbox", name="Logit of dog (exact)")
+    with expect_rerun(page):
+        box.fill(typed)
+        box.press("Enter")
+    message = page.get_by_test_id("stAlert").filter(has_text="was not used")
+    message.first.wait_for(timeout=30_000)
+    assert "the logit of dog stays 5.000" in message.first.inner_text()
+    assert metric_value(page) == before == "9.0183 nats"
+    assert "x=" not in page.url

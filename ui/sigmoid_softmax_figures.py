@@ -55,7 +55,7 @@ def probabilities_figure(softmax_probabilities: Sequence[float],
 def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[float],
                       stable_positive: Sequence[float], naive_negative: Sequence[float],
                       stable_negative: Sequence[float], breaks_above: float, *,
-                      log_base: LogBase, height: int = 340) -> go.Figure:
+                      log_base: LogBase, height: int = 400) -> go.Figure:
     """BCE of one score ``x`` by the two routes, for label 1 and label 0.
 
     ``binary_cross_entropy(sigmoid(x), y)`` (dashed) against
@@ -70,13 +70,13 @@ def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[fl
                                         (0, naive_negative, stable_negative, SIGMOID_COLOR)):
         traces.append({
             "type": "scatter", "x": x, "y": [float(v) for v in stable], "mode": "lines",
-            "name": f"with_logits, label {label}", "line": {"color": color, "width": 4},
+            "name": f"with_logits, y = {label}", "line": {"color": color, "width": 4},
             "hovertemplate": f"with_logits, label {label}: %{{y:.4g}} {unit}<extra>x = %{{x:.1f}}"
                              "</extra>",
         })
         traces.append({
             "type": "scatter", "x": x, "y": [float(v) for v in naive], "mode": "lines",
-            "name": f"BCE(sigmoid(x)), label {label}",
+            "name": f"BCE(σ(x)), y = {label}",
             "line": {"color": "black" if label == 0 else NEUTRAL, "width": 2, "dash": "dash"},
             "hovertemplate": f"BCE(sigmoid(x)), label {label}: %{{y:.4g}} {unit}"
                              "<extra>x = %{x:.1f}</extra>",
@@ -88,12 +88,13 @@ def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[fl
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": breaks_above,
                  "x1": breaks_above, "y0": 0, "y1": 1,
                  "line": {"color": NEUTRAL, "width": 1.5, "dash": "dot"}}],
-        annotations=[{"x": breaks_above, "y": 0.5, "xref": "x", "yref": "paper",
+        annotations=[{"x": breaks_above, "y": 0.8, "xref": "x", "yref": "paper",
                       "text": f"sigmoid(x) = 1.0<br>exactly, x > {breaks_above:.1f}",
                       "showarrow": False, "xanchor": "right", "align": "right",
                       "bgcolor": "rgba(255,255,255,0.85)"}],
     )
-    layout["legend"] = {"orientation": "v", "x": 0.5, "y": 1.0, "xanchor": "center",
-                        "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"}
+    layout["legend"] = {"orientation": "h", "x": 0.5, "y": -0.3, "xanchor": "center",
+                        "yanchor": "top"}
+    layout["margin"] = {**layout["margin"], "b": 40}
     layout["showlegend"] = True
     return go.Figure({"data": traces, "layout": layout})
