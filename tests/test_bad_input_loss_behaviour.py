@@ -129,7 +129,7 @@ LESSONS = [
                  id="overflow_logit_beyond_float16"),
     pytest.param(lambda: overflow([1.0, 2.0], 3), ["target 3", "not a class"],
                  id="overflow_target"),
-    pytest.param(lambda: soft_labels([1.0, 2.0], [0.5, 0.6]), ["target", "sum to 1", "1.1"],
+    pytest.param(lambda: soft_labels([1.0, 2.0], [0.5, 0.6]), ["target", "add up to 1", "1.1"],
                  id="soft_target_sum"),
     pytest.param(lambda: soft_labels([1.0, 2.0], [0.5, 0.3, 0.2]),
                  ["target", "one probability per class", "(2,)", "(3,)"], id="soft_target_shape"),
