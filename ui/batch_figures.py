@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.colors import NEUTRAL, TARGET_OUTLINE, class_color
-from ui.figures import compact_layout
+from ui.figures import house_layout
 from ui.text import fmt
 from xent_core import LogBase
 from xent_core.batch_options import IGNORE_INDEX
@@ -67,31 +67,28 @@ def batch_heatmap(values, targets: Sequence[int], *, title: str, colorscale: str
          "line": {"color": TARGET_OUTLINE, "width": 3}}
         for row, t in enumerate(targets) if t != IGNORE_INDEX
     ]
-    # One constructor call with the whole layout: much cheaper than add_shape/update_*axes.
-    figure = go.Figure(
-        data=[go.Heatmap(
-            z=z, x=list(range(c)), y=list(range(n)),
-            text=[[fmt(v, digits or 4) for v in row] for row in z],
-            texttemplate="%{text}" if digits else "",
-            textfont={"size": 13 if c <= 5 else 11}, colorscale=colorscale, zmin=zmin, zmax=zmax,
-            showscale=True, colorbar=colour_scale_bar(hover_label), xgap=2, ygap=2,
-            hovertemplate=f"example %{{y}}, class %{{x}}<br>{hover_label} = %{{text}}"
-                          "<extra></extra>",
-        )],
-        layout={
-            "shapes": outlines,
-            "xaxis": {"tickmode": "array", "tickvals": list(range(c)),
-                      "ticktext": _class_labels(c), "side": "top", "showgrid": False,
-                      "zeroline": False},
-            "yaxis": {"tickmode": "array", "tickvals": list(range(n)),
-                      "ticktext": _example_labels(targets), "autorange": "reversed",
-                      "showticklabels": row_labels, "ticks": "outside" if row_labels else "",
-                      "showgrid": False, "zeroline": False},
-        },
+    heatmap = {
+        "type": "heatmap", "z": z, "x": list(range(c)), "y": list(range(n)),
+        "text": [[fmt(v, digits or 4) for v in row] for row in z],
+        "texttemplate": "%{text}" if digits else "",
+        "textfont": {"size": 13 if c <= 5 else 11}, "colorscale": colorscale, "zmin": zmin,
+        "zmax": zmax, "showscale": True, "colorbar": colour_scale_bar(hover_label), "xgap": 2,
+        "ygap": 2,
+        "hovertemplate": f"example %{{y}}, class %{{x}}<br>{hover_label} = %{{text}}"
+                         "<extra></extra>",
+    }
+    layout = house_layout(
+        title=title, height=max(220, 110 + 34 * n), shapes=outlines,
+        xaxis={"tickmode": "array", "tickvals": list(range(c)), "ticktext": _class_labels(c),
+               "side": "top", "showgrid": False, "zeroline": False},
+        yaxis={"tickmode": "array", "tickvals": list(range(n)),
+               "ticktext": _example_labels(targets), "autorange": "reversed",
+               "showticklabels": row_labels, "ticks": "outside" if row_labels else "",
+               "showgrid": False, "zeroline": False},
     )
-    compact_layout(figure, title=title, height=max(220, 110 + 34 * n))
-    figure.layout.margin.t = 80  # room for the class labels above the cells
-    return figure
+    layout["margin"]["t"] = 80  # room for the class labels above the cells
+    # One constructor call with the whole layout: much cheaper than add_shape/update_*axes.
+    return go.Figure({"data": [heatmap], "layout": layout})
 
 
 def logits_heatmap(logits, targets: Sequence[int]) -> go.Figure:
@@ -132,20 +129,21 @@ def row_loss_bars(row_losses, targets: Sequence[int], *, log_base: LogBase,
                              suffix=" (ignored)")
     colors = [IGNORED_COLOR if t == IGNORE_INDEX else class_color(t) for t in targets]
     top = float(np.max(losses[np.isfinite(losses)], initial=0.0))
-    layout = {"yaxis": {"title": {"text": f"loss ({log_base.unit})"},
-                        "range": [0, max(top, 1e-9) * 1.25]}}
+    shapes = []
     if mean is not None and np.isfinite(mean):
-        layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": mean,
-                             "y1": mean, "line": {"color": NEUTRAL, "dash": "dash", "width": 2}}]
+        shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": mean, "y1": mean,
+                   "line": {"color": NEUTRAL, "dash": "dash", "width": 2}}]
         title = f"{title}<br><sup>dashed line: the mean, {fmt(mean, 4)}</sup>"
-    figure = go.Figure(
-        data=[go.Bar(
-            x=labels, y=losses, marker={"color": colors},
-            text=["ignored" if t == IGNORE_INDEX else fmt(v, 4)
-                  for v, t in zip(losses, targets, strict=True)],
-            textposition="outside", cliponaxis=False,
-            hovertemplate=f"%{{x}}: %{{y:.4f}} {log_base.unit}<extra></extra>",
-        )],
-        layout=layout,
+    bars = {
+        "type": "bar", "x": labels, "y": losses, "marker": {"color": colors},
+        "text": ["ignored" if t == IGNORE_INDEX else fmt(v, 4)
+                 for v, t in zip(losses, targets, strict=True)],
+        "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": f"%{{x}}: %{{y:.4f}} {log_base.unit}<extra></extra>",
+    }
+    layout = house_layout(
+        title=title, height=300, shapes=shapes,
+        yaxis={"title": {"text": f"loss ({log_base.unit})"},
+               "range": [0, max(top, 1e-9) * 1.25]},
     )
-    return compact_layout(figure, title=title, height=300)
+    return go.Figure({"data": [bars], "layout": layout})

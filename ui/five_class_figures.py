@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.colors import INK, TARGET_OUTLINE, class_color
-from ui.figures import class_bars, compact_layout
+from ui.figures import class_bars, house_layout
 from ui.text import fmt
 from xent_core import Breakdown, LogBase
 from xent_core.steps import StableExp
@@ -87,18 +87,20 @@ def loss_history_figure(losses: Sequence[float], log_base: LogBase,
     the true class's colour."""
     steps = list(range(len(losses)))
     color = class_color(target)
-    figure = go.Figure(
-        go.Scatter(
-            x=steps, y=[float(v) for v in losses], mode="lines+markers",
-            line={"color": color, "width": 2},
-            marker={"size": 7, "color": color, "line": {"color": TARGET_OUTLINE, "width": 1}},
-            hovertemplate=f"step %{{x}}: loss %{{y:.4f}} {log_base.unit}<extra></extra>",
-        )
+    trace = {
+        "type": "scatter", "x": steps, "y": [float(v) for v in losses], "mode": "lines+markers",
+        "line": {"color": color, "width": 2},
+        "marker": {"size": 7, "color": color, "line": {"color": TARGET_OUTLINE, "width": 1}},
+        "hovertemplate": f"step %{{x}}: loss %{{y:.4f}} {log_base.unit}<extra></extra>",
+    }
+    # One constructor call with the whole layout: this figure is rebuilt on every step.
+    layout = house_layout(
+        title=f"Loss over the steps taken, in {log_base.unit}",
+        xaxis={"title": {"text": "gradient steps taken"}, "rangemode": "tozero",
+               "dtick": max(1, int(np.ceil(len(steps) / 10)))},
+        yaxis={"title": {"text": f"loss ({log_base.unit})"}, "rangemode": "tozero"},
     )
-    figure.update_xaxes(title="gradient steps taken", rangemode="tozero",
-                        dtick=max(1, int(np.ceil(len(steps) / 10))))
-    figure.update_yaxes(title=f"loss ({log_base.unit})", rangemode="tozero")
-    return compact_layout(figure, title=f"Loss over the steps taken, in {log_base.unit}")
+    return go.Figure({"data": [trace], "layout": layout})
 
 
 def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,

@@ -41,16 +41,24 @@ PRESENTER_CSS = """
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p,
 [data-testid="stMain"] [data-testid="stMetricLabel"] p,
-[data-testid="stMain"] [data-testid="stAlertContentInfo"] p,
-[data-testid="stMain"] input, [data-testid="stMain"] button p, [data-testid="stMain"] label p,
+[data-testid="stMain"] input, [data-testid="stMain"] label p,
 [data-testid="stMain"] [data-testid="stTickBarMin"],
-[data-testid="stMain"] [data-testid="stTickBarMax"],
-[data-testid="stMain"] [data-testid="stSliderThumbValue"] {
+[data-testid="stMain"] [data-testid="stTickBarMax"] {
   font-size: 22px !important;
   line-height: 1.45;
 }
+[data-testid="stMain"] button p {
+  font-size: 20px !important;
+  white-space: normal;  /* a long button label wraps instead of being cut with "…" */
+}
+[data-testid="stMain"] [data-testid="stSliderThumbValue"] p { font-size: 20px !important; }
+[data-testid="stMain"] [data-testid="stSlider"] { padding-top: 0.6rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"],
-[data-testid="stMain"] [data-testid="stMetricValue"] div { font-size: 44px !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] *,
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+  font-size: 44px !important;
+  line-height: 1.2;
+}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] code { font-size: 20px; }
 [data-testid="stMain"] h1 { font-size: 40px !important; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 30px !important; }
