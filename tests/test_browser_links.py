@@ -33,9 +33,10 @@ PAGE_NOT_FOUND = "Page not found"
 
 def stage_loss(page) -> str:
     """The value of the page's first metric: the loss on the lesson's stage."""
-    metric = page.locator('[data-testid="stMain"] [data-testid="stMetric"]').first
-    metric.wait_for(state="visible")
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    value = '[data-testid="stMain"] [data-testid="stMetricValue"]'
+    page.wait_for_function(f"() => document.querySelector('{value}')?.innerText.trim()",
+                           timeout=60_000)
+    return page.locator(value).first.inner_text().strip()
 
 
 def copy_link(page) -> str:
