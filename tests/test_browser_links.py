@@ -32,8 +32,8 @@ PAGE_NOT_FOUND = "Page not found"
 
 
 def stage_loss(page) -> str:
-    """The value of the page's first metric: the loss on the lesson's stage."""
-    value = '[data-testid="stMain"] [data-testid="stMetricValue"]'
+    """The loss on the lesson's stage (the first metric in its container)."""
+    value = '.st-key-lesson-stage [data-testid="stMetricValue"]'
     page.wait_for_function(f"() => document.querySelector('{value}')?.innerText.trim()",
                            timeout=60_000)
     return page.locator(value).first.inner_text().strip()
