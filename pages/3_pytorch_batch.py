@@ -376,27 +376,32 @@ def loss_bars(row_losses, targets: tuple[int, ...], base: LogBase, mean: float |
                          title=f"Loss per example, in {base.unit}")
 
 
-def draw_stage(view: BatchView, on_stage, stale: bool) -> None:
-    """The chain as three heat maps (logits → probabilities → log-probabilities), the loss."""
-    result, base = view.batch, view.log_base
+def heatmaps(view: BatchView) -> tuple:
+    """The chain as three heat maps: logits → probabilities → log-probabilities (cached)."""
+    result = view.batch
     chain = result.chain
-    targets = tuple(int(t) for t in chain.target)
-    figures = chain_heatmaps(chain.logits, chain.probabilities, result.log_probabilities,
-                             targets, base)
+    return chain_heatmaps(chain.logits, chain.probabilities, result.log_probabilities,
+                          tuple(int(t) for t in chain.target), view.log_base)
+
+
+def heatmap_caption(view: BatchView) -> str:
+    result = view.batch
+    return ("Black outlines mark each example's target: the only cell the loss reads."
+            + (" Grey, italic examples are ignored." if result.ignored.any() else "")
+            + (" Hover over a cell to read its value."
+               if cell_digits(len(result.chain.logits[0])) is None else ""))
+
+
+def draw_stage(view: BatchView, on_stage, stale: bool) -> None:
+    """The softmax of the batch (each row sums to 1, the targets outlined), and the loss."""
     with on_stage.charts:
         if stale:
             st.info("The table has cells to fix, so the charts show the last valid batch.",
                     icon=":material/info:")
-        columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
-        for column, figure, name in zip(columns, figures, ("logits", "probs", "logs"),
-                                        strict=True):
-            show_figure(figure, key=f"pytorch.fig.{name}", container=column)
-        st.caption("Black outlines mark each example's target: the only cell the loss reads."
-                   + (" Grey, italic examples are ignored." if result.ignored.any() else "")
-                   + (" Hover over a cell to read its value."
-                      if cell_digits(len(chain.logits[0])) is None else ""))
-    on_stage.loss.metric(f"Loss, F.cross_entropy ({base.unit})",
-                         value_text(result.cross_entropy_loss), border=True,
+        show_figure(heatmaps(view)[1], key="pytorch.fig.stage")
+        st.caption(heatmap_caption(view))
+    on_stage.loss.metric(f"Loss, F.cross_entropy ({view.log_base.unit})",
+                         value_text(view.batch.cross_entropy_loss), border=True,
                          help="With the options below; in the sidebar's log base.")
 
 
@@ -404,6 +409,11 @@ def chain_section(view: BatchView) -> None:
     result, base = view.batch, view.log_base
     chain = result.chain
     st.subheader("3 · The chain, step by step")
+    columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
+    for column, figure, name in zip(columns, heatmaps(view), ("logits", "probs", "logs"),
+                                    strict=True):
+        show_figure(figure, key=f"pytorch.fig.{name}", container=column)
+    st.caption(heatmap_caption(view))
     weighted = result.options.weight is not None
     steps = [
         f"**1 · softmax** `probs = torch.softmax(logits, dim=1)`: every probability lies "
@@ -537,7 +547,7 @@ def pytorch_batch_page() -> None:
     editor = editor_key(state)
     problems = read_editor(state, editor)
     options, weight_problem = loss_options(state)
-    with stage(state, widths=(2.3, 3, 1.6)) as on_stage:
+    with stage(state, widths=(2.5, 2.3, 1.4)) as on_stage:
         with on_stage.controls:
             batch_controls(state, editor, problems)
         view = pytorch_batch(state["sx"], state["x"], state["t"], options,

@@ -32,10 +32,11 @@ PAGE_NOT_FOUND = "Page not found"
 
 
 def stage_loss(page) -> str:
-    """The value of the page's first metric: the loss on the lesson's stage."""
-    metric = page.locator('[data-testid="stMain"] [data-testid="stMetric"]').first
-    metric.wait_for(state="visible")
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """The loss on the lesson's stage (the first metric in its container)."""
+    value = '.st-key-lesson-stage [data-testid="stMetricValue"]'
+    page.wait_for_function(f"() => document.querySelector('{value}')?.innerText.trim()",
+                           timeout=60_000)
+    return page.locator(value).first.inner_text().strip()
 
 
 def copy_link(page) -> str:
@@ -134,7 +135,11 @@ def first_request(browser, server: str, url: str):
 
 
 def test_a_fresh_servers_first_request_may_be_a_deep_link(browser):
-    """Started as ``make run`` starts it, the first student's link opens the lesson cleanly."""
+    """Started as ``make run`` starts it, the first student's link opens the lesson cleanly.
+
+    (Without the start-up warm-up, Streamlit 1.67 showed the dialog on such a first request
+    in two control runs here, but not in a third on a heavily loaded machine, for a reason
+    not yet found; so that control run is not kept as a test.)"""
     with run_server(via_make_run=True) as server:
         context, page = first_request(browser, server, f"{server}/five-classes?x=1,2,3,4,5")
         try:
@@ -144,18 +149,6 @@ def test_a_fresh_servers_first_request_may_be_a_deep_link(browser):
             loss = explain([1, 2, 3, 4, 5], FIVE_CLASS_TARGET).loss
             assert stage_loss(page) == f"{loss:.4f} nats"
             assert_no_streamlit_exception(page)
-        finally:
-            context.close()
-
-
-def test_streamlit_itself_shows_page_not_found_without_the_warm_up(browser):
-    """The control experiment: what the warm-up prevents (Streamlit 1.67's legacy pages/
-    mode on a fresh server). If this starts failing, Streamlit changed and the warm-up in
-    scripts/run.sh may no longer be needed."""
-    with run_server(warm_up=False) as server:
-        context, page = first_request(browser, server, f"{server}/five-classes")
-        try:
-            page.get_by_text(PAGE_NOT_FOUND).first.wait_for(timeout=10_000)
         finally:
             context.close()
 

@@ -28,7 +28,8 @@ def test_app_root_renders_without_exception(streamlit_server, page):
 
 def test_the_pipeline_shows_the_slide_numbers_and_follows_the_log_base(streamlit_server, page):
     goto_app(page, streamlit_server)
-    page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 8")
     text = pipeline_text(page)
     assert "÷ 12.14" in text and "0.899" in text and "0.107 nats" in text
 

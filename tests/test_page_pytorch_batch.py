@@ -94,8 +94,9 @@ def test_the_chain_shows_row_sums_picked_values_mean_and_negation():
 def test_heat_maps_show_logits_probabilities_and_log_probabilities_with_targets_outlined():
     figures = plotly_figures(open_page(PAGE))
     heatmaps = [f for f in figures if f["data"][0]["type"] == "heatmap"]
-    assert len(heatmaps) == 3
-    logits_z, probs_z, log_z = (heatmap_z(f) for f in heatmaps)
+    assert len(heatmaps) == 4  # the stage's probabilities, then the chain's three
+    stage_z, logits_z, probs_z, log_z = (heatmap_z(f) for f in heatmaps)
+    np.testing.assert_allclose(stage_z, xc.softmax(LOGITS))
     np.testing.assert_allclose(logits_z, LOGITS)
     np.testing.assert_allclose(probs_z, xc.softmax(LOGITS))
     np.testing.assert_allclose(log_z, xc.log_softmax(LOGITS))
@@ -233,7 +234,7 @@ def test_in_bits_the_chain_converts_but_the_pytorch_calls_stay_in_nats():
     text = page_text(at)
     assert f"= **{bits:.4f}** bits" in text
     assert f"**{bits:.4f} bits**" in text  # the chain's result
-    log2_z = heatmap_z(plotly_figures(at)[2])
+    log2_z = heatmap_z(plotly_figures(at)[3])  # after the stage's and the chain's first two
     np.testing.assert_allclose(log2_z, xc.log_softmax(LOGITS) / math.log(2))
 
 

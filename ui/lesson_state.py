@@ -313,6 +313,9 @@ def header(state: LessonState) -> None:
         state.share_slot = st.empty()  # filled by end_run, once the state is final
 
 
+STAGE_KEY = "lesson-stage"  # the stage's container: CSS class st-key-lesson-stage
+
+
 @dataclass(frozen=True)
 class Stage:
     """The first screen of a lesson: what a learner moves, the chart it drives, the loss."""
@@ -334,7 +337,7 @@ def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Iterat
     One place for the stage's layout, so every lesson (and its classroom styling) shares it.
     """
     header(state)
-    with st.container(key=_key(state.page, "stage")):
+    with st.container(key=STAGE_KEY):
         controls, charts, loss = st.columns(list(widths), gap="medium")
         yield Stage(controls, charts, loss)
 
