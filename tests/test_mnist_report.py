@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
+from torch_helpers import require_torch
 
 from xent_core import cross_entropy, entropy, softmax
 from xent_core.mnist import load_digits, load_model
@@ -46,6 +45,8 @@ def test_each_per_image_loss_is_minus_the_log_probability_of_the_true_digit(repo
 
 
 def test_per_image_losses_and_the_mean_match_pytorch(report):
+    torch = require_torch()
+    F = torch.nn.functional
     logits, labels = torch.tensor(report.logits), torch.tensor(report.labels)
     np.testing.assert_allclose(
         report.losses, F.cross_entropy(logits, labels, reduction="none").numpy(), rtol=1e-10

@@ -13,9 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from apptest_helpers import open_page, page_text, plotly_figures
+from torch_helpers import require_torch
 
 import xent_core as xc
 from ui.cat_dog_figures import rows_on_loss_curve
@@ -284,6 +283,8 @@ def test_with_log10_the_losses_read_the_slide_numbers():
 
 
 def test_with_ln_the_losses_are_pytorchs_nll_of_the_log():
+    torch = require_torch()
+    F = torch.nn.functional
     at = open_page(PAGE_FILE, {"base": "e"})
     p = torch.tensor(LESSON_PROBS)
     expected = F.nll_loss(torch.log(p), torch.tensor(LESSON_TARGETS), reduction="none")
