@@ -50,7 +50,8 @@ PRESENTER_CSS = """
   line-height: 1.45;
 }
 [data-testid="stMain"] [data-testid="stMetricValue"],
-[data-testid="stMain"] [data-testid="stMetricValue"] div { font-size: 44px !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] div,
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 44px !important; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] code { font-size: 20px; }
 [data-testid="stMain"] h1 { font-size: 40px !important; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 30px !important; }
