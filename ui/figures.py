@@ -18,6 +18,7 @@ FONT_SIZE = 14  # body and tick labels on a laptop
 TITLE_SIZE = 16
 PRESENTER_FONT_SIZE = 20  # presenter mode: projected to a class, nothing below 20 px
 PRESENTER_TITLE_SIZE = 24
+PRESENTER_HEIGHT_SCALE = 1.2  # presenter charts at most this much taller
 TITLE_WIDTH = 42  # characters per title line: titles wrap rather than run off a phone screen
 LINE_HEIGHT = 1.35  # of a font size, for the room a wrapped title needs
 
@@ -141,8 +142,8 @@ def present(figure: dict, *, font_size: int = PRESENTER_FONT_SIZE,
     margin["t"] = max(margin.get("t", 0), title_margin(text, title_size)) if text else margin.get(
         "t", 10)
     layout["margin"] = margin
-    if "height" in layout:
-        layout["height"] = int(layout["height"] * min(scale, 1.3))
+    if "height" in layout:  # taller for the larger type, but the stage keeps to 1366x768
+        layout["height"] = int(layout["height"] * min(scale, PRESENTER_HEIGHT_SCALE))
     return {**figure, "data": data, "layout": layout}
 
 

@@ -52,6 +52,10 @@ PRESENTER_CSS = """
 [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] div,
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 44px !important; }
+/* The stage on one 1366x768 screen: content starts right below Streamlit's 3.75rem toolbar
+   (not 6rem down), and the title sits close to it. */
+[data-testid="stMainBlockContainer"] { padding-top: 3.75rem !important; }
+[data-testid="stMain"] h1 { padding-top: 0.25rem !important; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] code { font-size: 20px; }
 [data-testid="stMain"] h1 { font-size: 40px !important; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 30px !important; }
