@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser_helpers import (
+    DEFAULT_TIMEOUT_MS,
     assert_no_streamlit_exception,
     expect_rerun,
     goto_app,
@@ -34,7 +35,7 @@ PAGE_NOT_FOUND = "Page not found"
 def stage_loss(page) -> str:
     """The value of the page's first metric: the loss on the lesson's stage."""
     metric = page.locator('[data-testid="stMain"] [data-testid="stMetric"]').first
-    metric.wait_for(state="visible")
+    metric.wait_for(state="visible", timeout=DEFAULT_TIMEOUT_MS)  # slow on a loaded machine
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
