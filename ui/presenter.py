@@ -28,6 +28,16 @@ READABLE_CSS = """
 /* Code blocks colour numbers teal (#29B09D): 2.6:1 on the light theme's code background, and
    no one teal passes on both themes' backgrounds; numbers take the code's own text colour. */
 [data-testid="stCode"] .token.number { color: inherit; }
+/* White text on the primary colour: the dark theme's red (#FF7A7A, chosen so red text reads
+   on the dark page) gives it only 2.5:1. Primary buttons and multiselect tags keep the light
+   theme's red (#C62828, 5.6:1 with white) in both themes. */
+[data-testid^="stBaseButton-primary"], [data-tag] {
+  background-color: #C62828 !important; border-color: #C62828 !important; color: #FFFFFF;
+}
+[data-testid^="stBaseButton-primary"]:hover, [data-testid^="stBaseButton-primary"]:focus-visible {
+  background-color: #A31F1F !important; border-color: #A31F1F !important;
+}
+[data-testid^="stBaseButton-primary"] *, [data-tag] * { color: #FFFFFF; }
 [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
 @media (max-width: 640px) {
   /* On a phone a code block wraps instead of scrolling sideways (a scrolling box would
