@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from browser_helpers import assert_no_streamlit_exception, goto_app, wait_for_streamlit_idle
 
+from ui.lessons import HOME, PAGES
+
 pytestmark = pytest.mark.browser
 
 AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
-# url paths of every page in app.py ("" is the start page).
-PAGE_PATHS = ("", "cat-vs-dog", "five-classes", "pytorch-batch", "mnist-digits")
+# Every page of the registry: the start page (at the app's root), the lessons, the teacher's.
+PAGE_PATHS = tuple("" if page is HOME else page.url_path for page in PAGES)
 VIEWPORTS = {"1920x1080": {"width": 1920, "height": 1080},
              "390x844": {"width": 390, "height": 844}}
 # The dark theme (the browser's dark colour scheme) at the projector's width.

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 from browser_helpers import (
+    DEFAULT_TIMEOUT_MS,
     README_SCREENSHOTS,
     assert_no_streamlit_exception,
     goto_app,
@@ -17,11 +19,12 @@ from browser_helpers import (
 )
 
 from ui.colors import contrast_ratio
+from ui.lessons import LESSONS
 
 pytestmark = pytest.mark.browser
 
-# url paths of the lesson pages in app.py
-LESSON_PATHS = ("cat-vs-dog", "five-classes", "pytorch-batch", "mnist-digits")
+# url paths of every lesson page, from the registry (pages added there are checked too)
+LESSON_PATHS = tuple(lesson.url_path for lesson in LESSONS)
 
 CHART_COLOURS_JS = """
 () => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
@@ -54,8 +57,8 @@ def open_lesson(browser, server: str, path: str, **context_options):
     page = context.new_page()
     goto_app(page, server)  # a fresh server learns its page paths on the first run
     goto_app(page, f"{server}/{path}")
-    page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first.wait_for(state="visible",
-                                                                      timeout=90_000)
+    page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first.wait_for(
+        state="visible", timeout=DEFAULT_TIMEOUT_MS)  # a loaded machine draws slowly
     page.wait_for_timeout(500)
     wait_for_streamlit_idle(page)
     assert_no_streamlit_exception(page)
@@ -109,12 +112,17 @@ TEXT_SIZES_JS = """
   const visible = el => el.getClientRects().length > 0;
   const body = [...main.querySelectorAll('[data-testid="stMarkdownContainer"] p')]
     .filter(visible).filter(el => el.innerText.trim().length > 20);
-  const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"] *')]
-    .filter(visible).filter(el => el.innerText.trim().length > 0);
+  // the element that draws a metric's number (its innermost element), not its wrapper
+  const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"]')].filter(visible)
+    .map(el => { while (el.firstElementChild) el = el.firstElementChild; return el; });
   const ticks = [...main.querySelectorAll('[data-testid="stPlotlyChart"] .xtick text,'
                                          + '[data-testid="stPlotlyChart"] .ytick text')];
+  // every text a chart draws: titles, axis titles, bar and point labels, legends, notes
+  const chartText = [...main.querySelectorAll('[data-testid="stPlotlyChart"] svg text')]
+    .filter(el => el.textContent.trim() && el.getClientRects().length > 0);
   return {
     body: body.map(size), metrics: metrics.map(size), ticks: ticks.map(size),
+    chartText: chartText.map(el => [el.textContent.trim().slice(0, 30), size(el)]),
     captions: [...main.querySelectorAll('[data-testid="stCaptionContainer"]')]
       .filter(visible).length,
     sidebarWidth: document.querySelector('[data-testid="stSidebar"]')
@@ -125,8 +133,8 @@ TEXT_SIZES_JS = """
 
 
 @pytest.mark.parametrize("path", LESSON_PATHS)
-def test_presenter_mode_link_makes_text_numbers_and_ticks_at_least_20_px(streamlit_server,
-                                                                        browser, path):
+def test_presenter_mode_makes_text_numbers_ticks_and_chart_labels_at_least_20_px(
+        streamlit_server, browser, path):
     context, page = open_lesson(browser, streamlit_server, f"{path}?present=1")
     try:
         sizes = page.evaluate(TEXT_SIZES_JS)
@@ -134,6 +142,8 @@ def test_presenter_mode_link_makes_text_numbers_and_ticks_at_least_20_px(streaml
         assert sizes["ticks"] and min(sizes["ticks"]) >= 20, sizes["ticks"]
         if sizes["metrics"]:  # the numbers a class reads from the back row: larger still
             assert min(sizes["metrics"]) >= 40, sizes["metrics"]
+        small = [(text, px) for text, px in sizes["chartText"] if px < 20]
+        assert sizes["chartText"] and not small, f"chart labels under 20 px: {small}"
         assert sizes["captions"] == 0, "secondary captions should be folded away"
         assert page.get_by_role("switch", name="Presenter mode").is_checked()
         assert page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true"
@@ -179,6 +189,71 @@ def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, brow
         context.close()
 
 
+# ---------------------------------------------------------------------- the stage, first screen
+
+SCREENS = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
+# the stage's first input: whatever a learner moves first (a grid, a slider, a box, a choice)
+FIRST_INPUT = ", ".join(f'[data-testid="{kind}"]' for kind in (
+    "stDataFrame", "stSlider", "stTextInput", "stNumberInput", "stButtonGroup", "stRadio",
+    "stSelectbox"))
+
+STAGE_BOXES_JS = """
+(firstInput) => {
+  const stage = document.querySelector('[class*="st-key-"][class*="-stage"]');
+  if (!stage) return null;
+  const box = el => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {x: r.x, y: r.y, right: r.right, bottom: r.bottom, height: r.height};
+  };
+  return {
+    "first input": box(stage.querySelector(firstInput)),
+    "main chart": box(stage.querySelector('[data-testid="stPlotlyChart"]')),
+    "loss": box(stage.querySelector('[data-testid="stMetric"]')),
+  };
+}
+"""
+
+
+def settled_stage_boxes(page, timeout_s: float = 30) -> dict:
+    """The stage's first input, main chart and loss, once a re-layout has finished: the same
+    boxes (Plotly and the grid re-lay out after a resize) in two reads 250 ms apart."""
+    wait_for_streamlit_idle(page)
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while True:
+        boxes = page.evaluate(STAGE_BOXES_JS, FIRST_INPUT)
+        drawn = boxes is not None and all(box and box["height"] > 0 for box in boxes.values())
+        if (drawn and boxes == last) or time.monotonic() > deadline:
+            return boxes
+        last = boxes if drawn else None
+        page.wait_for_timeout(250)
+
+
+@pytest.mark.parametrize("mode", ["laptop", "presenter"])
+@pytest.mark.parametrize("path", LESSON_PATHS)
+def test_the_stage_lies_within_the_first_screen(streamlit_server, browser, path, mode):
+    """At 1366x768 and 1920x1080, presenter mode off and on: the first input, the main chart
+    and the loss lie within the first viewport, nothing cut at any edge."""
+    query = "?present=1" if mode == "presenter" else ""
+    context, page = open_lesson(browser, streamlit_server, f"{path}{query}")
+    try:
+        outside = {}
+        for screen in SCREENS:
+            page.set_viewport_size(screen)
+            boxes = settled_stage_boxes(page)
+            assert boxes is not None, f"/{path} has no stage"
+            for name, box in boxes.items():
+                if box is None or not (box["x"] >= 0 and box["y"] >= 0
+                                       and box["right"] <= screen["width"]
+                                       and box["bottom"] <= screen["height"]):
+                    outside[f"{name} at {screen['width']}x{screen['height']}"] = box
+        assert not outside, f"/{path}{query}: outside the first screen: {outside}"
+        assert_no_streamlit_exception(page)
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------------------- phones
 
 PHONE = {"width": 390, "height": 844}
@@ -211,13 +286,16 @@ def open_on_phone(browser, server: str, path: str):
     return context, page
 
 
-def test_the_lesson_cards_read_1_2_3_4_on_a_phone(streamlit_server, browser):
+def test_the_lesson_cards_read_in_the_registry_order_on_a_phone(streamlit_server, browser):
     context, page = open_on_phone(browser, streamlit_server, "")
     try:
-        links = page.get_by_test_id("stPageLink").filter(has_text=re.compile(r"^\d · "))
-        tops = {text.strip()[0]: box["y"] for text, box in zip(
-            links.all_inner_texts(), [link.bounding_box() for link in links.all()], strict=True)}
-        assert sorted(tops, key=tops.get) == ["1", "2", "3", "4"], tops
+        links = page.get_by_test_id("stMain").get_by_test_id("stPageLink")
+        tops = {}
+        for lesson in LESSONS:
+            card = links.filter(has_text=lesson.title)
+            assert card.count() == 1, f"{lesson.title}: {card.count()} cards on the home page"
+            tops[lesson.title] = card.bounding_box()["y"]
+        assert sorted(tops, key=tops.get) == [lesson.title for lesson in LESSONS], tops
     finally:
         context.close()
 

@@ -281,3 +281,21 @@ def test_a_download_is_named_after_the_page_and_the_chart():
     assert chart_filename("Logits x", None) == "cross-entropy-lab-logits-x"
     assert slug("<b>Loss</b> over the steps, in nats") == "loss-over-the-steps-in-nats"
     assert figure_title({"layout": {"title": {"text": "a<br>b"}}}) == "a b"
+
+
+def test_presenter_mode_sets_the_fonts_a_figure_leaves_to_the_theme():
+    """A subplot's axes and the legend have no font of their own: the chart theme would draw
+    them at 12 px, so presenter mode sets each one to at least 20 px."""
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(rows=1, cols=2)
+    figure.add_bar(x=[0, 1], y=[1, 2], name="cross-entropy", row=1, col=1)
+    figure.add_bar(x=[0, 1], y=[2, 1], name="MSE", row=1, col=2)
+    figure.update_layout(xaxis2={"title": "step"})
+    shown = present(figure.to_dict())
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        assert shown["layout"][axis]["tickfont"]["size"] >= 20, axis
+        assert shown["layout"][axis]["title"]["font"]["size"] >= 20, axis
+    assert shown["layout"]["xaxis2"]["title"]["text"] == "step"
+    assert shown["layout"]["legend"]["font"]["size"] >= 20
+    assert "legend" not in figure.to_dict()["layout"]  # the original is left alone

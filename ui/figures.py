@@ -6,6 +6,7 @@ browser on every change of a slider.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,6 +19,7 @@ FONT_SIZE = 14  # body and tick labels on a laptop
 TITLE_SIZE = 16
 PRESENTER_FONT_SIZE = 20  # presenter mode: projected to a class, nothing below 20 px
 PRESENTER_TITLE_SIZE = 24
+PRESENTER_HEIGHT_SCALE = 1.2  # presenter charts at most this much taller
 TITLE_WIDTH = 42  # characters per title line: titles wrap rather than run off a phone screen
 LINE_HEIGHT = 1.35  # of a font size, for the room a wrapped title needs
 
@@ -100,6 +102,13 @@ def compact_layout(figure: go.Figure, *, title: str, height: int = 320) -> go.Fi
     return figure
 
 
+def _at_least(font: dict | None, size: int) -> dict:
+    """A Plotly font dict whose size is at least ``size``."""
+    font = dict(font or {})
+    font["size"] = max(float(font.get("size") or 0), size)
+    return font
+
+
 def present(figure: dict, *, font_size: int = PRESENTER_FONT_SIZE,
             title_size: int = PRESENTER_TITLE_SIZE) -> dict:
     """A figure (as a dict, e.g. ``Figure.to_dict()``) scaled for projecting: every font at
@@ -130,6 +139,20 @@ def present(figure: dict, *, font_size: int = PRESENTER_FONT_SIZE,
     layout = grow(figure.get("layout", {}))
     layout["font"] = {**layout.get("font", {}), "size": max(font_size,
                                                             layout.get("font", {}).get("size", 0))}
+    # Fonts the figure leaves unset (a subplot's axes, the legend) would take the chart
+    # theme's 12 px, not layout.font: set each one explicitly.
+    for key in [k for k in layout if re.fullmatch(r"[xy]axis\d*", k)]:
+        axis = dict(layout[key] or {})
+        axis["tickfont"] = _at_least(axis.get("tickfont"), font_size)
+        axis_title = axis.get("title")
+        axis_title = {"text": axis_title} if isinstance(axis_title, str) else dict(
+            axis_title or {})
+        axis_title["font"] = _at_least(axis_title.get("font"), font_size)
+        axis["title"] = axis_title
+        layout[key] = axis
+    legend = dict(layout.get("legend") or {})
+    legend["font"] = _at_least(legend.get("font"), font_size)
+    layout["legend"] = legend
     title = dict(layout.get("title") or {})
     text = str(title.get("text") or "")
     for tag in ("<sup>", "</sup>", "<sub>", "</sub>"):
@@ -141,8 +164,8 @@ def present(figure: dict, *, font_size: int = PRESENTER_FONT_SIZE,
     margin["t"] = max(margin.get("t", 0), title_margin(text, title_size)) if text else margin.get(
         "t", 10)
     layout["margin"] = margin
-    if "height" in layout:
-        layout["height"] = int(layout["height"] * min(scale, 1.3))
+    if "height" in layout:  # taller for the larger type, but the stage keeps to 1366x768
+        layout["height"] = int(layout["height"] * min(scale, PRESENTER_HEIGHT_SCALE))
     return {**figure, "data": data, "layout": layout}
 
 

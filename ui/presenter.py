@@ -25,6 +25,19 @@ READABLE_CSS = """
   opacity: 1;  /* Streamlit fades captions with opacity as well as colour */
 }
 [data-testid="stMarkdownContainer"] code { font-size: 0.9em; }
+/* Code blocks colour numbers teal (#29B09D): 2.6:1 on the light theme's code background, and
+   no one teal passes on both themes' backgrounds; numbers take the code's own text colour. */
+[data-testid="stCode"] .token.number { color: inherit; }
+/* White text on the primary colour: the dark theme's red (#FF7A7A, chosen so red text reads
+   on the dark page) gives it only 2.5:1. Primary buttons and multiselect tags keep the light
+   theme's red (#C62828, 5.6:1 with white) in both themes. */
+[data-testid^="stBaseButton-primary"], [data-tag] {
+  background-color: #C62828 !important; border-color: #C62828 !important; color: #FFFFFF;
+}
+[data-testid^="stBaseButton-primary"]:hover, [data-testid^="stBaseButton-primary"]:focus-visible {
+  background-color: #A31F1F !important; border-color: #A31F1F !important;
+}
+[data-testid^="stBaseButton-primary"] *, [data-tag] * { color: #FFFFFF; }
 [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
 @media (max-width: 640px) {
   /* On a phone a code block wraps instead of scrolling sideways (a scrolling box would
@@ -59,6 +72,10 @@ PRESENTER_CSS = """
   font-size: 44px !important;
   line-height: 1.2;
 }
+/* The stage on one 1366x768 screen: content starts right below Streamlit's 3.75rem toolbar
+   (not 6rem down), and the title sits close to it. */
+[data-testid="stMainBlockContainer"] { padding-top: 3.75rem !important; }
+[data-testid="stMain"] h1 { padding-top: 0.25rem !important; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] code { font-size: 20px; }
 [data-testid="stMain"] h1 { font-size: 40px !important; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 30px !important; }
