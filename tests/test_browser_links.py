@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser_helpers import (
-    DEFAULT_TIMEOUT_MS,
     assert_no_streamlit_exception,
     expect_rerun,
     goto_app,
