@@ -19,7 +19,7 @@ from ui.five_class_figures import (
     probability_figure,
     softmax_table,
 )
-from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.lesson_state import LessonState, lesson_state, number_box, stage, twin_slider
 from ui.logit_rows import parse_logit, set_logit
 from ui.text import escape_markdown, fmt
 from ui.url_state import (
@@ -205,7 +205,8 @@ def class_rows(state: LessonState) -> None:
     header[1].caption(f"logit x (slider: −{SLIDER_LIMIT:g} to {SLIDER_LIMIT:g})")
     header[2].caption(f"exact value (±{LOGIT_LIMIT:,.0f})")
     for i, value in enumerate(logits):
-        st.session_state[row_key("slider", i)] = min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
+        shown = min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
+        twin_slider(row_key("slider", i), shown)
         st.session_state[row_key("name", i)] = drafts.get(i, names[i])
         name_col, slider_col, box_col, remove_col = st.columns(
             widths, vertical_alignment="center")
@@ -222,7 +223,7 @@ def class_rows(state: LessonState) -> None:
         number_box(row_key("box", i), f"Logit of class {i + 1} (exact value)", value,
                    parse_logit, lambda v, i=i: set_logit(state, "x", i, v),
                    what=f"logit of {names[i]}", container=box_col,
-                   label_visibility="collapsed", digits=3)
+                   label_visibility="collapsed", digits=3, twin=(row_key("slider", i), shown))
         remove_col.button(
             "", icon=":material/close:", key=row_key("remove", i), on_click=remove_class,
             args=(state, i), disabled=len(logits) <= MIN_CLASSES or i == target,
