@@ -19,7 +19,14 @@ from ui.five_class_figures import (
     probability_figure,
     softmax_table,
 )
-from ui.lesson_state import LessonState, lesson_state, number_box, stage, twin_slider
+from ui.lesson_state import (
+    LessonState,
+    finish_fragment,
+    lesson_state,
+    number_box,
+    stage,
+    twin_slider,
+)
 from ui.logit_rows import parse_logit, set_logit
 from ui.text import escape_markdown, fmt
 from ui.url_state import (
@@ -365,29 +372,43 @@ def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
 # ------------------------------------------------------------------------------- page
 
 
+@st.fragment
+def lesson(state: LessonState, on_stage, details) -> None:
+    """Everything the logits drive: the stage (rows, charts, loss) and the sections below.
+
+    A move (a slider, a box, a name, the true class, T, a step) reruns only this fragment,
+    not the page's header, its questions or the app's sidebar; it ends with
+    ``finish_fragment`` so the URL and the copy link follow.
+    """
+    with on_stage.controls:
+        class_rows(state)
+        class_controls(state)
+    view = five_classes(state["x"], state["target"], state["T"], state["lr"],
+                        log_base=state.base, history=current_history(state))
+    names = state["names"]
+    draw_stage(view, names, on_stage)
+    with details:
+        st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
+        st.dataframe(softmax_table(view.breakdown, names, state["T"], view.stable),
+                     hide_index=True, width="stretch",
+                     column_config={"true": st.column_config.TextColumn("", width=30)})
+        overflow_note(view)
+        loss_col, amp_col = st.columns([1, 1.4], gap="large")
+        with loss_col:
+            loss_summary(view, names)
+        with amp_col:
+            amplification_note(view, names, state["T"])
+        st.subheader("The gradient, and gradient steps")
+        gradient_panel(state, view, names)
+    finish_fragment()
+
+
 def five_classes_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
     predict_checkpoints("five-classes")  # predict, then reveal (issue 11)
     with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage:
-        with on_stage.controls:
-            class_rows(state)
-            class_controls(state)
-        view = five_classes(state["x"], state["target"], state["T"], state["lr"],
-                            log_base=state.base, history=current_history(state))
-        draw_stage(view, state["names"], on_stage)
-
-    st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
-    st.dataframe(softmax_table(view.breakdown, state["names"], state["T"], view.stable),
-                 hide_index=True, width="stretch",
-                 column_config={"true": st.column_config.TextColumn("", width=30)})
-    overflow_note(view)
-    loss_col, amp_col = st.columns([1, 1.4], gap="large")
-    with loss_col:
-        loss_summary(view, state["names"])
-    with amp_col:
-        amplification_note(view, state["names"], state["T"])
-    st.subheader("The gradient, and gradient steps")
-    gradient_panel(state, view, state["names"])
+        pass
+    lesson(state, on_stage, st.container())
 
 
 five_classes_page()

@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.colors import INK, TARGET_OUTLINE, class_color
-from ui.figures import class_bars, compact_layout
+from ui.figure_spec import figure_from_spec
+from ui.figures import class_bars, class_bars_spec, compact_layout
 from ui.text import fmt
 from xent_core import Breakdown, LogBase
 from xent_core.steps import StableExp
@@ -50,7 +51,7 @@ def logit_figure(logits: Sequence[float], next_logits: Sequence[float], grad: Se
     class's arrow points up, every other arrow points down; hovering shows the gradient. The
     arrows are one trace (not annotations) to keep the figure cheap to build.
     """
-    figure = class_bars(
+    spec = class_bars_spec(
         logits, _labels(names), title=f"Logits x, arrows: one gradient step (lr = {lr:g})",
         yaxis_title="logit x", target=target, digits=2,
         y_range=_padded_range([*logits, *next_logits]),
@@ -64,12 +65,15 @@ def logit_figure(logits: Sequence[float], next_logits: Sequence[float], grad: Se
         ys += [float(start), float(end), None]
         sizes += [0, ARROW_HEAD if start != end else 0, 0]
         labels += [f"{plotly_text(names[i])}: gradient {float(g):+.4f}"] * 2 + [""]
-    figure.add_trace(go.Scatter(
-        x=xs, y=ys, mode="lines+markers", line={"color": ARROW_COLOR, "width": ARROW_WIDTH},
-        marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": ARROW_COLOR},
-        hovertext=labels, hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
-    ))
-    return figure
+    spec["data"].append({
+        "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers",
+        "line": {"color": ARROW_COLOR, "width": ARROW_WIDTH},
+        "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes,
+                   "color": ARROW_COLOR},
+        "hovertext": labels, "hovertemplate": "%{hovertext}<extra></extra>",
+        "cliponaxis": False,
+    })
+    return figure_from_spec(spec)
 
 
 def probability_figure(probabilities: Sequence[float], names: Sequence[str],
