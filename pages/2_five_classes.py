@@ -17,7 +17,7 @@ from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
     probability_figure,
-    softmax_table,
+    softmax_columns,
 )
 from ui.lesson_state import (
     LessonState,
@@ -28,7 +28,7 @@ from ui.lesson_state import (
     twin_slider,
 )
 from ui.logit_rows import parse_logit, set_logit
-from ui.text import escape_markdown, fmt
+from ui.text import escape_markdown, fmt, markdown_table
 from ui.url_state import (
     LOGIT_LIMIT,
     MAX_CLASSES,
@@ -389,9 +389,9 @@ def lesson(state: LessonState, on_stage, details) -> None:
     draw_stage(view, names, on_stage)
     with details:
         st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
-        st.dataframe(softmax_table(view.breakdown, names, state["T"], view.stable),
-                     hide_index=True, width="stretch",
-                     column_config={"true": st.column_config.TextColumn("", width=30)})
+        st.markdown(markdown_table(softmax_columns(view.breakdown, names, state["T"],
+                                                   view.stable),
+                                   left=("true", "class"), titles={"true": ""}))
         overflow_note(view)
         loss_col, amp_col = st.columns([1, 1.4], gap="large")
         with loss_col:

@@ -105,9 +105,10 @@ def loss_history_figure(losses: Sequence[float], log_base: LogBase,
     return compact_layout(figure, title=f"Loss over the steps taken, in {log_base.unit}")
 
 
-def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,
-                  stable: StableExp | None = None) -> pd.DataFrame:
-    """The lesson's table: one row per class, then a row with the sum of the exps.
+def softmax_columns(b: Breakdown, names: Sequence[str], temperature: float,
+                    stable: StableExp | None = None) -> dict[str, list[str]]:
+    """The lesson's table as columns of text: one row per class, then a row with the sum of
+    the exps.
 
     Columns: output x → exp → p = exp ÷ sum → log p → −log p of the true class, and the
     gradient. Numbers are formatted text (``inf`` shows as ∞). With ``stable`` (from
@@ -133,5 +134,12 @@ def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,
         fmt(b.loss, 4) if i == b.target else "" for i in range(len(names))]
     gradient = "p − one-hot" if temperature == 1.0 else "(p − one-hot) / T"
     columns[f"gradient {gradient}"] = [fmt(v, 4) for v in b.grad]
-    # The sum row goes at the bottom of each column; one DataFrame, no concat (every rerun).
-    return pd.DataFrame({c: [*values, sum_row.get(c, "")] for c, values in columns.items()})
+    # The sum row goes at the bottom of each column.
+    return {c: [*values, sum_row.get(c, "")] for c, values in columns.items()}
+
+
+def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,
+                  stable: StableExp | None = None) -> pd.DataFrame:
+    """:func:`softmax_columns` as a DataFrame (for a download or a notebook; the page draws
+    the columns as a markdown table, which is cheaper on every move)."""
+    return pd.DataFrame(softmax_columns(b, names, temperature, stable))
