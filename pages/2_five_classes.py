@@ -17,11 +17,18 @@ from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
     probability_figure,
-    softmax_table,
+    softmax_columns,
 )
-from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.lesson_state import (
+    LessonState,
+    finish_fragment,
+    lesson_state,
+    number_box,
+    stage,
+    twin_slider,
+)
 from ui.logit_rows import parse_logit, set_logit
-from ui.text import escape_markdown, fmt
+from ui.text import escape_markdown, fmt, markdown_table
 from ui.url_state import (
     LOGIT_LIMIT,
     MAX_CLASSES,
@@ -195,8 +202,9 @@ def take_steps(state: LessonState, count: int) -> None:
 # ---------------------------------------------------------------------------- widgets
 
 
-def class_rows(state: LessonState) -> None:
-    """One row per class: its name, a slider, an exact-value box and a remove button."""
+def class_rows(state: LessonState) -> list[tuple]:
+    """One row per class: its name and a remove button (full runs); returns each row's
+    slider and box columns, which :func:`logit_widgets` fills inside the lesson fragment."""
     logits, names, target = state["x"], state["names"], state["target"]
     drafts = st.session_state.get(state.private("drafts"), {})
     widths = [2.2, 4.5, 1.9, 0.6]
@@ -204,8 +212,8 @@ def class_rows(state: LessonState) -> None:
     header[0].caption("class name")
     header[1].caption(f"logit x (slider: −{SLIDER_LIMIT:g} to {SLIDER_LIMIT:g})")
     header[2].caption(f"exact value (±{LOGIT_LIMIT:,.0f})")
-    for i, value in enumerate(logits):
-        st.session_state[row_key("slider", i)] = min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
+    rows = []
+    for i in range(len(logits)):
         st.session_state[row_key("name", i)] = drafts.get(i, names[i])
         name_col, slider_col, box_col, remove_col = st.columns(
             widths, vertical_alignment="center")
@@ -213,16 +221,6 @@ def class_rows(state: LessonState) -> None:
             f"Name of class {i + 1}", key=row_key("name", i), max_chars=NAME_LENGTH,
             label_visibility="collapsed", on_change=on_name, args=(state, i),
         )
-        slider_col.slider(
-            f"Logit of class {i + 1} (slider)", -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01,
-            format="%.3f", key=row_key("slider", i), label_visibility="collapsed",
-            on_change=lambda i=i: set_logit(state, "x", i,
-                                             st.session_state[row_key("slider", i)]),
-        )
-        number_box(row_key("box", i), f"Logit of class {i + 1} (exact value)", value,
-                   parse_logit, lambda v, i=i: set_logit(state, "x", i, v),
-                   what=f"logit of {names[i]}", container=box_col,
-                   label_visibility="collapsed", digits=3)
         remove_col.button(
             "", icon=":material/close:", key=row_key("remove", i), on_click=remove_class,
             args=(state, i), disabled=len(logits) <= MIN_CLASSES or i == target,
@@ -232,6 +230,26 @@ def class_rows(state: LessonState) -> None:
         if i in drafts:
             input_error(f"{name_problem(drafts[i], names[:i] + names[i + 1:])} "
                         f"The page still calls it “{names[i]}”.", container=name_col)
+        rows.append((slider_col, box_col))
+    return rows
+
+
+def logit_widgets(state: LessonState, rows: list[tuple]) -> None:
+    """Each class's logit slider and exact-value box (both write the one field ``x``)."""
+    logits, names = state["x"], state["names"]
+    for i, (value, (slider_col, box_col)) in enumerate(zip(logits, rows, strict=True)):
+        shown = min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
+        twin_slider(row_key("slider", i), shown)
+        slider_col.slider(
+            f"Logit of class {i + 1} (slider)", -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01,
+            format="%.3f", key=row_key("slider", i), label_visibility="collapsed",
+            on_change=lambda i=i: set_logit(state, "x", i,
+                                             st.session_state[row_key("slider", i)]),
+        )
+        number_box(row_key("box", i), f"Logit of class {i + 1} (exact value)", value,
+                   parse_logit, lambda v, i=i: set_logit(state, "x", i, v),
+                   what=f"logit of {names[i]}", container=box_col,
+                   label_visibility="collapsed", digits=3, twin=(row_key("slider", i), shown))
         if abs(value) > SLIDER_LIMIT:
             slider_col.caption(
                 f"The logit is {fmt(value, 3)}, beyond the slider's ±{SLIDER_LIMIT:g}: the "
@@ -364,29 +382,44 @@ def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
 # ------------------------------------------------------------------------------- page
 
 
+@st.fragment
+def lesson(state: LessonState, on_stage, rows: list[tuple], details) -> None:
+    """Everything the logits drive: the sliders and boxes, the charts, the loss and the
+    sections below.
+
+    A move (a slider, a box, the learning rate, a step) reruns only this fragment, not the
+    page's header, its questions, the class names and controls or the app's sidebar (those
+    change what every row shows, so they rerun the page); it ends with ``finish_fragment``
+    so the URL and the copy link follow.
+    """
+    logit_widgets(state, rows)
+    view = five_classes(state["x"], state["target"], state["T"], state["lr"],
+                        log_base=state.base, history=current_history(state))
+    names = state["names"]
+    draw_stage(view, names, on_stage)
+    with details:
+        st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
+        st.markdown(markdown_table(softmax_columns(view.breakdown, names, state["T"],
+                                                   view.stable),
+                                   left=("true", "class"), titles={"true": ""}))
+        overflow_note(view)
+        loss_col, amp_col = st.columns([1, 1.4], gap="large")
+        with loss_col:
+            loss_summary(view, names)
+        with amp_col:
+            amplification_note(view, names, state["T"])
+        st.subheader("The gradient, and gradient steps")
+        gradient_panel(state, view, names)
+    finish_fragment()
+
+
 def five_classes_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
     predict_checkpoints("five-classes")  # predict, then reveal (issue 11)
-    with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage:
-        with on_stage.controls:
-            class_rows(state)
-            class_controls(state)
-        view = five_classes(state["x"], state["target"], state["T"], state["lr"],
-                            log_base=state.base, history=current_history(state))
-        draw_stage(view, state["names"], on_stage)
-
-    st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
-    st.dataframe(softmax_table(view.breakdown, state["names"], state["T"], view.stable),
-                 hide_index=True, width="stretch",
-                 column_config={"true": st.column_config.TextColumn("", width=30)})
-    overflow_note(view)
-    loss_col, amp_col = st.columns([1, 1.4], gap="large")
-    with loss_col:
-        loss_summary(view, state["names"])
-    with amp_col:
-        amplification_note(view, state["names"], state["T"])
-    st.subheader("The gradient, and gradient steps")
-    gradient_panel(state, view, state["names"])
+    with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage, on_stage.controls:
+        rows = class_rows(state)
+        class_controls(state)
+    lesson(state, on_stage, rows, st.container())
 
 
 five_classes_page()

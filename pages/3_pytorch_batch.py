@@ -19,7 +19,7 @@ from ui.batch_figures import (
 )
 from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
-from ui.text import fmt
+from ui.text import fmt, markdown_table
 from ui.torch_code import torch_code
 from ui.url_state import (
     LOGIT_LIMIT,
@@ -432,9 +432,7 @@ def chain_section(view: BatchView) -> None:
     ]
     st.markdown("\n\n".join(steps))
     per_row_col, bars_col = st.columns([3, 2], gap="medium")
-    table = per_row_table(view)
-    per_row_col.dataframe(table, width="stretch", height=table_height(len(table)), column_config={
-        name: st.column_config.TextColumn(alignment="right") for name in table.columns})
+    per_row_col.markdown(markdown_table(per_row_columns(view), left=("", "target")))
     mean = result.loss if result.options.reduction == "mean" else None
     show_figure(loss_bars(result.row_losses, tuple(int(t) for t in chain.target), base, mean),
                 key="pytorch.fig.rows", container=bars_col)
@@ -443,7 +441,7 @@ def chain_section(view: BatchView) -> None:
                 "by 0: PyTorch returns nan, and so does this page.", icon=":material/info:")
 
 
-def per_row_table(view: BatchView) -> pd.DataFrame:
+def per_row_columns(view: BatchView) -> dict[str, list[str]]:
     """One row per example: its target, p and log p of the target, weight and loss (as text,
     so an ignored example reads “—” rather than an empty number)."""
     result, base = view.batch, view.log_base
@@ -457,9 +455,9 @@ def per_row_table(view: BatchView) -> pd.DataFrame:
     }
     if result.options.label_smoothing:
         rows[f"smoothed loss ({base.unit})"] = result.smoothed_row_losses
-    table = {name: values if name == "target" else [numbers([v]) for v in values]
-             for name, values in rows.items()}
-    return pd.DataFrame(table, index=[f"example {n}" for n in range(len(chain.target))])
+    return {"": [f"example {n}" for n in range(len(chain.target))],
+            **{name: values if name == "target" else [numbers([v]) for v in values]
+               for name, values in rows.items()}}
 
 
 # ------------------------------------------------------------------------ routes

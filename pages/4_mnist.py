@@ -291,24 +291,30 @@ def score(state: LessonState) -> MnistView:
     return mnist_digits(REPORT, state["i"], state["y"], state["x"], log_base=state.base)
 
 
+def image_and_label(state: LessonState, view: MnistView) -> None:
+    """The chosen image and the label its loss is scored against (a new label reruns the
+    page: it changes every number below)."""
+    st.image(picture(view.index), width=140, caption=f"Held-out image #{view.index}, "
+             f"true label {view.true_label}",
+             alt=f"Handwritten digit {view.true_label} (28 × 28 pixels)")
+    st.segmented_control(
+        "Score against the label", options=DIGITS, key=state.key("y"), required=True,
+        format_func=lambda d: f"{d} ✓" if d == view.true_label else str(d),
+        help="The loss is −log p of this label. The true label is ticked; pick another "
+        "to see what its loss would be.")
+
+
 @st.fragment
 def one_image(state: LessonState, on_stage, view: MnistView) -> None:
     """The chosen image's logits → probabilities → log-probabilities → loss, on the stage.
 
-    A logit edit or another label reruns only this fragment, which then scores them again.
+    A logit edit reruns only this fragment, which then scores the logits again (the image
+    and the label scored are drawn by the full run: :func:`image_and_label`).
     """
     if in_fragment_rerun():
         view = score(state)
     base, label = view.log_base, view.label
     with on_stage.controls:
-        st.image(picture(view.index), width=140, caption=f"Held-out image #{view.index}, "
-                 f"true label {view.true_label}",
-                 alt=f"Handwritten digit {view.true_label} (28 × 28 pixels)")
-        st.segmented_control(
-            "Score against the label", options=DIGITS, key=state.key("y"), required=True,
-            format_func=lambda d: f"{d} ✓" if d == view.true_label else str(d),
-            help="The loss is −log p of this label. The true label is ticked; pick another "
-            "to see what its loss would be.")
         logit_inputs(state, view)
     with on_stage.charts:
         bar_chart(state, "logits", logit_bars, view.breakdown.logits, label, 2)
@@ -384,6 +390,7 @@ def mnist_page() -> None:
     with stage(state, widths=(2.5, 2.4, 1.7)) as on_stage:
         with on_stage.controls:
             choose_image(state, view)
+            image_and_label(state, view)
         one_image(state, on_stage, view)
     st.divider()
     whole_set(view)

@@ -23,26 +23,18 @@ INTERVAL_MS = 150
 STEP = 0.01
 FISH = FIVE_CLASS_NAMES.index("fish")
 
-# Why steps are lost today (websocket frames captured with Playwright, Streamlit 1.67): each
-# logit has two widgets, the slider and the number box, both with an on_change callback that
-# writes the one field ``x``, and the page assigns BOTH widgets' session_state from ``x`` on
-# every run (sync_row_widgets in pages/2_five_classes.py; after the page refactor: class_rows
-# for the slider and ui.lesson_state.number_box for the box, a text box). Two effects:
+# Why steps were lost (websocket frames captured with Playwright, Streamlit 1.67): each logit
+# has two widgets, the slider and the exact-value box, both writing the one field ``x``, and the
+# page assigned BOTH widgets' session_state from ``x`` on every run. Two effects:
 # 1. The browser sends every widget's state with each rerun, and the box's state lags one run:
-#    the request carrying slider=[2.41] carries box=2.39 although the last run set the box to
-#    2.40. Streamlit sees the box "changed" (2.40 -> 2.39) and runs on_box after on_slider,
-#    so x goes back to 2.39 and the slider comes back with set_value=True, value=[2.39].
-# 2. Every run sends the slider with set_value=True (its state is assigned each run), so a
-#    reply to an older request puts the thumb back to an older value while keys are pressed.
-# The page change that fixes both (tried here; not ours to commit, the page refactor owns it):
-# assign the slider's state only when it differs from x, and give the box no state writes at
-# all -- value=x and a key that includes x, so it is a fresh widget whenever x changes (2 of 3
-# runs then passed on a machine at load average 15; the third lost 2 of 10 steps).
-XFAIL_REASON = (
-    "steps lost: the Five classes page re-assigns the slider's and the exact-value box's "
-    "session_state from x on every run, and the browser's box state lags one run, so the "
-    "box's on_change puts the old value back (see the comment above); a page fix"
-)
+#    the request carrying slider=2.41 carried box=2.39 although the last run set the box to
+#    2.40. Streamlit saw the box "changed" and ran its on_change after the slider's, so x
+#    went back to 2.39.
+# 2. Every run sent the slider with set_value=True, so a reply to an older request put the
+#    thumb back to an older value while keys were pressed.
+# The fix lives in ui.lesson_state: ``twin_slider`` writes a slider's state only when it shows
+# something else, and ``number_box(twin=...)`` ignores the box's text in a request where its
+# twin slider moved (the slider's move wins; the next run rewrites the box).
 
 
 def slider_values(page) -> list[float]:
@@ -56,8 +48,8 @@ def slider_values(page) -> list[float]:
 
 
 def box_values(page) -> list[float]:
-    boxes = page.locator('[data-testid="stNumberInput"] input')
-    return [float(boxes.nth(i).input_value()) for i in range(len(FIVE_CLASS_OUTPUTS))]
+    return [float(page.get_by_label(f"Logit of class {i + 1} (exact value)").input_value())
+            for i in range(len(FIVE_CLASS_OUTPUTS))]
 
 
 def link_logits(page) -> list[float] | None:
@@ -67,7 +59,6 @@ def link_logits(page) -> list[float] | None:
     return [float(v) for v in query["x"][0].split(",")]
 
 
-@pytest.mark.xfail(reason=XFAIL_REASON, strict=False)
 def test_arrow_keys_every_150_ms_all_land_on_the_focused_slider(streamlit_server, page):
     goto_app(page, streamlit_server)  # a fresh server learns the page paths on its first run
     goto_app(page, f"{streamlit_server}/five-classes")

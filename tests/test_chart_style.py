@@ -21,6 +21,7 @@ from ui.colors import (
     contrast_ratio,
     relative_luminance,
 )
+from ui.figure_spec import checked
 from ui.figures import PRESENTER_FONT_SIZE, class_bars, house_layout, present, wrap_title
 from ui.widgets import CHART_CONFIG, chart_config, chart_filename, figure_title, slug
 from xent_core import LOG_BASES, explain
@@ -258,6 +259,19 @@ def test_class_bars_put_the_target_outline_in_ink():
     bars = class_bars([1.0, 2.0], ["a", "b"], title="t", yaxis_title="y", target=1)
     assert bars.data[0].marker.line.color == INK
     assert list(bars.data[0].marker.line.width) == [0, 3]
+
+
+def test_unvalidated_bar_and_arrow_figures_pass_plotlys_validation():
+    """class_bars and the five-class logit figure skip validation on every move; each
+    property they write must still be one Plotly knows (checked raises ValueError if not)."""
+    bars = class_bars([1.0, -2.0, 0.5], ["a", "<b>b</b>", "c"], title="t", yaxis_title="y",
+                      target=1, y_range=[-3, 2])
+    arrows = five_class_figures.logit_figure([1.0, -2.0], [0.5, -1.5], [0.5, -0.5],
+                                             ["a", "b"], 0, lr=1.0)
+    for figure in (bars, arrows):
+        assert checked(figure).to_dict() == figure.to_dict()
+    assert [trace.type for trace in arrows.data] == ["bar", "scatter"]
+    assert list(arrows.data[1].y) == [1.0, 0.5, None, -2.0, -1.5, None]
 
 
 # ------------------------------------------------------------------------ toolbar and names

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
+import pandas as pd
 import pytest
 from apptest_helpers import open_page, page_text, plotly_figures
 
@@ -28,8 +30,13 @@ def expected_loss(logits, target=FISH, base="e", temperature=1.0) -> str:
     return f"{b.loss:.4f} {b.log_base.unit}"
 
 
-def table(at):
-    return at.dataframe[0].value
+def table(at) -> pd.DataFrame:
+    """The page's softmax table (a markdown table) read back into text cells."""
+    text = next(m.value for m in at.markdown if m.value.startswith("| "))
+    rows = [[re.sub(r"\\(.)", r"\1", cell.strip()) for cell in line.strip("|").split(" | ")]
+            for line in text.splitlines() if not line.startswith("|:") and "---" not in line]
+    header = ["true" if name == "" else name for name in rows[0]]
+    return pd.DataFrame(rows[1:], columns=header)
 
 
 def row_of(at, name: str):
@@ -272,7 +279,7 @@ def test_a_bad_name_shows_an_error_and_keeps_the_other_inputs(at, bad, message):
 def test_markdown_and_html_in_a_name_show_literally(at):
     at.text_input(key="five.name.3").input("<b>**fish**</b>").run()
     assert not at.exception
-    assert table(at)["class"][3] == "<b>**fish**</b>"  # a dataframe cell is plain text
+    assert table(at)["class"][3] == "<b>**fish**</b>"  # a table cell is escaped: shown as typed
     assert r"Loss for the true class, \<b\>\*\*fish\*\*\</b\>" in page_text(at)
     ticks = plotly_figures(at)[0]["layout"]["xaxis"]["ticktext"]
     assert ticks[3] == "&lt;b&gt;**fish**&lt;/b&gt;"  # Plotly draws the entities as < and >

@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.colors import INK, TARGET_OUTLINE, class_color
-from ui.figures import class_bars, house_layout
+from ui.figure_spec import figure_from_spec
+from ui.figures import class_bars, class_bars_spec, house_layout
 from ui.text import fmt
 from xent_core import Breakdown, LogBase
 from xent_core.steps import StableExp
@@ -50,7 +51,7 @@ def logit_figure(logits: Sequence[float], next_logits: Sequence[float], grad: Se
     class's arrow points up, every other arrow points down; hovering shows the gradient. The
     arrows are one trace (not annotations) to keep the figure cheap to build.
     """
-    figure = class_bars(
+    spec = class_bars_spec(
         logits, _labels(names), title=f"Logits x, arrows: one gradient step (lr = {lr:g})",
         yaxis_title="logit x", target=target, digits=2,
         y_range=_padded_range([*logits, *next_logits]),
@@ -64,12 +65,15 @@ def logit_figure(logits: Sequence[float], next_logits: Sequence[float], grad: Se
         ys += [float(start), float(end), None]
         sizes += [0, ARROW_HEAD if start != end else 0, 0]
         labels += [f"{plotly_text(names[i])}: gradient {float(g):+.4f}"] * 2 + [""]
-    figure.add_trace(go.Scatter(
-        x=xs, y=ys, mode="lines+markers", line={"color": ARROW_COLOR, "width": ARROW_WIDTH},
-        marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": ARROW_COLOR},
-        hovertext=labels, hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
-    ))
-    return figure
+    spec["data"].append({
+        "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers",
+        "line": {"color": ARROW_COLOR, "width": ARROW_WIDTH},
+        "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes,
+                   "color": ARROW_COLOR},
+        "hovertext": labels, "hovertemplate": "%{hovertext}<extra></extra>",
+        "cliponaxis": False,
+    })
+    return figure_from_spec(spec)
 
 
 def probability_figure(probabilities: Sequence[float], names: Sequence[str],
@@ -103,9 +107,10 @@ def loss_history_figure(losses: Sequence[float], log_base: LogBase,
     return go.Figure({"data": [trace], "layout": layout})
 
 
-def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,
-                  stable: StableExp | None = None) -> pd.DataFrame:
-    """The lesson's table: one row per class, then a row with the sum of the exps.
+def softmax_columns(b: Breakdown, names: Sequence[str], temperature: float,
+                    stable: StableExp | None = None) -> dict[str, list[str]]:
+    """The lesson's table as columns of text: one row per class, then a row with the sum of
+    the exps.
 
     Columns: output x → exp → p = exp ÷ sum → log p → −log p of the true class, and the
     gradient. Numbers are formatted text (``inf`` shows as ∞). With ``stable`` (from
@@ -131,5 +136,12 @@ def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,
         fmt(b.loss, 4) if i == b.target else "" for i in range(len(names))]
     gradient = "p − one-hot" if temperature == 1.0 else "(p − one-hot) / T"
     columns[f"gradient {gradient}"] = [fmt(v, 4) for v in b.grad]
-    # The sum row goes at the bottom of each column; one DataFrame, no concat (every rerun).
-    return pd.DataFrame({c: [*values, sum_row.get(c, "")] for c, values in columns.items()})
+    # The sum row goes at the bottom of each column.
+    return {c: [*values, sum_row.get(c, "")] for c, values in columns.items()}
+
+
+def softmax_table(b: Breakdown, names: Sequence[str], temperature: float,
+                  stable: StableExp | None = None) -> pd.DataFrame:
+    """:func:`softmax_columns` as a DataFrame (for a download or a notebook; the page draws
+    the columns as a markdown table, which is cheaper on every move)."""
+    return pd.DataFrame(softmax_columns(b, names, temperature, stable))

@@ -345,10 +345,21 @@ def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Iterat
 # --------------------------------------------------------------------- typed numbers
 
 
+def twin_slider(key: str, value: float) -> None:
+    """Point the slider ``key`` at ``value`` only if it shows something else.
+
+    A slider whose state is written on every run is sent to the browser as "set this value"
+    every time, and a reply to an older move (arrow keys pressed faster than a run) puts the
+    thumb back; a slider left alone keeps the browser's own, newer value.
+    """
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+
 def number_box(key: str, label: str, value: float, parse: Callable[[str], float],
                on_commit: Callable[[float], None], *, what: str = "value",
                container=None, label_visibility: str = "visible", help: str | None = None,
-               digits: int = 4) -> None:
+               digits: int = 4, twin: tuple[str, float] | None = None) -> None:
     """A box for an exact number that never changes anything silently.
 
     ``value`` is the number the box stands for (kept elsewhere: a field, one entry of a list
@@ -356,6 +367,13 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
     a parsed number goes to ``on_commit``. Empty text, ``abc``, ``1e999`` or a number out of
     range leaves ``value`` as it was and shows why, next to the box, until the next good edit
     or until ``value`` changes another way (a slider, a reset).
+
+    ``twin = (slider key, value the slider shows)`` names a slider that moves the same number
+    (drawn with :func:`twin_slider`). The browser sends every widget's state with each move,
+    and while runs lag behind key presses the box's state in that request is still an older
+    run's text; Streamlit would call it an edit and put the old number back. So when the
+    twin moved in the same request (its state is no longer what this run showed), the
+    slider's move wins and the box's text is not an edit: the next run rewrites it.
     """
     target = container or st
     errors = st.session_state.setdefault(_BOX_ERRORS, {})
@@ -367,6 +385,8 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
         st.session_state[key] = f"{float(value):.10g}"
 
     def commit() -> None:
+        if twin is not None and st.session_state.get(twin[0], twin[1]) != twin[1]:
+            return  # the twin slider moved in this request: the box's text is an old run's
         text = str(st.session_state.get(key) or "")
         try:
             if not text.strip():

@@ -14,7 +14,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui.lesson_state import LessonState, number_box
+from ui.lesson_state import LessonState, number_box, twin_slider
 from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, parse_float
 
@@ -46,7 +46,8 @@ def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
     head[2].caption(f"exact (±{LOGIT_LIMIT:,.0f})")
     for i, (class_name, value) in enumerate(zip(class_names, values, strict=True)):
         slider = state.private(f"slider.{i}")
-        st.session_state[slider] = min(max(float(value), -slider_limit), slider_limit)
+        shown = min(max(float(value), -slider_limit), slider_limit)
+        twin_slider(slider, shown)
         name_col, slider_col, box_col = st.columns(widths, vertical_alignment="center")
         name_col.markdown(f"**{class_name}**")
         slider_col.slider(
@@ -57,7 +58,7 @@ def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
         number_box(state.private(f"box.{i}"), f"{word.capitalize()} of {class_name} (exact)",
                    value, parse_logit, partial(set_logit, state, name, i),
                    what=f"{word} of {class_name}", container=box_col,
-                   label_visibility="collapsed", digits=3)
+                   label_visibility="collapsed", digits=3, twin=(slider, shown))
         if abs(value) > slider_limit:
             slider_col.caption(f"{fmt(value, 3)} is beyond the slider's ±{slider_limit:g}; "
                                "the box holds the value.")

@@ -17,6 +17,24 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+def markdown_table(columns: dict[str, list[str]], *, left: tuple[str, ...] = (),
+                   titles: dict[str, str] | None = None) -> str:
+    """A markdown table from columns of cell text, every header and cell escaped (a learner's
+    ``<b>`` or ``|`` shows as typed). Columns named in ``left`` align left, the rest (numbers)
+    right; ``titles`` shows another header for a column (``""`` for none). Cheaper to send
+    and draw than a dataframe, for a small table redrawn on every move.
+    """
+    titles = titles or {}
+    names = list(columns)
+    rows = zip(*(columns[name] for name in names), strict=True)
+    lines = [
+        "| " + " | ".join(escape_markdown(titles.get(name, name)) or " " for name in names) + " |",
+        "|" + "|".join(":---" if name in left else "---:" for name in names) + "|",
+        *("| " + " | ".join(escape_markdown(cell) for cell in row) + " |" for row in rows),
+    ]
+    return "\n".join(lines)
+
+
 def fmt(value: float, digits: int = 4) -> str:
     """A number for a table cell: fixed decimals, scientific when tiny or huge, ∞ spelled out."""
     value = float(value)
