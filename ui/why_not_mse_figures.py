@@ -49,12 +49,14 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
                  sweep_losses: Sequence[Sequence[float]],
                  sweep_grads: Sequence[Sequence[float]], current_logit: float,
                  current_losses: Sequence[float], current_grads: Sequence[float],
-                 *, true_name: str, log_base: LogBase, height: int = 390) -> go.Figure:
+                 *, true_name: str, log_base: LogBase, height: int = 335) -> go.Figure:
     """The three losses (top) and their derivatives (bottom) as the true class's logit moves.
 
     ``sweep_losses[i]`` / ``sweep_grads[i]`` are loss ``i``'s values and ``d loss / d x_true``
     along ``sweep_logits``; the markers and the dashed line show the current logit.
     The x axis runs from very wrong (left) to very right (right).
+    The default height leaves the stage on one 1366 x 768 screen in presenter mode too
+    (charts grow by 1.2 there: 335 -> 402 px, below a chart top at ~355 px).
     """
     # NumPy arrays, not lists: Plotly validates them several times faster (and sends them
     # to the browser as compact typed arrays).
