@@ -14,7 +14,7 @@ import streamlit as st
 from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
-from ui.text import fmt
+from ui.text import fmt, markdown_table
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list, parse_int
 from ui.url_state import encode_float_list as encode_logits
 from ui.why_not_mse_figures import gradient_figure, race_figure, sweep_figure
@@ -99,15 +99,11 @@ def draw_stage(view: WhyNotMseView, on_stage) -> None:
 def readings_table(view: WhyNotMseView) -> str:
     """Values and gradients as a markdown table: one row per loss."""
     unit = view.log_base.unit
-    head = ("| loss | value | " + " | ".join(f"∂/∂x {name}" for name in CLASS_NAMES)
-            + " | PyTorch |")
-    rule = "|" + "---|" * (N + 3)
-    rows = []
-    for i, reading in enumerate(view.readings):
-        value = fmt(reading.loss, 4) + (f" {unit}" if i == 0 else "")
-        grads = " | ".join(fmt(g, 5) for g in reading.grad)
-        rows.append(f"| {reading.name} | {value} | {grads} | `{reading.torch_call}` |")
-    return "\n".join([head, rule, *rows])
+    header = ["loss", "value", *(f"∂/∂x {name}" for name in CLASS_NAMES), "PyTorch"]
+    rows = [[reading.name, fmt(reading.loss, 4) + (f" {unit}" if i == 0 else ""),
+             *(fmt(g, 5) for g in reading.grad), f"`{reading.torch_call}`"]
+            for i, reading in enumerate(view.readings)]
+    return markdown_table(header, rows)
 
 
 def side_by_side(view: WhyNotMseView) -> None:

@@ -16,7 +16,7 @@ from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
-from ui.text import fmt
+from ui.text import fmt, markdown_table
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list
 from ui.url_state import encode_float_list as encode_scores
 from ui.widgets import show_figure
@@ -158,20 +158,16 @@ def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
 def per_class_table(view: SigmoidOrSoftmaxView) -> str:
     unit = view.log_base.unit
     target = view.softmax_target
-    rows = [
-        f"| class | score x | label y | softmax p | softmax target | sigmoid σ(x) | "
-        f"BCE term ({unit}) | BCE gradient | softmax gradient |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for i, name in enumerate(CLASS_NAMES):
-        rows.append(
-            f"| {name} | {fmt(view.logits[i], 3)} | {fmt(view.multi_hot[i], 0)} | "
-            f"{fmt(view.softmax_probabilities[i], 4)} | "
-            f"{'—' if target is None else fmt(target[i], 3)} | "
-            f"{fmt(view.sigmoid_probabilities[i], 4)} | {fmt(view.bce_terms[i], 4)} | "
-            f"{fmt(view.bce_grad[i], 4)} | "
-            f"{'—' if view.softmax_grad is None else fmt(view.softmax_grad[i], 4)} |")
-    return "\n".join(rows)
+    header = ["class", "score x", "label y", "softmax p", "softmax target", "sigmoid σ(x)",
+              f"BCE term ({unit})", "BCE gradient", "softmax gradient"]
+    rows = [[name, fmt(view.logits[i], 3), fmt(view.multi_hot[i], 0),
+             fmt(view.softmax_probabilities[i], 4),
+             "—" if target is None else fmt(target[i], 3),
+             fmt(view.sigmoid_probabilities[i], 4), fmt(view.bce_terms[i], 4),
+             fmt(view.bce_grad[i], 4),
+             "—" if view.softmax_grad is None else fmt(view.softmax_grad[i], 4)]
+            for i, name in enumerate(CLASS_NAMES)]
+    return markdown_table(header, rows)
 
 
 def both_readings(view: SigmoidOrSoftmaxView) -> None:
@@ -208,15 +204,15 @@ def two_classes(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
 def stable_bce(view: SigmoidOrSoftmaxView) -> None:
     st.subheader("binary_cross_entropy on probabilities vs binary_cross_entropy_with_logits")
     unit = view.log_base.unit
-    rows = ["| class | x | y | BCE(σ(x), y) | with_logits | |", "|---|---|---|---|---|---|"]
-    for i, name in enumerate(CLASS_NAMES):
-        flag = "**breaks**" if view.naive_breaks[i] else "agrees"
-        rows.append(f"| {name} | {fmt(view.logits[i], 3)} | {fmt(view.multi_hot[i], 0)} | "
-                    f"{fmt(view.bce_naive_terms[i], 4)} | {fmt(view.bce_terms[i], 4)} | "
-                    f"{flag} |")
+    table = markdown_table(
+        ["class", "x", "y", "BCE(σ(x), y)", "with_logits", ""],
+        [[name, fmt(view.logits[i], 3), fmt(view.multi_hot[i], 0),
+          fmt(view.bce_naive_terms[i], 4), fmt(view.bce_terms[i], 4),
+          "**breaks**" if view.naive_breaks[i] else "agrees"]
+         for i, name in enumerate(CLASS_NAMES)])
     table_col, figure_col = st.columns([1.1, 1], gap="large")
     with table_col:
-        st.markdown("\n".join(rows))
+        st.markdown(table)
         naive_col, stable_col = st.columns(2)
         naive_col.metric("BCE(sigmoid(x), y), mean", f"{fmt(view.bce_naive, 4)} {unit}")
         stable_col.metric("with_logits, mean", f"{fmt(view.bce, 4)} {unit}")

@@ -14,8 +14,9 @@ import streamlit as st
 from ui import url_state as url
 from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.logit_rows import set_logit
 from ui.overflow_figures import precision_figure
-from ui.text import fmt
+from ui.text import fmt, markdown_table
 from ui.widgets import show_figure
 from xent_core.lessons import OverflowView, overflow
 from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
@@ -59,12 +60,6 @@ def class_names(n: int) -> list[str]:
 
 
 # ------------------------------------------------------------------------- callbacks
-
-
-def set_logit(state: LessonState, i: int, value: float) -> None:
-    """Logit ``i`` becomes ``value``; the others stay."""
-    x = state["x"]
-    state.set("x", (*x[:i], float(value), *x[i + 1:]))
 
 
 def apply_preset(state: LessonState) -> None:
@@ -117,7 +112,7 @@ def controls(state: LessonState) -> None:
         name_col, row = st.columns([0.5, 4.3], vertical_alignment="center")
         name_col.markdown(f"x{SUBSCRIPTS[i]}")
         slider_and_box(f"Logit of {names[i]}", f"{PAGE}.slider.{i}", f"{PAGE}.box.{i}",
-                       value, SLIDER_LIMIT, 0.1, lambda v, i=i: set_logit(state, i, v),
+                       value, SLIDER_LIMIT, 0.1, lambda v, i=i: set_logit(state, "x", i, v),
                        f"logit of {names[i]}", row)
     st.radio("True class", options=list(range(len(names))), format_func=names.__getitem__,
              key=state.key("target"), horizontal=True)
@@ -156,15 +151,13 @@ def routes_table(view: OverflowView) -> str:
     names = class_names(len(view.logits))
     f16, f32, f64 = view.routes
 
-    def row(label: str, pick) -> str:
-        return f"| {label} | " + " | ".join(pick(r) for r in (f16, f32, f64)) + " |"
+    def row(label: str, pick) -> list[str]:
+        return [label, *(pick(r) for r in (f16, f32, f64))]
 
     def values(field: str, digits: int = 4):
         return lambda r: ", ".join(fmt(v, digits) for v in getattr(r, field))
 
-    lines = [
-        "| | float16 | float32 | float64 |",
-        "| --- | --- | --- | --- |",
+    rows = [
         row("logits + c, as the dtype stores them", values("logits", 3)),
         row("e^x overflows above", lambda r: fmt(r.overflow_threshold, 2)),
         row("room left for the largest logit", lambda r: fmt(r.overflow_headroom, 2)),
@@ -178,32 +171,28 @@ def routes_table(view: OverflowView) -> str:
         row("max + log Σ e^(x − max)", lambda r: fmt(r.logsumexp)),
         row("e^(x − logsumexp)", values("softmax_via_logsumexp")),
     ]
-    return "\n".join(lines) + f"\n\nClasses in order: {', '.join(names)}."
+    return (markdown_table(["", "float16", "float32", "float64"], rows)
+            + f"\n\nClasses in order: {', '.join(names)}.")
 
 
 def log_table(view: OverflowView) -> str:
     """log(softmax(x)) against log_softmax(x): loss and gradient per precision."""
     unit = view.log_base.unit
-    lines = ["| | loss −log(softmax(x))[y] | gradient through log(softmax) | "
-             "loss −log_softmax(x)[y] | gradient of log_softmax |",
-             "| --- | --- | --- | --- | --- |"]
-    for r in view.routes:
-        lines.append(
-            f"| {r.dtype} | {fmt(r.loss_log_of_softmax)} {unit} | "
-            f"{', '.join(fmt(g) for g in r.grad_log_of_softmax)} | "
-            f"{fmt(r.loss_log_softmax)} {unit} | "
-            f"{', '.join(fmt(g) for g in r.grad_log_softmax)} |")
-    return "\n".join(lines)
+    header = ["", "loss −log(softmax(x))[y]", "gradient through log(softmax)",
+              "loss −log_softmax(x)[y]", "gradient of log_softmax"]
+    return markdown_table(header, [
+        [r.dtype, f"{fmt(r.loss_log_of_softmax)} {unit}",
+         ", ".join(fmt(g) for g in r.grad_log_of_softmax),
+         f"{fmt(r.loss_log_softmax)} {unit}", ", ".join(fmt(g) for g in r.grad_log_softmax)]
+        for r in view.routes])
 
 
 def shift_table(view: OverflowView) -> str:
     """How much each route moved when c was added (NaN: the route broke)."""
-    lines = ["| | by hand | max subtracted | log_softmax |", "| --- | --- | --- | --- |"]
-    for r in view.routes:
-        lines.append(f"| {r.dtype} | {fmt(r.shift_change_by_hand)} | "
-                     f"{fmt(r.shift_change_max_subtracted)} | "
-                     f"{fmt(r.shift_change_log_softmax)} |")
-    return "\n".join(lines)
+    return markdown_table(["", "by hand", "max subtracted", "log_softmax"], [
+        [r.dtype, fmt(r.shift_change_by_hand), fmt(r.shift_change_max_subtracted),
+         fmt(r.shift_change_log_softmax)]
+        for r in view.routes])
 
 
 def details(view: OverflowView) -> None:

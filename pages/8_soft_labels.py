@@ -21,7 +21,7 @@ from ui.soft_label_figures import (
     target_prediction_figure,
     temperature_curve_figure,
 )
-from ui.text import fmt
+from ui.text import fmt, markdown_table
 from ui.widgets import input_error, show_figure
 from xent_core import LogBase
 from xent_core.lessons import SoftLabelsView, soft_labels
@@ -211,18 +211,15 @@ def draw_stage(view: SoftLabelsView, on_stage) -> None:
 
 def terms_table(view: SoftLabelsView) -> str:
     log = view.log_base.log_name
-    lines = [f"| class | target p | q = softmax(x / {view.temperature:g}) | softmax(x) | "
-             f"−p {log} q | −p {log} p | p {log}(p / q) | logits that reach H(p) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for i, name in enumerate(CLASS_NAMES):
-        lines.append(
-            f"| {name} | {fmt(view.target[i])} | {fmt(view.probabilities[i])} | "
-            f"{fmt(view.probabilities_at_1[i])} | {fmt(view.cross_entropy_terms[i])} | "
-            f"{fmt(view.entropy_terms[i])} | {fmt(view.kl_terms[i])} | "
-            f"{fmt(view.best_logits[i], 3)} |")
-    lines.append(f"| **sum** | 1 | 1 | 1 | **{fmt(view.cross_entropy)}** = H(p, q) | "
-                 f"**{fmt(view.entropy)}** = H(p) | **{fmt(view.kl_divergence)}** = KL | |")
-    return "\n".join(lines)
+    header = ["class", "target p", f"q = softmax(x / {view.temperature:g})", "softmax(x)",
+              f"−p {log} q", f"−p {log} p", f"p {log}(p / q)", "logits that reach H(p)"]
+    rows = [[name, fmt(view.target[i]), fmt(view.probabilities[i]),
+             fmt(view.probabilities_at_1[i]), fmt(view.cross_entropy_terms[i]),
+             fmt(view.entropy_terms[i]), fmt(view.kl_terms[i]), fmt(view.best_logits[i], 3)]
+            for i, name in enumerate(CLASS_NAMES)]
+    rows.append(["**sum**", "1", "1", "1", f"**{fmt(view.cross_entropy)}** = H(p, q)",
+                 f"**{fmt(view.entropy)}** = H(p)", f"**{fmt(view.kl_divergence)}** = KL", ""])
+    return markdown_table(header, rows)
 
 
 def explanation(view: SoftLabelsView) -> None:

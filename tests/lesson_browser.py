@@ -1,34 +1,49 @@
-"""Browser checks every lesson stage shares: open a lesson, read its loss, its copy link, and
-whether the stage (first control, main chart, loss) lies within the first screen."""
+"""Browser checks every lesson stage shares: open a lesson, read its loss, its copy link (also
+in a fresh browser), and whether the stage (first control, main chart, loss) lies within the
+first screen. App-specific, so kept out of ``browser_helpers``; used by the browser tests of
+lessons 5 to 8."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from browser_helpers import assert_no_streamlit_exception, goto_app, wait_for_streamlit_idle
+from browser_helpers import (
+    assert_no_streamlit_exception,
+    goto_app,
+    install_run_tracker,
+    wait_for_streamlit_idle,
+)
 
 STAGE_SIZES = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
+CHART = '[data-testid="stPlotlyChart"]'
+METRIC = '[data-testid="stMetric"]'
+# what a learner moves first: a slider, a story's buttons, a box or a list of examples
+CONTROLS = ('[data-testid="stSlider"], [data-testid="stButtonGroup"], '
+            '[data-testid="stTextInput"], [data-testid="stNumberInput"], '
+            '[data-testid="stSelectbox"]')
 
 
 def open_lesson(page, server: str, url_path: str, query: str = "", charts: int = 1) -> None:
-    """Open a lesson (after the server's first run) and wait for its first ``charts`` charts."""
+    """Open a lesson (after the server's first run, as a class's first student would) and wait
+    until its first ``charts`` charts are drawn."""
     goto_app(page, server)  # a fresh server learns the page paths on its first run
     goto_app(page, f"{server}/{url_path}{query}")
     assert_no_streamlit_exception(page)
-    page.locator('[data-testid="stPlotlyChart"]').nth(charts - 1).wait_for(timeout=60_000)
+    page.locator(f"{CHART} .main-svg").nth(charts - 1).wait_for(timeout=60_000)
 
 
 def metric_value(page, index: int = 0) -> str:
-    """The value of the ``index``-th metric on the page, e.g. ``9.0183 nats``."""
-    metric = page.locator('[data-testid="stMetric"]').nth(index)
+    """The value of the ``index``-th metric on the page (0: the stage's loss), e.g.
+    ``9.0183 nats``."""
+    metric = page.locator(METRIC).nth(index)
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def copy_link(page) -> str:
-    """The text of the page's *Copy link to this state*."""
+    """The address in the page's *Copy link to this state* popover."""
     page.get_by_test_id("stPopoverButton").filter(has_text="Copy link to this state").click()
     link = page.locator('[data-testid="stPopoverBody"] code').first
-    link.wait_for(state="visible")
+    link.wait_for(state="visible", timeout=10_000)
     text = link.inner_text().strip()
     page.keyboard.press("Escape")
     return text
@@ -41,14 +56,27 @@ def same_state(first: str, second: str) -> bool:
         b.netloc, b.path.rstrip("/"), parse_qs(b.query))
 
 
-def stage_boxes(page) -> dict[str, dict]:
+def loss_in_fresh_context(browser, link: str) -> str:
+    """Open ``link`` in a new browser context (no cookies, no session) and read its loss."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        install_run_tracker(page)
+        goto_app(page, link)
+        assert_no_streamlit_exception(page)
+        page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
+        return metric_value(page)
+    finally:
+        context.close()
+
+
+def stage_boxes(page) -> dict[str, dict | None]:
     """Bounding boxes of the stage's first control, its first chart and its loss."""
     stage = page.locator('[class*="st-key-"][class*="-stage"]').first
     found = {
-        "first control": stage.locator('[data-testid="stSlider"], [data-testid="stButtonGroup"]'
-                                       ', [data-testid="stTextInput"]').first,
-        "main chart": stage.locator('[data-testid="stPlotlyChart"]').first,
-        "loss": stage.locator('[data-testid="stMetric"]').first,
+        "first control": stage.locator(CONTROLS).first,
+        "main chart": stage.locator(CHART).first,
+        "loss": stage.locator(METRIC).first,
     }
     return {name: locator.bounding_box() for name, locator in found.items()}
 

@@ -7,17 +7,16 @@ import pytest
 from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
-    install_run_tracker,
     readme_screenshot,
 )
-from stage_browser_checks import (
-    SCREENS,
+from lesson_browser import (
+    STAGE_SIZES,
+    assert_stage_fits,
     copy_link,
     loss_in_fresh_context,
+    metric_value,
     open_lesson,
     same_state,
-    stage_boxes_outside,
-    stage_loss,
 )
 
 from ui.text import fmt
@@ -34,20 +33,20 @@ def loss(logits, target=0, shift=0.0) -> str:
 
 def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, page):
     open_lesson(page, streamlit_server, PATH)
-    assert stage_loss(page) == loss([12.0, 10.0, 3.0])
+    assert metric_value(page) == loss([12.0, 10.0, 3.0])
     slider = page.get_by_role("slider").first  # x0, on the stage
     slider.focus()
     for _ in range(3):
         with expect_rerun(page):
             slider.press("ArrowRight")
-    assert stage_loss(page) == loss([12.3, 10.0, 3.0])
+    assert metric_value(page) == loss([12.3, 10.0, 3.0])
     assert "x=12.3%2C10%2C3" in page.url
 
     box = page.get_by_label("Logit of class 1 (exact value)")
     with expect_rerun(page):
         box.fill("800")
         box.press("Enter")
-    assert stage_loss(page) == loss([12.3, 800.0, 3.0])
+    assert metric_value(page) == loss([12.3, 800.0, 3.0])
     # e^800 is infinite even in float64: the by-hand route is NaN in all three precisions.
     page.get_by_text("float64", exact=False).first.wait_for()
     assert page.locator('[data-testid="stMarkdownContainer"]').filter(
@@ -55,7 +54,7 @@ def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, pag
     with expect_rerun(page):
         box.fill("abc")
         box.press("Enter")
-    assert stage_loss(page) == loss([12.3, 800.0, 3.0])
+    assert metric_value(page) == loss([12.3, 800.0, 3.0])
     assert page.get_by_text("“abc” was not used because it is not a number").count() == 1
     assert_no_streamlit_exception(page)
 
@@ -73,24 +72,18 @@ def test_the_copy_link_is_the_address_bar_and_opens_the_same_loss(streamlit_serv
     link = copy_link(page)
     assert same_state(link, page.url), (link, page.url)
     assert link.startswith(streamlit_server)
-    shown = stage_loss(page)
+    shown = metric_value(page)
     assert shown == loss([12.0, 10.0, 3.0], 2, 700.0)
     assert loss_in_fresh_context(browser, link) == shown
 
 
-@pytest.mark.parametrize(("width", "height"), SCREENS)
-def test_the_stage_fits_the_first_screen(streamlit_server, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        install_run_tracker(page)
-        open_lesson(page, streamlit_server, PATH)
-        assert stage_boxes_outside(page, width, height) == {}
-    finally:
-        context.close()
+@pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_the_stage_fits_the_first_screen(streamlit_server, page, size):
+    open_lesson(page, streamlit_server, PATH)
+    assert_stage_fits(page, size)
 
 
 def test_screenshot_where_float32_breaks(streamlit_server, page):
     open_lesson(page, streamlit_server, PATH, "?x=90,88,3")
-    assert stage_loss(page) == loss([90.0, 88.0, 3.0])
+    assert metric_value(page) == loss([90.0, 88.0, 3.0])
     readme_screenshot(page, "overflow")

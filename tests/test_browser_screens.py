@@ -31,8 +31,10 @@ CHART_COLOURS_JS = """
   const svg = chart.querySelector('svg.main-svg');
   const tick = chart.querySelector('.xtick text, .ytick text');
   const outline = chart.querySelector('.bars .point path');
+  const legend = chart.querySelector('.legend rect.bg');
   return {
     background: svg ? getComputedStyle(svg).backgroundColor : null,
+    legend: legend ? getComputedStyle(legend).fill : null,
     tick: tick ? getComputedStyle(tick).fill : null,
     tickSize: tick ? parseFloat(getComputedStyle(tick).fontSize) : null,
   };
@@ -74,6 +76,8 @@ def test_every_chart_is_dark_on_a_dark_page(streamlit_server, browser, path):
         assert charts, "no chart on the page"
         for n, chart in enumerate(charts):
             assert chart["background"] and is_dark(chart["background"]), (n, chart)
+            # a legend box, if any, is transparent or dark (lessons 5-8 once drew white ones)
+            assert chart["legend"] is None or is_dark(chart["legend"]), (n, chart)
             if chart["tick"]:
                 ratio = contrast_ratio(rgb_hex(chart["tick"]), rgb_hex(chart["background"]))
                 assert ratio >= 4.5, (n, chart, ratio)

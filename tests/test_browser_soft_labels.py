@@ -8,17 +8,16 @@ import pytest
 from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
-    install_run_tracker,
     readme_screenshot,
 )
-from stage_browser_checks import (
-    SCREENS,
+from lesson_browser import (
+    STAGE_SIZES,
+    assert_stage_fits,
     copy_link,
     loss_in_fresh_context,
+    metric_value,
     open_lesson,
     same_state,
-    stage_boxes_outside,
-    stage_loss,
 )
 
 from ui.text import fmt
@@ -43,13 +42,13 @@ def metric(page, label: str) -> str:
 
 def test_the_keyboard_moves_label_smoothing_and_the_loss_follows(streamlit_server, page):
     open_lesson(page, streamlit_server, PATH)
-    assert stage_loss(page) == loss() == "0.4321 nats"
+    assert metric_value(page) == loss() == "0.4321 nats"
     slider = page.get_by_role("slider").first  # label smoothing, on the stage
     slider.focus()
     for _ in range(2):
         with expect_rerun(page):
             slider.press("ArrowRight")
-    assert stage_loss(page) == loss(smoothing=0.12)
+    assert metric_value(page) == loss(smoothing=0.12)
     assert "ls=0.12" in page.url
     lowest = soft_labels(LOGITS, 3, 0.12).lowest_loss
     assert metric(page, "Lowest reachable loss") == f"{fmt(lowest, 4)} nats"
@@ -65,12 +64,12 @@ def test_a_target_that_does_not_add_up_says_so_and_keeps_the_loss(streamlit_serv
         box.fill("0.5")
         box.press("Enter")
     page.get_by_text("these add up to 1.5").wait_for()
-    assert stage_loss(page) == loss()
+    assert metric_value(page) == loss()
     fish = page.get_by_label("p(fish)")
     with expect_rerun(page):
         fish.fill("0.5")
         fish.press("Enter")
-    assert stage_loss(page) == loss(target=(0.5, 0, 0, 0.5, 0))
+    assert metric_value(page) == loss(target=(0.5, 0, 0, 0.5, 0))
     assert page.get_by_text("add up to").count() == 0
 
 
@@ -98,21 +97,15 @@ def test_the_copy_link_is_the_address_bar_and_opens_the_same_loss(streamlit_serv
     page.wait_for_function("() => window.location.search.includes('T=1.05')")
     link = copy_link(page)
     assert same_state(link, page.url), (link, page.url)
-    shown = stage_loss(page)
+    shown = metric_value(page)
     assert shown == loss(target=1, temperature=1.05)
     assert loss_in_fresh_context(browser, link) == shown
 
 
-@pytest.mark.parametrize(("width", "height"), SCREENS)
-def test_the_stage_fits_the_first_screen(streamlit_server, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        install_run_tracker(page)
-        open_lesson(page, streamlit_server, PATH)
-        assert stage_boxes_outside(page, width, height) == {}
-    finally:
-        context.close()
+@pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_the_stage_fits_the_first_screen(streamlit_server, page, size):
+    open_lesson(page, streamlit_server, PATH)
+    assert_stage_fits(page, size)
 
 
 def test_screenshot_of_a_soft_target(streamlit_server, page):

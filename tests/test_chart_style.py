@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 from streamlit.elements.lib import streamlit_plotly_theme
 
-from ui import batch_figures, cat_dog_figures, five_class_figures, mnist_figures
+from ui import (
+    batch_figures,
+    cat_dog_figures,
+    five_class_figures,
+    mnist_figures,
+    overflow_figures,
+    sigmoid_softmax_figures,
+    soft_label_figures,
+    why_not_mse_figures,
+)
 from ui.colors import (
     CLASS_COLORS,
     DARK_BACKGROUND,
@@ -25,6 +34,7 @@ from ui.figure_spec import checked
 from ui.figures import PRESENTER_FONT_SIZE, class_bars, house_layout, present, wrap_title
 from ui.widgets import CHART_CONFIG, chart_config, chart_filename, figure_title, slug
 from xent_core import LOG_BASES, explain
+from xent_core.lessons import overflow, sigmoid_or_softmax, soft_labels, why_not_mse
 
 BACKGROUNDS = {"light": LIGHT_BACKGROUND, "dark": DARK_BACKGROUND}
 NAMES = ("cat", "dog", "fish", "bird", "frog")
@@ -73,9 +83,66 @@ def cat_dog_figure_for_test():
         labels=[0, 1, 0, 1], row_numbers=[1, 2, 3, 4], class_names=("cat", "dog"), mistake=3)
 
 
+def why_not_mse_figures_for_test():
+    view = why_not_mse(LOGITS, 2)
+    r = view.readings
+    return [
+        why_not_mse_figures.sweep_figure(
+            view.sweep_logits, view.sweep_probabilities, [x.sweep_loss for x in r],
+            [x.sweep_grad for x in r], view.logits[2], [x.loss for x in r],
+            [x.grad[2] for x in r], true_name="fish", log_base=view.log_base),
+        why_not_mse_figures.gradient_figure([x.grad for x in r], NAMES, 2),
+        why_not_mse_figures.race_figure([x.race_loss for x in r],
+                                        [x.race_target_probability for x in r],
+                                        true_name="fish", log_base=view.log_base, lr=1.0),
+    ]
+
+
+def sigmoid_softmax_figures_for_test():
+    view = sigmoid_or_softmax(LOGITS, (0, 1))
+    return [
+        sigmoid_softmax_figures.probabilities_figure(
+            view.softmax_probabilities, view.sigmoid_probabilities, NAMES, view.multi_hot),
+        sigmoid_softmax_figures.bce_routes_figure(
+            view.sweep_logits, view.sweep_naive_positive, view.sweep_stable_positive,
+            view.sweep_naive_negative, view.sweep_stable_negative, view.naive_breaks_above,
+            log_base=view.log_base),
+    ]
+
+
+def overflow_figure_for_test():
+    view = overflow((710.0, 700.0, 3.0), 1, 0.0)  # breaks by hand in every precision
+    return overflow_figures.precision_figure(view.routes, NAMES[:3], 1)
+
+
+def soft_label_figures_for_test():
+    view = soft_labels([-2.17, -1.63, -2.75, 2.39, -0.156], 3, 0.1, 2.0, 1.5)
+    bins = view.reliability
+    return [
+        soft_label_figures.target_prediction_figure(view.target, view.probabilities, NAMES,
+                                                    temperature=2.0, target_index=3),
+        soft_label_figures.decomposition_figure(view.entropy, view.kl_divergence,
+                                                view.cross_entropy, unit="nats"),
+        soft_label_figures.reliability_figure(bins.centers, bins.accuracy,
+                                              bins.mean_confidence, bins.counts,
+                                              temperature=1.5),
+        soft_label_figures.temperature_curve_figure(
+            view.curve_temperatures, view.curve_nll, view.curve_expected_calibration_error,
+            view.curve_mean_confidence, accuracy=view.accuracy, temperature=1.5,
+            fitted_temperature=view.fitted_temperature, unit="nats"),
+    ]
+
+
 def every_figure():
     return [*five_class_figures_for_test(), *batch_figures_for_test(),
-            *mnist_figures_for_test(), cat_dog_figure_for_test()]
+            *mnist_figures_for_test(), cat_dog_figure_for_test(),
+            *why_not_mse_figures_for_test(), *sigmoid_softmax_figures_for_test(),
+            overflow_figure_for_test(), *soft_label_figures_for_test()]
+
+
+def lesson_5_to_8_figures():
+    return [*why_not_mse_figures_for_test(), *sigmoid_softmax_figures_for_test(),
+            overflow_figure_for_test(), *soft_label_figures_for_test()]
 
 
 def own_spec(figure) -> dict:
@@ -150,6 +217,40 @@ def test_every_colour_a_figure_sets_reads_on_both_backgrounds():
             for theme, background in BACKGROUNDS.items():
                 assert contrast_ratio(color, background) >= 3.0, (
                     figure_title(figure), key, color, theme)
+
+
+def colour_strings_in(node) -> list[str]:
+    """Every string in a figure dict that names a colour in a way Plotly understands."""
+    if isinstance(node, dict):
+        return [c for v in node.values() for c in colour_strings_in(v)]
+    if isinstance(node, list | tuple):
+        return [c for v in node for c in colour_strings_in(v)]
+    if isinstance(node, str) and re.fullmatch(r"#[0-9A-Fa-f]{3,8}|rgba?\(.*\)|black|white",
+                                              node):
+        return [node]
+    return []
+
+
+def test_lessons_5_to_8_draw_no_light_theme_box_and_write_text_in_ink():
+    """Lessons 5-8 once drew white legend boxes and #222 text: a white patch and near-black
+    words on a dark page. Their text, outlines and guides are in INK, which the chart theme
+    turns into the theme's text grey; nothing but class colours and the neutral grey remains."""
+    for figure in lesson_5_to_8_figures():
+        spec = own_spec(figure)
+        assert "bgcolor" not in spec["layout"].get("legend", {}), figure_title(figure)
+        for annotation in spec["layout"].get("annotations", []):
+            assert "bgcolor" not in annotation, figure_title(figure)
+            if "color" in annotation.get("font", {}):
+                assert annotation["font"]["color"] == INK, figure_title(figure)
+        axes = [k for k in spec["layout"] if k.startswith(("xaxis", "yaxis"))]
+        for axis in axes:  # second axes too: the theme's own tick grey is 3.7:1 on white
+            assert spec["layout"][axis]["tickfont"]["color"] == INK, (figure_title(figure), axis)
+            assert spec["layout"][axis]["title"]["font"]["color"] == INK
+        for trace in spec["data"]:
+            colour = trace.get("textfont", {}).get("color", INK)
+            assert colour == INK, (figure_title(figure), colour)
+        for colour in colour_strings_in(spec):
+            assert colour in {INK, NEUTRAL, *CLASS_COLORS}, (figure_title(figure), colour)
 
 
 def test_axis_labels_are_text_coloured_and_class_colours_only_mark_squares():

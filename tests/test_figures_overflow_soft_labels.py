@@ -81,3 +81,6 @@ def test_the_soft_label_figures_draw_the_cores_numbers():
     assert curve["data"][0]["y"] == pytest.approx(list(view.curve_nll))
     assert set(curve["data"][3]["y"]) == {view.accuracy}
     assert [s["x0"] for s in curve["layout"]["shapes"]] == [1.5, view.fitted_temperature]
+    # every tick of the log axis is a labelled doubling: no small in-between digits
+    assert curve["layout"]["xaxis"]["tickvals"] == [0.25, 0.5, 1, 2, 4, 8]
+    assert min(view.curve_temperatures) >= 0.25 and max(view.curve_temperatures) <= 8

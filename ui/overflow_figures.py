@@ -13,15 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.colors import TARGET_OUTLINE, class_color
+from ui.colors import INK, TARGET_OUTLINE, class_color
 from ui.figure_spec import figure_from_spec
-from ui.figures import house_layout
+from ui.figures import axis_style, house_layout
 from ui.text import fmt
 
 ROUTES = {"by hand": "softmax_by_hand", "max subtracted": "softmax_max_subtracted",
           "log-sum-exp": "softmax_via_logsumexp"}
 ROUTE_TICKS = ["hand", "−max", "LSE"]  # by hand, max subtracted, via log-sum-exp
-BROKEN_COLOR = "#B2182B"
 PANEL_DOMAINS = ((0.0, 0.31), (0.345, 0.655), (0.69, 1.0))
 
 
@@ -40,7 +39,7 @@ def precision_figure(routes: Sequence, names: Sequence[str], target: int,
     :class:`~xent_core.lessons.overflow.OverflowView`, narrowest first. In each panel one
     stacked bar per route: the classes' probabilities in their colours (a right softmax stacks
     up to 1; NaN and ∞ stack to nothing), the true class outlined, and above the bar the true
-    class's probability as that route computed it — ``NaN``, ``∞`` or ``0`` in red where they
+    class's probability as that route computed it — ``NaN``, ``∞`` or ``0`` where they
     appear.
     """
     data, annotations, axes = [], [], {}
@@ -63,29 +62,29 @@ def precision_figure(routes: Sequence, names: Sequence[str], target: int,
         picked = table[:, target]
         data.append({
             "type": "scatter", "mode": "text", "x": [0, 1, 2], "y": [1.04] * 3,
+            # A broken value is spelled out (NaN, ∞, 0), in the theme's ink like all text.
             "text": [bar_label(v) for v in picked], "textposition": "top center",
-            "textfont": {"size": 12, "color": [BROKEN_COLOR if not np.isfinite(v) or v == 0
-                                               else "#222222" for v in picked]},
+            "textfont": {"size": 12, "color": INK},
             "hoverinfo": "skip", "cliponaxis": False,
             "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
         })
-        axes[f"xaxis{suffix}"] = {
+        axes[f"xaxis{suffix}"] = axis_style({
             "domain": list(domain), "anchor": f"y{suffix}", "tickmode": "array",
             "tickvals": [0, 1, 2], "ticktext": ROUTE_TICKS, "showline": True,
-            "linecolor": "#444", "automargin": True, "tickfont": {"size": 12},
-        }
-        axes[f"yaxis{suffix}"] = {
-            "anchor": f"x{suffix}", "range": [0, 1.25], "gridcolor": "#e5e5e5",
+            "linecolor": INK, "tickfont": {"size": 12, "color": INK},
+        })
+        axes[f"yaxis{suffix}"] = axis_style({
+            "anchor": f"x{suffix}", "range": [0, 1.25],
             "showticklabels": panel == 0, "tickvals": [0, 0.5, 1],
             "title": {"text": "probability" if panel == 0 else ""},
-        }
+        })
         broken = r.by_hand_breaks
         annotations.append({
             "text": (f"<b>{r.dtype}</b> " + ("✗" if broken else "✓")
                      + f"<br>∞ above {r.overflow_threshold:.2f}"),
             "x": sum(domain) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-            "font": {"size": 13, "color": BROKEN_COLOR if broken else "#222222"},
+            "font": {"size": 13, "color": INK},
         })
     layout = house_layout(title="", height=height, barmode="stack", bargap=0.3,
                           annotations=annotations, **axes)

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ui.colors import NEUTRAL
+from ui.colors import CLASS_COLORS, INK, NEUTRAL
 from ui.figures import house_layout
 from xent_core import LogBase
 
-SOFTMAX_COLOR = "#0072B2"
-SIGMOID_COLOR = "#E69F00"
+SOFTMAX_COLOR = CLASS_COLORS[0]
+SIGMOID_COLOR = CLASS_COLORS[1]  # Okabe & Ito orange, darkened to read on white
 
 
 def class_ticks(class_names: Sequence[str], multi_hot: Sequence[float]) -> list[str]:
@@ -26,13 +26,15 @@ def class_ticks(class_names: Sequence[str], multi_hot: Sequence[float]) -> list[
 
 def probabilities_figure(softmax_probabilities: Sequence[float],
                          sigmoid_probabilities: Sequence[float], class_names: Sequence[str],
-                         multi_hot: Sequence[float], *, height: int = 380) -> go.Figure:
+                         multi_hot: Sequence[float], *, height: int = 335) -> go.Figure:
     """Per class: softmax's share of one unit (blue) beside the class's own sigmoid (orange).
 
-    The true labels are ticked on the axis and outlined in black.
+    The true labels are ticked on the axis and outlined in the text colour.
+    The default height leaves the stage on one 1366 x 768 screen in presenter mode too
+    (charts grow by 1.2 there: 335 -> 402 px, below a chart top at ~355 px).
     """
     ticks = class_ticks(class_names, multi_hot)
-    outline = {"color": "black", "width": [2.5 if y else 0 for y in multi_hot]}
+    outline = {"color": INK, "width": [2.5 if y else 0 for y in multi_hot]}
     traces = []
     for name, values, color, pattern in (
         ("softmax (all add up to 1)", softmax_probabilities, SOFTMAX_COLOR, ""),
@@ -77,7 +79,7 @@ def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[fl
         traces.append({
             "type": "scatter", "x": x, "y": [float(v) for v in naive], "mode": "lines",
             "name": f"BCE(σ(x)), y = {label}",
-            "line": {"color": "black" if label == 0 else NEUTRAL, "width": 2, "dash": "dash"},
+            "line": {"color": INK if label == 0 else NEUTRAL, "width": 2, "dash": "dash"},
             "hovertemplate": f"BCE(sigmoid(x)), label {label}: %{{y:.4g}} {unit}"
                              "<extra>x = %{x:.1f}</extra>",
         })
@@ -90,8 +92,7 @@ def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[fl
                  "line": {"color": NEUTRAL, "width": 1.5, "dash": "dot"}}],
         annotations=[{"x": breaks_above, "y": 0.8, "xref": "x", "yref": "paper",
                       "text": f"sigmoid(x) = 1.0<br>exactly, x > {breaks_above:.1f}",
-                      "showarrow": False, "xanchor": "right", "align": "right",
-                      "bgcolor": "rgba(255,255,255,0.85)"}],
+                      "showarrow": False, "xanchor": "right", "align": "right"}],
     )
     layout["legend"] = {"orientation": "h", "x": 0.5, "y": -0.3, "xanchor": "center",
                         "yanchor": "top"}

@@ -11,16 +11,17 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.colors import NEUTRAL
+from ui.colors import CLASS_COLORS, INK, NEUTRAL
 from ui.figure_spec import figure_from_spec
-from ui.figures import house_layout
+from ui.figures import axis_style, house_layout
 
-TARGET_COLOR = "#999999"  # the target p: grey, so the prediction's colour stands out
-PREDICTION_COLOR = "#0072B2"  # the prediction q (Okabe & Ito blue)
-ENTROPY_COLOR = "#56B4E9"  # H(p): the part no prediction removes
-KL_COLOR = "#D55E00"  # KL(p‖q): the part the prediction adds
-CALIBRATION_COLOR = "#0072B2"
-GAP_COLOR = "#D55E00"
+TARGET_COLOR = NEUTRAL  # the target p: grey, so the prediction's colour stands out
+PREDICTION_COLOR = CLASS_COLORS[0]  # the prediction q (Okabe & Ito blue)
+ENTROPY_COLOR = CLASS_COLORS[4]  # H(p): the part no prediction removes
+KL_COLOR = CLASS_COLORS[5]  # KL(p‖q): the part the prediction adds
+CALIBRATION_COLOR = CLASS_COLORS[0]
+GAP_COLOR = CLASS_COLORS[5]
+LOG_TICKS = (0.25, 0.5, 1, 2, 4, 8)  # the temperature axis: each tick doubles T
 
 
 def target_prediction_figure(target: Sequence[float], prediction: Sequence[float],
@@ -67,7 +68,7 @@ def decomposition_figure(entropy: float, kl_divergence: float, cross_entropy: fl
         xaxis={"range": [0, top * 1.45], "title": {"text": unit}},
         yaxis={"showticklabels": False},
         shapes=[{"type": "line", "x0": entropy, "x1": entropy, "y0": -0.5, "y1": 0.5,
-                 "line": {"color": "#222222", "width": 2, "dash": "dot"}}],
+                 "line": {"color": INK, "width": 2, "dash": "dot"}}],
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
     return figure_from_spec({"data": [part(entropy, "H(p)", ENTROPY_COLOR, "inside"),
@@ -107,7 +108,7 @@ def reliability_figure(centers: Sequence[float], accuracy: Sequence[float],
     layout = house_layout(
         title=f"Reliability diagram at T = {temperature:.2f}", height=height, showlegend=True,
         # inside, top left: bars rise to the right, so that corner stays empty
-        legend={"x": 0.01, "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
+        legend={"x": 0.01, "y": 0.99, "yanchor": "top"},
         xaxis={"range": [0, 1], "title": {"text": "confidence (top probability)"}},
         yaxis={"range": [0, 1.02], "title": {"text": "accuracy"}},
     )
@@ -132,22 +133,27 @@ def temperature_curve_figure(temperatures: Sequence[float], nll: Sequence[float]
                 "hovertemplate": f"T = %{{x:.2f}}: {name} %{{y:.4f}}<extra></extra>"}
 
     data = [
-        line(nll, f"mean NLL ({unit})", "#0072B2", "y"),
-        line(ece, "ECE", "#D55E00", "y2"),
-        line(mean_confidence, "mean confidence", "#009E73", "y2", "dot"),
-        line([accuracy] * len(t), "accuracy", "#222222", "y2", "dash"),
+        line(nll, f"mean NLL ({unit})", CLASS_COLORS[0], "y"),
+        line(ece, "ECE", CLASS_COLORS[5], "y2"),
+        line(mean_confidence, "mean confidence", CLASS_COLORS[2], "y2", "dot"),
+        line([accuracy] * len(t), "accuracy", INK, "y2", "dash"),
     ]
     marks = [{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
               "line": {"color": color, "width": 2, "dash": dash}}
-             for x, color, dash in ((temperature, "#222222", "solid"),
-                                    (fitted_temperature, "#CC79A7", "dot"))]
+             for x, color, dash in ((temperature, INK, "solid"),
+                                    (fitted_temperature, CLASS_COLORS[3], "dot"))]
     layout = house_layout(
         title="As the temperature changes", height=height, showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
-        xaxis={"type": "log", "title": {"text": "temperature T (log scale)"}},
+        # Ticks at the doublings, all full size: Plotly's own log ticks add digits between
+        # decades at 3/4 of the tick size (15 px in presenter mode, too small to project).
+        xaxis={"type": "log", "title": {"text": "temperature T (log scale)"},
+               "tickmode": "array", "tickvals": list(LOG_TICKS),
+               "ticktext": [f"{v:g}" for v in LOG_TICKS]},
         yaxis={"title": {"text": f"NLL ({unit})"}, "rangemode": "tozero"},
-        yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.02], "showgrid": False,
-                "tickmode": "array", "tickvals": [0, 0.25, 0.5, 0.75, 1]},
+        yaxis2=axis_style({"overlaying": "y", "side": "right", "range": [0, 1.02],
+                           "showgrid": False, "tickmode": "array",
+                           "tickvals": [0, 0.25, 0.5, 0.75, 1]}),
         shapes=marks,
     )
     layout["margin"] = {"l": 10, "r": 45, "t": 50, "b": 10}

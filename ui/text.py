@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 
@@ -45,6 +46,31 @@ def fmt(value: float, digits: int = 4) -> str:
     if value != 0 and (abs(value) < 10 ** -digits or abs(value) >= 1e6):
         return f"{value:.{digits}e}"
     return f"{value:.{digits}f}"
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A markdown (GitHub) table: ``header`` cells, a rule, then one line per row.
+
+    Cells are shown as given (``**bold**`` and `` `code` `` stay markdown), except that a ``|``
+    is escaped and a line break becomes a space, so no cell can split the table.
+    Every row must have as many cells as the header.
+
+    >>> print(markdown_table(["", "value"], [["a|b", "1.0"]]))
+    |  | value |
+    | --- | --- |
+    | a\\|b | 1.0 |
+    """
+    def line(cells: Sequence[str]) -> str:
+        shown = (str(c).replace("\n", " ").replace("|", "\\|") for c in cells)
+        return "| " + " | ".join(shown) + " |"
+
+    lines = [line(header), "|" + " --- |" * len(header)]
+    for row in rows:
+        if len(row) != len(header):
+            raise ValueError(f"a table row has {len(row)} cells but the header has "
+                             f"{len(header)}: {shorten(' | '.join(map(str, row)))}")
+        lines.append(line(row))
+    return "\n".join(lines)
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.colors import NEUTRAL
-from ui.figures import house_layout
+from ui.colors import CLASS_COLORS, INK, NEUTRAL
+from ui.figures import axis_style, house_layout
 from xent_core import LogBase
 
 LOSS_STYLES = (  # cross-entropy, MSE on probabilities, multiclass hinge
-    {"color": "#0072B2", "dash": "solid"},
-    {"color": "#D55E00", "dash": "dash"},
-    {"color": "#009E73", "dash": "dot"},
+    {"color": CLASS_COLORS[0], "dash": "solid"},
+    {"color": CLASS_COLORS[5], "dash": "dash"},
+    {"color": CLASS_COLORS[2], "dash": "dot"},
 )
 SHORT_NAMES = ("cross-entropy", "MSE", "hinge")
 
@@ -41,7 +41,7 @@ def _markers(x: float, ys: Sequence[float], *, yaxis: str = "y") -> dict:
         "type": "scatter", "x": [x] * len(ys), "y": [float(y) for y in ys], "mode": "markers",
         "showlegend": False, "yaxis": yaxis, "hoverinfo": "skip",
         "marker": {"size": 11, "color": [style["color"] for style in LOSS_STYLES[:len(ys)]],
-                   "line": {"color": "black", "width": 1.5}},
+                   "line": {"color": INK, "width": 1.5}},
     }
 
 
@@ -49,12 +49,14 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
                  sweep_losses: Sequence[Sequence[float]],
                  sweep_grads: Sequence[Sequence[float]], current_logit: float,
                  current_losses: Sequence[float], current_grads: Sequence[float],
-                 *, true_name: str, log_base: LogBase, height: int = 390) -> go.Figure:
+                 *, true_name: str, log_base: LogBase, height: int = 335) -> go.Figure:
     """The three losses (top) and their derivatives (bottom) as the true class's logit moves.
 
     ``sweep_losses[i]`` / ``sweep_grads[i]`` are loss ``i``'s values and ``d loss / d x_true``
     along ``sweep_logits``; the markers and the dashed line show the current logit.
     The x axis runs from very wrong (left) to very right (right).
+    The default height leaves the stage on one 1366 x 768 screen in presenter mode too
+    (charts grow by 1.2 there: 335 -> 402 px, below a chart top at ~355 px).
     """
     # NumPy arrays, not lists: Plotly validates them several times faster (and sends them
     # to the browser as compact typed arrays).
@@ -77,12 +79,11 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
         height=height,
         xaxis={"title": {"text": f"logit of the true class, {true_name}"}, "anchor": "y2"},
         yaxis={"title": {"text": "loss"}, "domain": [0.52, 1.0], "rangemode": "tozero"},
-        yaxis2={"title": {"text": "d loss / d logit"}, "domain": [0.0, 0.44],
-                "gridcolor": "#e5e5e5", "zerolinecolor": "#444", "automargin": True},
+        yaxis2=axis_style({"title": {"text": "d loss / d logit"}, "domain": [0.0, 0.44],
+                           "zerolinecolor": INK}),
         showlegend=True,
         # Inside the loss panel, top right: every loss is near 0 once the model is right.
-        legend={"x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "top",
-                "bgcolor": "rgba(255,255,255,0.85)"},
+        legend={"x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "top"},
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": current_logit,
                  "x1": current_logit, "y0": 0, "y1": 1,
                  "line": {"color": NEUTRAL, "width": 1.5, "dash": "dash"}}],
@@ -132,12 +133,11 @@ def race_figure(race_losses: Sequence[Sequence[float]],
         title=f"Gradient descent from the same start, lr = {lr:g}", height=height,
         xaxis={"title": {"text": "step"}, "domain": [0.0, 0.45], "rangemode": "tozero"},
         yaxis={"title": {"text": "its own loss"}, "rangemode": "tozero"},
-        xaxis2={"title": {"text": "step"}, "domain": [0.55, 1.0], "anchor": "y2",
-                "showline": True, "linecolor": "#444", "rangemode": "tozero"},
-        yaxis2={"title": {"text": f"p({true_name})"}, "anchor": "x2", "range": [0, 1.05],
-                "gridcolor": "#e5e5e5", "automargin": True},
+        xaxis2=axis_style({"title": {"text": "step"}, "domain": [0.55, 1.0], "anchor": "y2",
+                           "showline": True, "linecolor": INK, "rangemode": "tozero"}),
+        yaxis2=axis_style({"title": {"text": f"p({true_name})"}, "anchor": "x2",
+                           "range": [0, 1.05]}),
         showlegend=True,
-        legend={"x": 0.45, "xanchor": "right", "y": 1.0, "yanchor": "top",
-                "bgcolor": "rgba(255,255,255,0.85)"},
+        legend={"x": 0.45, "xanchor": "right", "y": 1.0, "yanchor": "top"},
     )
     return go.Figure({"data": traces, "layout": layout})
