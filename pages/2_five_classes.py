@@ -28,7 +28,7 @@ from ui.lesson_state import (
     twin_slider,
 )
 from ui.logit_rows import parse_logit, set_logit
-from ui.text import escape_markdown, fmt, markdown_table
+from ui.text import columns_table, escape_markdown, fmt
 from ui.url_state import (
     LOGIT_LIMIT,
     MAX_CLASSES,
@@ -399,7 +399,7 @@ def lesson(state: LessonState, on_stage, rows: list[tuple], details) -> None:
     draw_stage(view, names, on_stage)
     with details:
         st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
-        st.markdown(markdown_table(softmax_columns(view.breakdown, names, state["T"],
+        st.markdown(columns_table(softmax_columns(view.breakdown, names, state["T"],
                                                    view.stable),
                                    left=("true", "class"), titles={"true": ""}))
         overflow_note(view)

@@ -19,7 +19,7 @@ from ui.batch_figures import (
 )
 from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
-from ui.text import fmt, markdown_table
+from ui.text import columns_table, fmt
 from ui.torch_code import torch_code
 from ui.url_state import (
     LOGIT_LIMIT,
@@ -432,7 +432,7 @@ def chain_section(view: BatchView) -> None:
     ]
     st.markdown("\n\n".join(steps))
     per_row_col, bars_col = st.columns([3, 2], gap="medium")
-    per_row_col.markdown(markdown_table(per_row_columns(view), left=("", "target")))
+    per_row_col.markdown(columns_table(per_row_columns(view), left=("", "target")))
     mean = result.loss if result.options.reduction == "mean" else None
     show_figure(loss_bars(result.row_losses, tuple(int(t) for t in chain.target), base, mean),
                 key="pytorch.fig.rows", container=bars_col)
