@@ -27,7 +27,6 @@ from ui.cat_dog_table import (
     table_frame,
     with_dog_following_cat,
 )
-from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.text import fmt
 from ui.url_state import Field
@@ -288,8 +287,8 @@ CURVE_TEXT = (
 
 
 def cat_vs_dog_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
-    predict_checkpoints("cat-vs-dog")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="cat-vs-dog")
     rows, notes = read_table(state)
     mode = state["mode"]
     checked = check_rows(rows, mode)

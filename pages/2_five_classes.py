@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.checkpoint import predict_checkpoints
 from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
@@ -414,8 +413,8 @@ def lesson(state: LessonState, on_stage, rows: list[tuple], details) -> None:
 
 
 def five_classes_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
-    predict_checkpoints("five-classes")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="five-classes", check=check_link)
     with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage, on_stage.controls:
         rows = class_rows(state)
         class_controls(state)

@@ -17,7 +17,6 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
-from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.text import columns_table, fmt
 from ui.torch_code import torch_code
@@ -540,8 +539,8 @@ def code_section(view: BatchView) -> None:
 
 
 def pytorch_batch_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
-    predict_checkpoints("pytorch-batch")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="pytorch-batch", check=check_link)
     editor = editor_key(state)
     problems = read_editor(state, editor)
     options, weight_problem = loss_options(state)

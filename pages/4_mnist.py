@@ -12,7 +12,6 @@ from functools import partial
 
 import streamlit as st
 
-from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import (
     LessonState,
     finish_fragment,
@@ -384,8 +383,8 @@ def whole_set(view: MnistView) -> None:
 
 
 def mnist_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
-    predict_checkpoints("mnist-digits")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="mnist-digits")
     view = score(state)
     with stage(state, widths=(2.5, 2.4, 1.7)) as on_stage:
         with on_stage.controls:

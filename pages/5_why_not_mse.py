@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.text import fmt, markdown_table
@@ -160,8 +159,8 @@ def pytorch_code(view: WhyNotMseView) -> None:
 
 
 def why_not_mse_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
-    predict_checkpoints("why-not-mse")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="why-not-mse")
     # Widgets' callbacks have already written this run's inputs: the core call comes first.
     view = why_not_mse(state["x"], state["target"], lr=state["lr"], steps=state["steps"],
                        log_base=state.base)

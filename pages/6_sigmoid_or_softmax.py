@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
@@ -271,8 +270,8 @@ def details(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
 
 
 def sigmoid_or_softmax_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
-    predict_checkpoints("sigmoid-or-softmax")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="sigmoid-or-softmax")
     with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
         with on_stage.controls:
             controls(state)

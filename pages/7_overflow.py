@@ -12,7 +12,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import url_state as url
-from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.logit_rows import set_logit
 from ui.overflow_figures import precision_figure
@@ -235,8 +234,8 @@ def details(view: OverflowView) -> None:
 
 
 def overflow_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO, check=check_link)
-    predict_checkpoints("numbers-that-overflow")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="numbers-that-overflow", check=check_link)
     with stage(state, widths=(2.1, 3.1, 1.8)) as on_stage:
         with on_stage.controls:
             controls(state)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import url_state as url
-from ui.checkpoint import predict_checkpoints
 from ui.lesson_state import LessonState, lesson_state, number_box, stage
 from ui.soft_label_figures import (
     decomposition_figure,
@@ -309,8 +308,8 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
 
 
 def soft_labels_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO)
-    predict_checkpoints("soft-labels")  # predict, then reveal (issue 11)
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="soft-labels")
     with stage(state, widths=(2.1, 3.0, 1.8)) as on_stage:
         with on_stage.controls:
             controls(state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -107,12 +108,11 @@ def test_every_lesson_page_has_at_least_three_checkpoints():
 
 
 @pytest.mark.parametrize("page", LESSON_PAGES, ids=lambda page: page.url_path)
-def test_every_lesson_page_shows_its_checkpoints_right_after_its_state(page):
-    source = (ROOT / page.file).read_text(encoding="utf-8").splitlines()
-    call = f'predict_checkpoints("{page.url_path}")'
-    at = [i for i, line in enumerate(source) if call in line]
-    assert len(at) == 1, f"{page.file} must call {call} once"
-    assert "lesson_state(" in source[at[0] - 1] or "lesson_state(" in source[at[0] - 2]
+def test_every_lesson_page_asks_its_own_checkpoints_through_its_state(page):
+    source = (ROOT / page.file).read_text(encoding="utf-8")
+    calls = re.findall(r"lesson_state\((.*?)\)\n", source, flags=re.S)
+    assert len(calls) == 1, f"{page.file} must call lesson_state once"
+    assert f'checkpoints="{page.url_path}"' in calls[0]
 
 
 def test_checkpoints_are_listed_lesson_by_lesson_in_page_order():

@@ -37,6 +37,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ui.checkpoint import predict_checkpoints
 from ui.text import escape_markdown, fmt, shorten
 from ui.url_state import Field, encode_bool, parse_bool, parse_choice
 from xent_core import LOG_BASES, LogBase, get_log_base
@@ -107,6 +108,7 @@ class LessonState:
     fields: tuple[Field, ...]
     title: str = ""
     intro: str = ""
+    checkpoints: str | None = None  # the lesson whose predict-then-reveal questions it shows
     share_slot: Any = field(default=None, repr=False)  # where the copy link is drawn
     link_in_fragment: bool = False  # a st.fragment draws the copy link (finish_fragment)
 
@@ -160,13 +162,15 @@ class LessonState:
 
 
 def lesson_state(page: str, fields: Sequence[Field], *, title: str = "", intro: str = "",
+                 checkpoints: str | None = None,
                  check: Callable[[LessonState], None] | None = None) -> LessonState:
     """Call first on a page: load its inputs (URL > last visit > preset) and own the URL.
 
-    ``check(state)`` makes values from a link consistent with each other (for example as
-    many class names as logits), adding a note for whatever it changes.
+    ``checkpoints`` names the lesson (its registry ``url_path``) whose predict-then-reveal
+    questions the header shows. ``check(state)`` makes values from a link consistent with each
+    other (for example as many class names as logits), adding a note for whatever it changes.
     """
-    state = LessonState(page, tuple(fields), title, intro)
+    state = LessonState(page, tuple(fields), title, intro, checkpoints)
     st.session_state[_ACTIVE] = state
     st.session_state[_LAST] = state
     _load(page, fields)
@@ -296,7 +300,8 @@ def finish_fragment() -> None:
 
 
 def header(state: LessonState) -> None:
-    """Title, intro, notes about a bad link, the reset button and the copy link."""
+    """Title, intro, notes about a bad link, the reset button, the copy link, and the lesson's
+    predict-then-reveal questions."""
     st.title(state.title)
     if state.intro:
         st.markdown(state.intro)
@@ -311,6 +316,8 @@ def header(state: LessonState) -> None:
     with share_col.popover(":material/link: Copy link to this state"):
         st.caption("Anyone who opens this link sees exactly these inputs.")
         state.share_slot = st.empty()  # filled by end_run, once the state is final
+    if state.checkpoints is not None:
+        predict_checkpoints(state.checkpoints)  # predict before looking at the stage below
 
 
 STAGE_KEY = "lesson-stage"  # the stage's container: CSS class st-key-lesson-stage
