@@ -20,6 +20,15 @@ import streamlit as st
 from ui.lesson_state import PRESENT, shell_key
 
 READABLE_CSS = """
+/* The stage's loss (a metric in a narrow column) wraps instead of being cut with "…": the
+   number and its unit ("0.3313 hartleys") and the label must read in full. */
+.st-key-lesson-stage [data-testid="stMetricValue"],
+.st-key-lesson-stage [data-testid="stMetricValue"] *,
+.st-key-lesson-stage [data-testid="stMetricLabel"] * {
+  white-space: normal !important;
+  overflow: visible !important;
+  text-overflow: clip !important;
+}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] code {
   color: inherit;
   opacity: 1;  /* Streamlit fades captions with opacity as well as colour */
