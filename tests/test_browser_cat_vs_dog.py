@@ -58,7 +58,7 @@ CELL_TEXT_JS = """
   return at < 0 ? null : rows[row].children[at]?.textContent ?? null;
 }
 """
-EDIT_ATTEMPTS = 5
+EDIT_ATTEMPTS = 8
 
 
 def cell_text(page, row: int, column: str) -> str | None:
@@ -102,6 +102,7 @@ def type_into_cell(page, row: int, column: str, columns_right_of_row_number: int
         page.keyboard.type(text)
         page.wait_for_function("t => document.querySelector('input.gdg-input')?.value === t",
                                arg=text)
+        page.wait_for_timeout(200)  # a person's pause: the grid reads the editor on its own tick
         # Hold Enter until the overlay has closed, as a person does: a keyup that reaches the
         # still-open editor makes losing the value more likely.
         page.keyboard.down("Enter")
