@@ -20,7 +20,7 @@ FONT_SIZE = 14  # body and tick labels on a laptop
 TITLE_SIZE = 16
 PRESENTER_FONT_SIZE = 20  # presenter mode: projected to a class, nothing below 20 px
 PRESENTER_TITLE_SIZE = 24
-PRESENTER_HEIGHT_SCALE = 1.2  # presenter charts at most this much taller
+PRESENTER_HEIGHT_SCALE = 1.1  # presenter charts at most this much taller (the stage: 1366x768)
 TITLE_WIDTH = 42  # characters per title line: titles wrap rather than run off a phone screen
 LINE_HEIGHT = 1.35  # of a font size, for the room a wrapped title needs
 
