@@ -36,7 +36,7 @@ def test_label_smoothing_by_keyboard_changes_only_cross_entropy(streamlit_server
     assert_no_streamlit_exception(page)
     page.get_by_text("Three routes, one number").wait_for(timeout=60_000)
     assert metric_value(page, "cross_entropy on raw logits") == "1.0313 nats"
-    # Plotly draws after the page text; wait (up to 60 s on a busy machine) for the four charts to appear.
+    # Plotly draws after the page text; wait (up to 60 s when busy) for the four charts.
     page.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot').length === 4", timeout=60_000)
 
