@@ -11,24 +11,12 @@ import warnings
 
 import numpy as np
 import pytest
+from bad_input_helpers import assert_mentions, message_of
 
 import xent_core as xc
 
 NAN = float("nan")
 INF = float("inf")
-
-
-def message_of(call) -> str:
-    with pytest.raises(ValueError) as caught:
-        call()
-    message = str(caught.value)
-    assert message.endswith("."), f"not a full sentence: {message!r}"
-    return message
-
-
-def assert_mentions(message: str, *words: str) -> None:
-    missing = [w for w in words if w.lower() not in message.lower()]
-    assert not missing, f"{message!r} does not mention {missing}"
 
 
 # ------------------------------------------------------------------- NaN and infinity
