@@ -5,6 +5,9 @@ lessons 5 to 8."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from browser_helpers import (
@@ -13,6 +16,9 @@ from browser_helpers import (
     install_run_tracker,
     wait_for_streamlit_idle,
 )
+
+if TYPE_CHECKING:  # playwright is only imported by the fixtures that need it
+    from playwright.sync_api import Page
 
 STAGE_SIZES = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 CHART = '[data-testid="stPlotlyChart"]'
@@ -56,8 +62,10 @@ def same_state(first: str, second: str) -> bool:
         b.netloc, b.path.rstrip("/"), parse_qs(b.query))
 
 
-def loss_in_fresh_context(browser, link: str) -> str:
-    """Open ``link`` in a new browser context (no cookies, no session) and read its loss."""
+@contextlib.contextmanager
+def fresh_page(browser, link: str) -> Iterator[Page]:
+    """``link`` opened in a new browser context (no cookies, no session), once its first script
+    run has finished and its first chart is drawn; the context is closed afterwards."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
@@ -65,9 +73,15 @@ def loss_in_fresh_context(browser, link: str) -> str:
         goto_app(page, link)
         assert_no_streamlit_exception(page)
         page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
-        return metric_value(page)
+        yield page
     finally:
         context.close()
+
+
+def loss_in_fresh_context(browser, link: str) -> str:
+    """Open ``link`` in a new browser context (no cookies, no session) and read its loss."""
+    with fresh_page(browser, link) as page:
+        return metric_value(page)
 
 
 def stage_boxes(page) -> dict[str, dict | None]:

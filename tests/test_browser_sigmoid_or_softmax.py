@@ -9,6 +9,7 @@ from lesson_browser import (
     STAGE_SIZES,
     assert_stage_fits,
     copy_link,
+    fresh_page,
     metric_value,
     open_lesson,
     same_state,
@@ -56,14 +57,8 @@ def test_the_copy_link_reopens_the_same_labels_and_scores(streamlit_server, page
     assert same_state(link, page.url), (link, page.url)
     assert "labels=cat" in link
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        other = fresh.new_page()
-        other.goto(link)
-        other.locator('[data-testid="stMetric"]').nth(1).wait_for(timeout=30_000)
+    with fresh_page(browser, link) as other:
         assert (metric_value(other), metric_value(other, 1)) == losses(scores, (0,))
-    finally:
-        fresh.close()
 
 
 @pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")

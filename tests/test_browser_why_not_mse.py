@@ -9,6 +9,7 @@ from lesson_browser import (
     STAGE_SIZES,
     assert_stage_fits,
     copy_link,
+    fresh_page,
     metric_value,
     open_lesson,
     same_state,
@@ -64,16 +65,9 @@ def test_the_copy_link_reopens_the_same_state_in_a_fresh_browser(streamlit_serve
     assert same_state(link, page.url), (link, page.url)
     assert link.startswith(streamlit_server)
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        other = fresh.new_page()
-        other.goto(link)
-        other.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=30_000)
-        other.locator('[data-testid="stMetric"]').first.wait_for(timeout=30_000)
+    with fresh_page(browser, link) as other:
         assert metric_value(other) == loss
         assert not other.get_by_text("Page not found").count()
-    finally:
-        fresh.close()
 
 
 @pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
