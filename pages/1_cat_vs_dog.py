@@ -30,7 +30,7 @@ from ui.cat_dog_table import (
 from ui.lesson_state import LessonState, lesson_state, stage
 from ui.text import fmt
 from ui.url_state import Field
-from ui.widgets import input_error, show_figure
+from ui.widgets import input_error, on_a_phone, show_figure
 from xent_core import LogBase
 from xent_core.lessons import CAT_DOG_CLASSES, CatVsDogView, cat_vs_dog
 
@@ -50,6 +50,10 @@ MODE_NAMES = {
     PROBABILITY: "Probabilities: P(dog) = 1 − P(cat)",
     RAW: "Raw activations: any two scores",
 }
+# On a phone the grid shows what a learner needs first, the label and the two losses, then
+# the spreadsheet's columns A to D (a wide screen keeps the spreadsheet's order).
+PHONE_COLUMN_ORDER = ("row", "label", "loss_sum", "loss_if", "a", "b", "row_sum", "is_cat",
+                      "is_dog", "verdict")
 # How a spreadsheet writes log in each base (Excel's LOG() is base 10).
 EXCEL_LOG = {"e": "LN({})", "10": "LOG({})", "2": "LOG({}, 2)"}
 
@@ -133,6 +137,7 @@ def show_table(rows, mode: str, checked: CheckedRows, view: CatVsDogView | None,
         table_frame(rows, mode, checked, view),
         key=editor_key(PAGE, rows, mode),
         column_config=column_config(mode, base),
+        column_order=PHONE_COLUMN_ORDER if on_a_phone() else None,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",

@@ -41,7 +41,7 @@ from ui.url_state import (
     parse_float_list,
     parse_int,
 )
-from ui.widgets import input_error, show_figure
+from ui.widgets import input_error, on_a_phone, show_figure
 from xent_core import LogBase
 from xent_core.lessons import MnistView, mnist_digits
 from xent_core.mnist import load_digits, load_model
@@ -262,15 +262,17 @@ def logit_inputs(state: LessonState, view: MnistView) -> None:
               help="Forget your edits and use the logits the model computed for this image.")
 
 
-def loss_summary(view: MnistView, on_stage) -> None:
-    """The stage's loss: for the label scored, and for the true label when they differ."""
+def loss_summary(view: MnistView, on_stage, details) -> None:
+    """The stage's loss: for the label scored, and (in ``details``) for the true label when
+    they differ, the probability and the prediction."""
     base, label, true_label = view.log_base, view.label, view.true_label
     p = view.breakdown.probabilities[label]
     title = (f"Loss for the true label ({label})" if label == true_label
              else f"Loss if the label were {label}")
     on_stage.show_loss(title, view.loss, base.unit)
-    with on_stage.loss:
-        st.caption(f"−{base.log_name} p{subscript(label)} = −{base.log_name} {fmt(p, 4)}")
+    on_stage.loss.caption(f"−{base.log_name} p{subscript(label)} = −{base.log_name} "
+                          f"{fmt(p, 4)}")
+    with details:
         if label != true_label:
             st.metric(f"Loss for the true label ({true_label})",
                       f"{fmt(view.true_label_loss, 4)} {base.unit}")
@@ -313,8 +315,12 @@ def one_image(state: LessonState, on_stage, view: MnistView) -> None:
     if in_fragment_rerun():
         view = score(state)
     base, label = view.log_base, view.label
-    with on_stage.controls:
-        logit_inputs(state, view)
+    # On a phone the stage stacks (controls, loss, charts): the logit boxes and the loss's
+    # details follow the charts there, so that the first chart is on the second screen.
+    phone = on_a_phone()
+    if not phone:
+        with on_stage.controls:
+            logit_inputs(state, view)
     with on_stage.charts:
         bar_chart(state, "logits", logit_bars, view.breakdown.logits, label, 2)
         bar_chart(state, "probabilities", probability_bars, view.breakdown.probabilities,
@@ -325,7 +331,10 @@ def one_image(state: LessonState, on_stage, view: MnistView) -> None:
         st.caption(f"The outlined bar is the label being scored, {label}: its loss is minus "
                    f"its log-probability, −({minus(fmt(view.breakdown.picked_log_probability, 4))})"
                    f" = {fmt(view.loss, 4)} {base.unit}.")
-    loss_summary(view, on_stage)
+    loss_summary(view, on_stage, details=on_stage.charts if phone else on_stage.loss)
+    if phone:
+        with on_stage.charts:
+            logit_inputs(state, view)
     finish_fragment()
 
 

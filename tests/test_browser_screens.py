@@ -261,6 +261,9 @@ def test_the_stage_lies_within_the_first_screen(streamlit_server, browser, path,
 # --------------------------------------------------------------------------------- phones
 
 PHONE = {"width": 390, "height": 844}
+# Chrome on an Android phone: the app lays a few things out for phones by their User-Agent
+PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "
+                    "Gecko) Chrome/131.0.0.0 Mobile Safari/537.36")
 
 
 def phone_screenshot(page, name: str) -> Path:
@@ -279,7 +282,8 @@ def phone_screenshot(page, name: str) -> Path:
 
 
 def open_on_phone(browser, server: str, path: str):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  user_agent=PHONE_USER_AGENT)
     page = context.new_page()
     goto_app(page, server)
     if path:
@@ -335,5 +339,70 @@ def test_no_chart_title_is_cut_on_a_phone(streamlit_server, browser, path):
         assert not cut, f"titles wider than their chart at 390 px: {cut}"
         if path == "five-classes":
             phone_screenshot(page, "five_classes_phone")
+    finally:
+        context.close()
+
+
+# Bottom edges (page coordinates) of the stage's first control, main chart and loss: the
+# stage's three columns are controls, charts and loss, whatever order a phone shows them in.
+STAGE_BOTTOMS_JS = """() => {
+  const row = document.querySelector('.st-key-lesson-stage > [data-testid="stLayoutWrapper"]'
+                                     + ' > [data-testid="stHorizontalBlock"]');
+  const [controls, charts, loss] = [...row.children];
+  const bottom = (column, selector) => {
+    const found = column.querySelector(selector);
+    return found ? found.getBoundingClientRect().bottom + window.scrollY : null;
+  };
+  return {
+    'first control': bottom(controls, '[data-testid="stSlider"], [data-testid="stRadio"], '
+      + '[data-testid="stButtonGroup"], [data-testid="stTextInput"], '
+      + '[data-testid="stNumberInput"], [data-testid="stSelectbox"], '
+      + '[data-testid="stDataFrame"]'),
+    'main chart': bottom(charts, '[data-testid="stPlotlyChart"]'),
+    'loss': bottom(loss, '[data-testid="stMetric"]'),
+  };
+}"""
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS)
+def test_the_stage_lies_within_two_phone_screens(streamlit_server, browser, path):
+    context, page = open_on_phone(browser, streamlit_server, path)
+    try:
+        page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first.wait_for(
+            state="visible", timeout=DEFAULT_TIMEOUT_MS)
+        page.wait_for_timeout(500)  # Plotly lays out at the phone's width
+        bottoms = page.evaluate(STAGE_BOTTOMS_JS)
+        for name, bottom in bottoms.items():
+            assert bottom is not None, f"{path}: no {name} on the stage"
+            assert bottom <= 2 * PHONE["height"], (
+                f"{path}: the {name} ends at y {bottom:.0f}, below two phone screens "
+                f"({2 * PHONE['height']} px)")
+    finally:
+        context.close()
+
+
+def grid_headers(page) -> list[str]:
+    """The column headers the data grid has drawn, left to right (glide-data-grid keeps an
+    accessible copy of the columns in view; it is in the page but not visible)."""
+    headers = page.get_by_test_id("stDataFrame").locator('[role="columnheader"]')
+    headers.first.wait_for(state="attached", timeout=DEFAULT_TIMEOUT_MS)
+    return [header.inner_text().strip() for header in headers.all()]
+
+
+def test_the_spreadsheet_shows_the_label_and_the_losses_first_on_a_phone(streamlit_server,
+                                                                        browser):
+    context, page = open_on_phone(browser, streamlit_server, "cat-vs-dog")
+    try:
+        shown = grid_headers(page)
+        assert shown[:4] == ["row", "label", "E · one-hot sum", "F · “if” form"], shown
+    finally:
+        context.close()
+
+
+def test_the_spreadsheet_keeps_its_column_order_on_a_wide_screen(streamlit_server, browser):
+    context, page = open_lesson(browser, streamlit_server, "cat-vs-dog")
+    try:
+        shown = grid_headers(page)
+        assert shown[:4] == ["row", "label", "A · P(cat)", "B · P(dog)"], shown
     finally:
         context.close()

@@ -299,6 +299,10 @@ def finish_fragment() -> None:
 # -------------------------------------------------------------------- the page's layout
 
 
+STAGE_KEY = "lesson-stage"  # the stage's container: CSS class st-key-lesson-stage
+ACTIONS_KEY = "lesson-actions"  # reset and copy link, side by side even on a phone
+
+
 def header(state: LessonState) -> None:
     """Title, intro, notes about a bad link, the reset button, the copy link, and the lesson's
     predict-then-reveal questions."""
@@ -307,7 +311,8 @@ def header(state: LessonState) -> None:
         st.markdown(state.intro)
     for note in state.notes:
         st.warning(note, icon=":material/link:")
-    reset_col, share_col = st.columns([1, 3], vertical_alignment="center")
+    actions = st.container(key=ACTIONS_KEY)
+    reset_col, share_col = actions.columns([1, 3], vertical_alignment="center")
     reset_col.button(
         ":material/restart_alt: Reset to the lesson's example", key=_key(state.page, "reset"),
         on_click=state.reset,
@@ -318,9 +323,6 @@ def header(state: LessonState) -> None:
         state.share_slot = st.empty()  # filled by end_run, once the state is final
     if state.checkpoints is not None:
         predict_checkpoints(state.checkpoints)  # predict before looking at the stage below
-
-
-STAGE_KEY = "lesson-stage"  # the stage's container: CSS class st-key-lesson-stage
 
 
 @dataclass(frozen=True)

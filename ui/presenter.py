@@ -49,6 +49,31 @@ READABLE_CSS = """
 [data-testid^="stBaseButton-primary"] *, [data-tag] * { color: #FFFFFF; }
 [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
 @media (max-width: 640px) {
+  /* On a phone the stage reads: what a learner moves, the loss, then the charts it drives
+     (Streamlit stacks the stage's three columns; the loss moves up, ahead of the charts). */
+  .st-key-lesson-stage > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
+    > [data-testid="stColumn"]:nth-child(2) { order: 2; }
+  .st-key-lesson-stage > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
+    > [data-testid="stColumn"]:nth-child(3) { order: 1; }
+  /* A row of controls inside the stage (a class's name, slider and exact box; a row of
+     boxes) stays one line instead of stacking into one line per widget. */
+  .st-key-lesson-stage [data-testid="stColumn"] [data-testid="stHorizontalBlock"] {
+    flex-wrap: nowrap; gap: 0.5rem;
+  }
+  .st-key-lesson-stage [data-testid="stColumn"] [data-testid="stHorizontalBlock"]
+    > [data-testid="stColumn"] { min-width: 0 !important; }
+  .st-key-lesson-stage [data-testid="stColumn"] [data-testid="stHorizontalBlock"]
+    > [data-testid="stColumn"]:has([data-testid^="stBaseButton"]) {
+    flex: 0 0 auto !important; width: auto !important; min-width: 2.5rem !important;
+  }
+  h1 { font-size: 2rem !important; }
+  /* Reset and copy link stay side by side; their labels wrap. */
+  .st-key-lesson-actions [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.5rem; }
+  .st-key-lesson-actions [data-testid="stColumn"] {
+    min-width: 0 !important; flex: 1 1 0 !important;
+  }
+  .st-key-lesson-actions button { width: 100%; }
+  .st-key-lesson-actions button p { white-space: normal; text-align: left; }
   /* On a phone a code block wraps instead of scrolling sideways (a scrolling box would
      need keyboard focus of its own). */
   pre, pre code, [data-testid="stCode"] pre, [data-testid="stCode"] code {

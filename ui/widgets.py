@@ -1,4 +1,5 @@
-"""Streamlit pieces every page shares for drawing: input errors and charts.
+"""Streamlit pieces every page shares for drawing: input errors, charts, and whether the
+reader holds a phone.
 
 (A page's inputs, its header and its stage live in :mod:`ui.lesson_state`.)
 """
@@ -24,6 +25,18 @@ CHART_CONFIG = {
         "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian",
     ],
 }
+
+
+def on_a_phone() -> bool:
+    """Whether this session's browser is a phone's (its User-Agent says ``Mobi``, as Safari
+    on iPhone and Chrome or Firefox on Android phones do; tablets do not).
+
+    Streamlit stacks columns on narrow screens by itself; this is for the few layouts that
+    must change order on a phone, where CSS cannot reach (a grid's column order, widgets that
+    follow the charts instead of preceding them). Without a browser (AppTest, a load-test
+    client) it is False.
+    """
+    return "Mobi" in st.context.headers.get("User-Agent", "")
 
 
 def input_error(message: str, container=None) -> None:
