@@ -209,7 +209,7 @@ def batch_table(state: LessonState, editor: str) -> None:
         for c in range(n_classes)}
     config[TARGET_COLUMN] = st.column_config.SelectboxColumn(
         "target", options=[str(c) for c in range(n_classes)] + [IGNORE], required=True,
-        pinned=n_classes > 6,  # keep it in view when the classes need a scroll bar
+        pinned=True,  # first after the example, in view on any screen however many classes
         help=f"The true class of this example, or “{IGNORE}” (ignore_index = -100).")
     config["_index"] = st.column_config.TextColumn(disabled=True)
     st.data_editor(frame, key=editor, num_rows="fixed", column_config=config,

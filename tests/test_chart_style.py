@@ -258,7 +258,7 @@ def test_axis_labels_are_text_coloured_and_class_colours_only_mark_squares():
     assert ticks[3] == f"<span style='color:{CLASS_COLORS[3]}'>■</span><b>3</b>"
     heatmap = batch_figures_for_test()[0]
     assert heatmap.layout.xaxis.ticktext[1] == (
-        f'<span style="color:{CLASS_COLORS[1]}">■</span> <b>class 1</b>')
+        f'<span style="color:{CLASS_COLORS[1]}">■</span> <b>1</b>')
     # An ignored example (target -100) is marked in words, not in a grey that fails contrast.
     assert heatmap.layout.yaxis.ticktext[2] == "<i>ex 2 ✗</i>"
     assert MARKER_EDGE.startswith("rgba(")
@@ -347,6 +347,28 @@ def test_labels_of_points_near_the_x_axis_go_above_them():
         for y, position, text in zip(trace.y, trace.textposition, trace.text, strict=True):
             if text and y < 0.3:  # row 3 (loss 0.001) sits on the axis
                 assert position.startswith("top"), (text, position)
+
+
+def test_no_figure_draws_a_light_box_behind_its_annotations():
+    """An annotation box in a fixed light colour is a white patch on a dark page (page 1's
+    "most confident mistake" once was)."""
+    for figure in every_figure():
+        for annotation in own_spec(figure)["layout"].get("annotations", []):
+            assert "bgcolor" not in annotation, (figure_title(figure), annotation["text"])
+
+
+def test_points_too_close_for_two_labels_share_one():
+    """Page 1's rows 5 (P = 0.9) and 2 (P = 0.98) sit side by side near the axis: their labels
+    overlapped until they became one, "rows 2, 5"; rows far apart keep their own."""
+    p = [0.5, 0.98, 0.1, 0.5, 0.9]  # the lesson's P(true class), row 3 the mistake
+    figure = cat_dog_figures.rows_on_loss_curve(
+        LOG_BASES["e"], true_class_values=p, losses=[-np.log(v) for v in p],
+        labels=[0, 0, 1, 1, 0], row_numbers=[1, 2, 3, 4, 5], class_names=("cat", "dog"),
+        mistake=2)
+    labels = sorted(text for trace in figure.data if trace.mode == "markers+text"
+                    for text in trace.text if text)
+    assert labels == ["rows 1, 4", "rows 2, 5"]
+    assert figure.layout.annotations[0].text.startswith("row 3:")
 
 
 def test_titles_wrap_at_word_boundaries_to_fit_a_phone():

@@ -232,7 +232,7 @@ def test_an_infinite_loss_is_drawn_at_the_top_and_screwy_rows_beyond_1():
     dogs = next(t for t in figure.data if t.name == "label dog")
     assert math.isfinite(dogs.y[0]) and dogs.y[0] >= -math.log(1e-3)
     (note,) = [a.text for a in figure.layout.annotations if "mistake" in a.text]
-    assert note == "row 1 (loss ∞): the most confident mistake"
+    assert note == "row 1 (loss ∞):<br>the most confident<br>mistake"
     assert figure.layout.xaxis.range[1] > 2.0
     assert figure.layout.yaxis.range[0] < -math.log(2.0)
 

@@ -29,10 +29,10 @@ def _example_labels(targets: Sequence[int], prefix: str = "ex ",
 
 
 def _class_labels(n_classes: int) -> list[str]:
-    # A square in the class colour, as on every page, then the class in the theme's text
-    # colour; "class 3" while there is room, else just "3".
-    name = "class " if n_classes <= 5 else ""
-    return [f'<span style="color:{class_color(c)}">■</span> <b>{name}{c}</b>'
+    # A square in the class colour, as on every page, then the class number in the theme's
+    # text colour: short enough to stay level above a narrow cell (rotated labels ran into
+    # the title); the hover names the class in full.
+    return [f'<span style="color:{class_color(c)}">■</span> <b>{c}</b>'
             for c in range(n_classes)]
 
 
@@ -80,7 +80,7 @@ def batch_heatmap(values, targets: Sequence[int], *, title: str, colorscale: str
     layout = house_layout(
         title=title, height=max(220, 110 + 34 * n), shapes=outlines,
         xaxis={"tickmode": "array", "tickvals": list(range(c)), "ticktext": _class_labels(c),
-               "side": "top", "showgrid": False, "zeroline": False},
+               "side": "top", "tickangle": 0, "showgrid": False, "zeroline": False},
         yaxis={"tickmode": "array", "tickvals": list(range(n)),
                "ticktext": _example_labels(targets), "autorange": "reversed",
                "showticklabels": row_labels, "ticks": "outside" if row_labels else "",

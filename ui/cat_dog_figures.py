@@ -17,6 +17,7 @@ from xent_core import LogBase
 
 MISTAKE_RING = "#D62728"  # 3:1 against both themes' backgrounds
 LOWEST_SHOWN = 1e-3  # the curve starts here; a row that gives its true class 0 is drawn at ∞
+LABEL_ROOM = 0.1  # points closer than this (share of each axis) share one label
 
 
 def _row_text(numbers: Sequence[int]) -> str:
@@ -60,14 +61,25 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
     shown_x = np.clip(x, LOWEST_SHOWN, None)
     shown_y = np.where(np.isfinite(y), y, top)
 
-    # Rows at the same point (0.5 for a cat and 0.5 for a dog) share one label.
-    groups: dict[tuple[float, float], list[int]] = {}
-    for i, point in enumerate(zip(shown_x.round(9), shown_y.round(9), strict=True)):
-        groups.setdefault(point, []).append(i)
+    # Rows at the same point, or so close that their labels would overlap (0.95 and 0.98),
+    # share one label, written next to the first of them.
+    x_end = x_max * 1.05 + 0.02
+    y_low = min(0.0, float(np.min(shown_y))) if y.size else 0.0
+    order = np.argsort(shown_x, kind="stable")
+    groups: list[list[int]] = []
+    for i in order:
+        near = next((g for g in groups
+                     if abs(shown_x[g[0]] - shown_x[i]) <= LABEL_ROOM * x_end
+                     and abs(shown_y[g[0]] - shown_y[i]) <= LABEL_ROOM * (top - y_low)
+                     and (mistake in g) == (i == mistake)), None)
+        if near is None:
+            groups.append([int(i)])
+        else:
+            near.append(int(i))
     text = [""] * len(x)
     mistake_text = ""
-    for members in groups.values():
-        numbers = [row_numbers[i] for i in members]
+    for members in groups:
+        numbers = sorted(row_numbers[i] for i in members)
         infinite = " (loss ∞)" if not np.isfinite(y[members[0]]) else ""
         if mistake in members:  # named by the annotation instead
             mistake_text = _row_text(numbers) + infinite
@@ -75,13 +87,10 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
             text[members[0]] = _row_text(numbers) + infinite
 
     # Neighbouring labels alternate above and below; labels near the right edge go left.
-    x_end = x_max * 1.05 + 0.02
-    order = np.argsort(shown_x, kind="stable")
-    position = [""] * len(x)
+    position = ["top right"] * len(x)
     # Labels of points near the x axis go above them, never below the axis (nor off the top).
-    y_low = min(0.0, float(np.min(shown_y))) if y.size else 0.0
     near_axis = y_low + 0.15 * (top - y_low)
-    for rank, i in enumerate(order):
+    for rank, i in enumerate(group[0] for group in groups):
         vertical = "bottom" if rank % 2 else "top"
         if shown_y[i] <= near_axis:
             vertical = "top"
@@ -110,11 +119,16 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
                     "line": {"width": 3}},
             hoverinfo="skip",
         ))
+        # Short lines pointing into the open part of the plot: up and right of the point,
+        # or down (near the top) and left (near the right edge).
+        on_the_right = shown_x[mistake] > 0.55 * x_end
         figure.add_annotation(
             x=shown_x[mistake], y=shown_y[mistake],
-            text=f"{mistake_text}: the most confident mistake",
-            showarrow=True, arrowhead=2, ax=70, ay=40 if shown_y[mistake] > 0.6 * top else -35,
-            xanchor="left", font={"color": MISTAKE_RING}, bgcolor="rgba(255,255,255,0.85)",
+            text=f"{mistake_text}:<br>the most confident<br>mistake",
+            showarrow=True, arrowhead=2, arrowcolor=MISTAKE_RING,
+            ax=-30 if on_the_right else 30, ay=45 if shown_y[mistake] > 0.6 * top else -55,
+            xanchor="right" if on_the_right else "left", align="left",
+            font={"color": MISTAKE_RING},
         )
     low = min(0.0, float(np.min(shown_y))) if y.size else 0.0
     figure.update_xaxes(title={"text": x_name}, range=[0, x_end])
