@@ -136,7 +136,8 @@ def question_picker(current: str | None) -> None:
     ids = [c.id for c in CHECKPOINTS]
     default = next_checkpoint(current).id if current else ids[0]
     choice = st.selectbox(
-        "Question to ask", ids, index=ids.index(default), key=f"teacher.pick.{current}",
+        "Next question to ask" if current else "Question to ask", ids,
+        index=ids.index(default), key=f"teacher.pick.{current}",
         format_func=lambda i: f"{LESSON_PAGES[get_checkpoint(i).lesson][1]} — "
                               f"{get_checkpoint(i).question}",
     )
