@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from classroom import Classroom, UnknownSession, create_classroom_engine, sqlite_url
 from classroom.checkpoints import for_lesson, get_checkpoint
 from classroom.schema import answers, metadata, students
+from ui.checkpoint import COVER_CSS, COVER_NOTE
 
 P_FISH = get_checkpoint("five-classes/p-fish")
 ARROW = get_checkpoint("five-classes/fish-arrow")
@@ -139,6 +140,37 @@ def test_a_card_on_the_overflow_page_hides_reveals_and_scores_against_the_core()
     assert "Answer: NaN" in plain(page_text(at))
     # the page's own numbers are still drawn below the cards
     assert not at.exception and at.get("plotly_chart")
+
+
+def covered(at) -> bool:
+    """Is the lesson below its questions blurred (the cover's style on the page, its note
+    shown)?"""
+    styled = any(COVER_CSS.strip() in element.proto.body for element in at.get("html"))
+    noted = any(c.value == COVER_NOTE for c in at.caption)
+    assert styled == noted, (styled, noted)
+    return styled
+
+
+def test_the_lesson_is_covered_until_every_guess_is_locked_in():
+    at = open_page("pages/1_cat_vs_dog.py")
+    assert not covered(at)  # questions folded: the lesson is in plain view
+    at.session_state["predict.cat-vs-dog.open"] = True
+    at.run()
+    assert covered(at)
+    checkpoints = for_lesson("cat-vs-dog")
+    for checkpoint in checkpoints[:-1]:
+        guess_and_reveal(at, checkpoint.id, checkpoint.choices[0] if checkpoint.kind ==
+                         "choice" else 0.5)
+        assert covered(at), f"uncovered with {checkpoint.id} answered but not all"
+    last = checkpoints[-1]
+    guess_and_reveal(at, last.id, last.choices[0] if last.kind == "choice" else 0.5)
+    assert not covered(at)
+    assert at.get("plotly_chart") and at.metric, "the lesson itself is still drawn"
+    at.button(key=card_key(last.id, "again")).click().run()
+    assert covered(at)
+    at.session_state["predict.cat-vs-dog.open"] = False
+    at.run()
+    assert not covered(at)
 
 
 def test_the_checkpoints_can_be_turned_off_for_free_exploration():

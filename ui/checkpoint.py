@@ -6,6 +6,10 @@ sees the value the core computes, how far the guess was, and a one-line why. Eac
 an ``st.fragment``, so guessing reruns the card, not the lesson. A sidebar toggle turns the
 cards off for free exploration. A closed expander builds no cards, so the questions cost a
 lesson's rerun nothing until they are opened.
+
+While the questions are open and a guess is still missing, the stage and the rest of the
+lesson below are blurred: they show the very numbers the questions ask about. Locking in the
+last guess (or folding the questions away) uncovers them; *guess again* covers them again.
 """
 
 from __future__ import annotations
@@ -18,6 +22,19 @@ from ui.text import escape_markdown
 
 PREDICT_ON = "predict.on"
 
+# The stage (``ui.lesson_state.STAGE_KEY``) and everything after it in the main column; the
+# stage's container may sit in a layout wrapper of its own.
+COVER_CSS = """
+[data-testid="stMain"] [data-testid="stVerticalBlock"] > .st-key-lesson-stage,
+[data-testid="stMain"] [data-testid="stVerticalBlock"] > .st-key-lesson-stage ~ *,
+[data-testid="stMain"] [data-testid="stVerticalBlock"] > :has(> .st-key-lesson-stage),
+[data-testid="stMain"] [data-testid="stVerticalBlock"] > :has(> .st-key-lesson-stage) ~ * {
+  filter: blur(7px);
+}
+"""
+COVER_NOTE = ("The lesson below stays blurred until every guess is locked in: it shows the "
+              "answers. Fold these questions away to explore freely.")
+
 
 def open_key(lesson: str) -> str:
     """Session key of the lesson's expander (``True`` while open)."""
@@ -26,6 +43,16 @@ def open_key(lesson: str) -> str:
 
 def _key(checkpoint_id: str, part: str) -> str:
     return f"predict.{checkpoint_id}.{part}"
+
+
+def cover_key(lesson: str) -> str:
+    """Session key: is the lesson below its questions covered (drawn by the last full run)?"""
+    return f"predict.{lesson}.covered"
+
+
+def guesses_missing(lesson: str) -> bool:
+    """Does any of the lesson's checkpoints still wait for a guess?"""
+    return any(_key(c.id, "score") not in st.session_state for c in for_lesson(lesson))
 
 
 def predict_toggle() -> bool:
@@ -67,6 +94,8 @@ def _reveal(checkpoint: Checkpoint, score: Score) -> None:
 def checkpoint_card(checkpoint_id: str, number: int) -> None:
     """One checkpoint: the question, a guess, then the reveal."""
     checkpoint = get_checkpoint(checkpoint_id)
+    if st.session_state.get(cover_key(checkpoint.lesson)) != guesses_missing(checkpoint.lesson):
+        st.rerun()  # the last guess locked in, or one taken back: cover or uncover the lesson
     with st.container(border=True, key=_key(checkpoint_id, "card")):
         st.markdown(f"**Predict {number}.** {escape_markdown(checkpoint.question)}")
         score = st.session_state.get(_key(checkpoint_id, "score"))
@@ -97,7 +126,13 @@ def predict_checkpoints(lesson: str) -> None:
     questions = st.expander(
         f":material/quiz: Predict, then reveal: {len(checkpoints)} questions on this lesson's "
         "example (guess before you look below)", key=open_key(lesson), on_change="rerun")
-    if questions.open:
-        with questions:
-            for number, checkpoint in enumerate(checkpoints, start=1):
-                checkpoint_card(checkpoint.id, number)
+    if not questions.open:
+        return
+    covered = guesses_missing(lesson)
+    st.session_state[cover_key(lesson)] = covered
+    with questions:
+        if covered:
+            st.html(f"<style>{COVER_CSS}</style>")
+            st.caption(COVER_NOTE)
+        for number, checkpoint in enumerate(checkpoints, start=1):
+            checkpoint_card(checkpoint.id, number)
