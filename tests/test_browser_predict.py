@@ -14,14 +14,17 @@ pytestmark = pytest.mark.browser
 QUESTIONS = "Predict, then reveal"
 
 
+# Is the stage blurred (the blur is on the stage or on the layout wrapper around it)?
+STAGE_BLURRED_JS = """() => {
+  for (let e = document.querySelector('.st-key-lesson-stage'); e; e = e.parentElement) {
+    if (getComputedStyle(e).filter.includes('blur')) return true;
+  }
+  return false;
+}"""
+
+
 def stage_blurred(page) -> bool:
-    # the blur is on the stage or on the layout wrapper around it
-    return page.evaluate("""() => {
-      for (let e = document.querySelector('.st-key-lesson-stage'); e; e = e.parentElement) {
-        if (getComputedStyle(e).filter.includes('blur')) return true;
-      }
-      return false;
-    }""")
+    return page.evaluate(STAGE_BLURRED_JS)
 
 
 def test_the_lesson_stays_blurred_until_every_guess_is_locked_in(streamlit_server, page):
@@ -44,9 +47,5 @@ def test_the_lesson_stays_blurred_until_every_guess_is_locked_in(streamlit_serve
         card.get_by_text("Answer:").wait_for(timeout=60_000)
         if number < len(checkpoints):
             assert stage_blurred(page), f"uncovered after {number} of {len(checkpoints)} guesses"
-    page.wait_for_function(
-        """() => { const s = document.querySelector('.st-key-lesson-stage');
-                   for (let e = s; e; e = e.parentElement)
-                     if (getComputedStyle(e).filter.includes('blur')) return false;
-                   return true; }""", timeout=60_000)
+    page.wait_for_function(f"() => !({STAGE_BLURRED_JS})()", timeout=60_000)
     assert_no_streamlit_exception(page)

@@ -17,6 +17,7 @@ from browser_helpers import (
     readme_screenshot,
     wait_for_streamlit_idle,
 )
+from lesson_browser import CONTROLS
 
 from ui.colors import contrast_ratio
 from ui.lessons import LESSONS
@@ -343,9 +344,11 @@ def test_no_chart_title_is_cut_on_a_phone(streamlit_server, browser, path):
         context.close()
 
 
+# What a learner moves first on a stage: page 1 starts with a radio and its grid.
+STAGE_CONTROLS = f'{CONTROLS}, [data-testid="stRadio"], [data-testid="stDataFrame"]'
 # Bottom edges (page coordinates) of the stage's first control, main chart and loss: the
 # stage's three columns are controls, charts and loss, whatever order a phone shows them in.
-STAGE_BOTTOMS_JS = """() => {
+STAGE_BOTTOMS_JS = """(controlSelector) => {
   const row = document.querySelector('.st-key-lesson-stage > [data-testid="stLayoutWrapper"]'
                                      + ' > [data-testid="stHorizontalBlock"]');
   const [controls, charts, loss] = [...row.children];
@@ -354,10 +357,7 @@ STAGE_BOTTOMS_JS = """() => {
     return found ? found.getBoundingClientRect().bottom + window.scrollY : null;
   };
   return {
-    'first control': bottom(controls, '[data-testid="stSlider"], [data-testid="stRadio"], '
-      + '[data-testid="stButtonGroup"], [data-testid="stTextInput"], '
-      + '[data-testid="stNumberInput"], [data-testid="stSelectbox"], '
-      + '[data-testid="stDataFrame"]'),
+    'first control': bottom(controls, controlSelector),
     'main chart': bottom(charts, '[data-testid="stPlotlyChart"]'),
     'loss': bottom(loss, '[data-testid="stMetric"]'),
   };
@@ -371,7 +371,7 @@ def test_the_stage_lies_within_two_phone_screens(streamlit_server, browser, path
         page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first.wait_for(
             state="visible", timeout=DEFAULT_TIMEOUT_MS)
         page.wait_for_timeout(500)  # Plotly lays out at the phone's width
-        bottoms = page.evaluate(STAGE_BOTTOMS_JS)
+        bottoms = page.evaluate(STAGE_BOTTOMS_JS, STAGE_CONTROLS)
         for name, bottom in bottoms.items():
             assert bottom is not None, f"{path}: no {name} on the stage"
             assert bottom <= 2 * PHONE["height"], (

@@ -130,9 +130,8 @@ def rows_on_loss_curve(log_base: LogBase, *, true_class_values: Sequence[float],
             xanchor="right" if on_the_right else "left", align="left",
             font={"color": MISTAKE_RING},
         )
-    low = min(0.0, float(np.min(shown_y))) if y.size else 0.0
     figure.update_xaxes(title={"text": x_name}, range=[0, x_end])
-    figure.update_yaxes(range=[low - 0.05 * top, top * 1.1])
+    figure.update_yaxes(range=[y_low - 0.05 * top, top * 1.1])
     figure.update_layout(
         height=360, showlegend=True,
         legend={"x": 0.98, "xanchor": "right", "y": 0.98, "yanchor": "top",

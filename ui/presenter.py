@@ -56,8 +56,9 @@ READABLE_CSS = """
   .st-key-lesson-stage > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
     > [data-testid="stColumn"]:nth-child(3) { order: 1; }
   /* A row of controls inside the stage (a class's name, slider and exact box; a row of
-     boxes) stays one line instead of stacking into one line per widget. */
-  .st-key-lesson-stage [data-testid="stColumn"] [data-testid="stHorizontalBlock"] {
+     boxes), and reset beside copy link, stay one line instead of one line per widget. */
+  .st-key-lesson-stage [data-testid="stColumn"] [data-testid="stHorizontalBlock"],
+  .st-key-lesson-actions [data-testid="stHorizontalBlock"] {
     flex-wrap: nowrap; gap: 0.5rem;
   }
   .st-key-lesson-stage [data-testid="stColumn"] [data-testid="stHorizontalBlock"]
@@ -67,8 +68,7 @@ READABLE_CSS = """
     flex: 0 0 auto !important; width: auto !important; min-width: 2.5rem !important;
   }
   h1 { font-size: 2rem !important; }
-  /* Reset and copy link stay side by side; their labels wrap. */
-  .st-key-lesson-actions [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.5rem; }
+  /* Reset and copy link share the row equally; their labels wrap. */
   .st-key-lesson-actions [data-testid="stColumn"] {
     min-width: 0 !important; flex: 1 1 0 !important;
   }
