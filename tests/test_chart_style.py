@@ -4,10 +4,14 @@ the light and the dark theme, presenter-mode font sizes, colour scales, arrows, 
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 import numpy as np
+import plotly.io as pio
 import pytest
+from plotly.basedatatypes import BaseFigure
 from streamlit.elements.lib import streamlit_plotly_theme
 
 from ui import (
@@ -30,8 +34,15 @@ from ui.colors import (
     contrast_ratio,
     relative_luminance,
 )
-from ui.figure_spec import checked
-from ui.figures import PRESENTER_FONT_SIZE, class_bars, house_layout, present, wrap_title
+from ui.figure_spec import SpecFigure, checked, figure_from_spec
+from ui.figures import (
+    PRESENTER_FONT_SIZE,
+    class_bars,
+    class_bars_spec,
+    house_layout,
+    present,
+    wrap_title,
+)
 from ui.widgets import CHART_CONFIG, chart_config, chart_filename, figure_title, slug
 from xent_core import LOG_BASES, explain
 from xent_core.lessons import overflow, sigmoid_or_softmax, soft_labels, why_not_mse
@@ -395,6 +406,41 @@ def test_unvalidated_bar_and_arrow_figures_pass_plotlys_validation():
         assert checked(figure).to_dict() == figure.to_dict()
     assert [trace.type for trace in arrows.data] == ["bar", "scatter"]
     assert list(arrows.data[1].y) == [1.0, 0.5, None, -2.0, -1.5, None]
+
+
+def sent_json(figure) -> dict:
+    """The figure's JSON as ``st.plotly_chart`` sends it, with Plotly's typed arrays
+    (``{"dtype": "f8", "bdata": ...}``, what validation makes of number lists) as lists."""
+    def plain(node):
+        if isinstance(node, dict) and set(node) >= {"dtype", "bdata"}:
+            values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+            shape = [int(n) for n in str(node.get("shape", "-1")).split(",")]
+            return values.reshape(shape).tolist()
+        if isinstance(node, dict):
+            return {k: plain(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [plain(v) for v in node]
+        return node
+    return plain(json.loads(pio.to_json(figure, validate=False)))
+
+
+def test_every_unvalidated_figure_sends_what_validated_plotly_would_send():
+    """Every figure built from a spec (``SpecFigure``) reaches the browser as the same JSON a
+    validated ``go.Figure`` of it gives, and nothing changed it after it was built (its
+    ``to_dict`` is its spec, so a later ``update_layout`` would be lost)."""
+    spec_figures = [f for f in every_figure() if isinstance(f, SpecFigure)]
+    assert len(spec_figures) >= 15
+    for figure in spec_figures:
+        sent = sent_json(figure)
+        assert sent == sent_json(checked(figure))
+        assert sent == sent_json(BaseFigure.to_dict(figure))
+        assert sent["layout"]["template"] == pio.templates[pio.templates.default].to_plotly_json()
+
+
+def test_a_spec_figure_is_not_copied_when_drawn():
+    spec = class_bars_spec([0.2, 0.8], ["a", "b"], title="t", yaxis_title="p")
+    figure = figure_from_spec(spec)
+    assert figure.to_dict()["data"] is spec["data"]
 
 
 # ------------------------------------------------------------------------ toolbar and names

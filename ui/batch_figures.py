@@ -10,8 +10,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from ui.colors import NEUTRAL, TARGET_OUTLINE, class_color
+from ui.figure_spec import figure_from_spec
 from ui.figures import house_layout
 from ui.text import fmt
 from xent_core import LogBase
@@ -71,8 +73,10 @@ def batch_heatmap(values, targets: Sequence[int], *, title: str, colorscale: str
         "type": "heatmap", "z": z, "x": list(range(c)), "y": list(range(n)),
         "text": [[fmt(v, digits or 4) for v in row] for row in z],
         "texttemplate": "%{text}" if digits else "",
-        "textfont": {"size": 13 if c <= 5 else 11}, "colorscale": colorscale, "zmin": zmin,
-        "zmax": zmax, "showscale": True, "colorbar": colour_scale_bar(hover_label), "xgap": 2,
+        "textfont": {"size": 13 if c <= 5 else 11},
+        "colorscale": get_colorscale(colorscale),  # plotly.js does not know "RdBu_r"
+        "zmin": zmin, "zmax": zmax, "showscale": True, "colorbar": colour_scale_bar(hover_label),
+        "xgap": 2,
         "ygap": 2,
         "hovertemplate": f"example %{{y}}, class %{{x}}<br>{hover_label} = %{{text}}"
                          "<extra></extra>",
@@ -88,7 +92,7 @@ def batch_heatmap(values, targets: Sequence[int], *, title: str, colorscale: str
     )
     layout["margin"]["t"] = 80  # room for the class labels above the cells
     # One constructor call with the whole layout: much cheaper than add_shape/update_*axes.
-    return go.Figure({"data": [heatmap], "layout": layout})
+    return figure_from_spec({"data": [heatmap], "layout": layout})
 
 
 def logits_heatmap(logits, targets: Sequence[int]) -> go.Figure:
@@ -146,4 +150,4 @@ def row_loss_bars(row_losses, targets: Sequence[int], *, log_base: LogBase,
         yaxis={"title": {"text": f"loss ({log_base.unit})"},
                "range": [0, max(top, 1e-9) * 1.25]},
     )
-    return go.Figure({"data": [bars], "layout": layout})
+    return figure_from_spec({"data": [bars], "layout": layout})

@@ -1,23 +1,61 @@
-"""A Plotly figure from a plain dict, without Plotly's per-property validation.
+"""A Plotly figure from a plain dict, without Plotly's per-property validation or copies.
 
 Building a ``go.Figure`` validates every property of every trace: on lessons 7 and 8 that is
 most of a rerun's figure time (several ms per figure, on every slider move, for every student).
 The builders that use :func:`figure_from_spec` write fixed, known structures; the tests
-validate each of them with :func:`checked` (``tests/test_figures_overflow_soft_labels.py``),
-so a typo in a property name still fails a test instead of being dropped by plotly.js.
+validate each of them with :func:`checked` (``tests/test_figures_overflow_soft_labels.py``,
+``tests/test_chart_style.py``), so a typo in a property name still fails a test instead of
+being dropped by plotly.js.
 
-(Kept out of :mod:`ui.figures` while that module is being reworked for themes; it could move
-there.)
+``st.plotly_chart`` then asks the figure for ``to_dict()`` twice (once itself, once through
+``plotly.io.to_json``), and Plotly's ``to_dict`` deep-copies the whole figure, the chart theme's
+template included, each time: about 1.5 ms per chart per move, more than building it. A
+:class:`SpecFigure` answers ``to_dict()`` with the spec it was built from (and the template
+Plotly would add), so a chart costs one build and one JSON encoding.
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 
-def figure_from_spec(spec: dict) -> go.Figure:
-    """``go.Figure(spec)`` without validation: the caller's spec is trusted (and tested)."""
-    return go.Figure(spec, _validate=False)
+class SpecFigure(go.Figure):
+    """A ``go.Figure`` built from a trusted ``{"data": [...], "layout": {...}}`` spec.
+
+    ``to_dict()`` returns that spec (with the default template in ``layout.template``, as
+    Plotly's own ``to_dict`` has it) without copying it. So a SpecFigure is never changed
+    after it is built: ``update_layout``, ``add_trace`` and the like would not show in
+    ``to_dict()``. Build a new one instead (they are cheap), or use a ``go.Figure``.
+    """
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__(spec, _validate=False)
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        layout = self._spec.get("layout", {})
+        if "template" not in layout:
+            layout = {**layout, "template": _default_template()}
+        return {**self._spec, "data": self._spec.get("data", []), "layout": layout}
+
+
+_TEMPLATES: dict[str, dict] = {}
+
+
+def _default_template() -> dict:
+    """The default template as a dict (Streamlit's chart theme sets the default), made once
+    per template name; it is shared, and no caller changes it."""
+    name = pio.templates.default
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = pio.templates[name].to_plotly_json()
+    return _TEMPLATES[name]
+
+
+def figure_from_spec(spec: dict) -> SpecFigure:
+    """``go.Figure(spec)`` without validation or copies: the caller's spec is trusted (and
+    tested), and neither the spec nor the figure is changed afterwards."""
+    return SpecFigure(spec)
 
 
 def checked(figure: go.Figure) -> go.Figure:

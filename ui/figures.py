@@ -240,4 +240,4 @@ def loss_curve(log_base: LogBase, *, p_true: Sequence[float] = (),
         xaxis={"title": {"text": "probability given to the true class"}, "range": [0, 1.02]},
         yaxis={"title": {"text": f"loss = −{log_base.log_name} p ({log_base.unit})"}},
     )
-    return go.Figure({"data": traces, "layout": layout})
+    return go.Figure({"data": traces, "layout": layout})  # page 1 adds to it

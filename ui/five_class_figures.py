@@ -104,7 +104,7 @@ def loss_history_figure(losses: Sequence[float], log_base: LogBase,
                "dtick": max(1, int(np.ceil(len(steps) / 10)))},
         yaxis={"title": {"text": f"loss ({log_base.unit})"}, "rangemode": "tozero"},
     )
-    return go.Figure({"data": [trace], "layout": layout})
+    return figure_from_spec({"data": [trace], "layout": layout})
 
 
 def softmax_columns(b: Breakdown, names: Sequence[str], temperature: float,

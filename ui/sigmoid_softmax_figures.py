@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from ui.colors import CLASS_COLORS, INK, NEUTRAL
+from ui.figure_spec import figure_from_spec
 from ui.figures import house_layout
 from xent_core import LogBase
 
@@ -51,7 +52,7 @@ def probabilities_figure(softmax_probabilities: Sequence[float],
                           barmode="group", showlegend=True,
                           legend={"orientation": "h", "x": 0.5, "xanchor": "center",
                                   "y": -0.12, "yanchor": "top"})
-    return go.Figure({"data": traces, "layout": layout})
+    return figure_from_spec({"data": traces, "layout": layout})
 
 
 def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[float],
@@ -98,4 +99,4 @@ def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[fl
                         "yanchor": "top"}
     layout["margin"] = {**layout["margin"], "b": 40}
     layout["showlegend"] = True
-    return go.Figure({"data": traces, "layout": layout})
+    return figure_from_spec({"data": traces, "layout": layout})

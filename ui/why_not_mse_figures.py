@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.colors import CLASS_COLORS, INK, NEUTRAL
+from ui.figure_spec import figure_from_spec
 from ui.figures import axis_style, house_layout
 from xent_core import LogBase
 
@@ -89,7 +90,7 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
                  "line": {"color": NEUTRAL, "width": 1.5, "dash": "dash"}}],
         hovermode="closest",
     )
-    return go.Figure({"data": traces, "layout": layout})
+    return figure_from_spec({"data": traces, "layout": layout})
 
 
 def gradient_figure(grads: Sequence[Sequence[float]], class_names: Sequence[str],
@@ -111,7 +112,7 @@ def gradient_figure(grads: Sequence[Sequence[float]], class_names: Sequence[str]
         legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
     )
     layout["margin"] = {**layout["margin"], "t": 60}
-    return go.Figure({"data": traces, "layout": layout})
+    return figure_from_spec({"data": traces, "layout": layout})
 
 
 def race_figure(race_losses: Sequence[Sequence[float]],
@@ -140,4 +141,4 @@ def race_figure(race_losses: Sequence[Sequence[float]],
         showlegend=True,
         legend={"x": 0.45, "xanchor": "right", "y": 1.0, "yanchor": "top"},
     )
-    return go.Figure({"data": traces, "layout": layout})
+    return figure_from_spec({"data": traces, "layout": layout})
