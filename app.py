@@ -7,7 +7,7 @@ into the URL and its copy link after the page has drawn.
 
 import streamlit as st
 
-from ui import lesson_state
+from ui import heap, lesson_state
 from ui.class_session import class_sidebar
 from ui.lessons import PAGES
 from ui.presenter import presenter_toggle, sidebar_state, style_page
@@ -43,3 +43,4 @@ with st.sidebar:
         st.markdown(CLASSROOM_NOTE)
 navigation.run()
 lesson_state.end_run()
+heap.freeze_loaded_objects(navigation.url_path)
