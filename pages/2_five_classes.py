@@ -10,7 +10,10 @@ Each logit has two widgets, a slider and an exact-value box; both write the one 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui.five_class_figures import (
     logit_figure,
@@ -300,14 +303,12 @@ def draw_stage(view: FiveClassView, names, stage_) -> None:
 def loss_summary(view: FiveClassView, names) -> None:
     b, base = view.breakdown, view.log_base
     true_name = escape_markdown(names[b.target])
+    verdict = "right" if view.predicted == b.target else "wrong"
     st.markdown(
         f"p({true_name}) = {fmt(view.p_target, 4)}, so the loss is "
         f"−{base.log_name} {fmt(view.p_target, 4)} = **{fmt(b.loss, 4)} "
         f"{base.unit}**. The sum of exps is {fmt(b.sum_exp, 2)}; every p is that row's exp "
-        "divided by it, so the p column adds up to 1."
-    )
-    verdict = "right" if view.predicted == b.target else "wrong"
-    st.markdown(
+        "divided by it, so the p column adds up to 1.\n\n"
         f"The model's top class is **{escape_markdown(names[view.predicted])}** "
         f"(p = {fmt(b.probabilities[view.predicted], 3)}): it is **{verdict}**."
     )
@@ -343,18 +344,28 @@ def overflow_note(view: FiveClassView) -> None:
         )
 
 
-def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
-    """The learning rate, the step buttons, and the loss over the steps taken so far."""
-    b, base = view.breakdown, view.log_base
+@dataclass(frozen=True)
+class Details:
+    """Where the lesson fragment writes below the stage. The full run draws the headings and
+    the controls that rerun the page anyway (learning rate, steps), so a move resends only
+    the numbers."""
+
+    table: DeltaGenerator
+    loss: DeltaGenerator
+    amplification: DeltaGenerator
+    gradient: DeltaGenerator
+    history: DeltaGenerator
+
+
+def details_layout(state: LessonState) -> Details:
+    """The sections below the stage: the softmax table, then the gradient and its steps."""
+    st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
+    table = st.container()
+    loss_col, amp_col = st.columns([1, 1.4], gap="large")
+    st.subheader("The gradient, and gradient steps")
     controls_col, history_col = st.columns([1, 1.3], gap="large")
     with controls_col:
-        st.markdown(
-            f"The gradient of the loss (in nats) with respect to each logit is p − one-hot: "
-            f"{fmt(view.p_target, 4)} − 1 = **{fmt(b.grad[b.target], 4)}** for "
-            f"{escape_markdown(names[b.target])}, and simply p for every other class (the "
-            "arrows above). A step moves each logit against its gradient: the true class up, "
-            "the others down, most of all the ones that take the most probability."
-        )
+        gradient = st.container()
         st.slider("Learning rate lr (a step is x ← x − lr · gradient)", *LR_RANGE, step=0.1,
                   key=state.key("lr"))
         one, ten = st.columns(2)
@@ -364,51 +375,66 @@ def gradient_panel(state: LessonState, view: FiveClassView, names) -> None:
                    args=(state, 10), width="stretch")
         if state.private("step_note") in st.session_state:
             input_error(st.session_state[state.private("step_note")])
-    with history_col:
-        losses = view.history
-        if losses.size:
-            show_figure(loss_history_figure(losses, base, b.target), key=f"{PAGE}.fig.history")
-            st.caption(
-                f"{len(losses) - 1} step(s) so far: the loss fell from {fmt(losses[0], 4)} to "
-                f"{fmt(losses[-1], 4)} {base.unit}. Moving a slider or changing the true class "
-                "or the temperature starts a new history.")
-        else:
-            st.info(
-                f"Take a step to watch the loss fall from {fmt(b.loss, 4)} {base.unit}. Each "
-                "step's loss is plotted here.", icon=":material/trending_down:")
+    return Details(table, loss_col, amp_col, gradient, history_col.container())
+
+
+def gradient_text(view: FiveClassView, names) -> None:
+    b = view.breakdown
+    st.markdown(
+        f"The gradient of the loss (in nats) with respect to each logit is p − one-hot: "
+        f"{fmt(view.p_target, 4)} − 1 = **{fmt(b.grad[b.target], 4)}** for "
+        f"{escape_markdown(names[b.target])}, and simply p for every other class (the "
+        "arrows above). A step moves each logit against its gradient: the true class up, "
+        "the others down, most of all the ones that take the most probability."
+    )
+
+
+def loss_history(view: FiveClassView) -> None:
+    """The loss over the steps taken so far (or how to start)."""
+    losses, base, b = view.history, view.log_base, view.breakdown
+    if losses.size:
+        show_figure(loss_history_figure(losses, base, b.target), key=f"{PAGE}.fig.history")
+        st.caption(
+            f"{len(losses) - 1} step(s) so far: the loss fell from {fmt(losses[0], 4)} to "
+            f"{fmt(losses[-1], 4)} {base.unit}. Moving a slider or changing the true class "
+            "or the temperature starts a new history.")
+    else:
+        st.info(
+            f"Take a step to watch the loss fall from {fmt(b.loss, 4)} {base.unit}. Each "
+            "step's loss is plotted here.", icon=":material/trending_down:")
 
 
 # ------------------------------------------------------------------------------- page
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage, rows: list[tuple], details) -> None:
+def lesson(state: LessonState, on_stage, rows: list[tuple], details: Details) -> None:
     """Everything the logits drive: the sliders and boxes, the charts, the loss and the
-    sections below.
+    numbers of the sections below.
 
-    A move (a slider, a box, the learning rate, a step) reruns only this fragment, not the
-    page's header, its questions, the class names and controls or the app's sidebar (those
-    change what every row shows, so they rerun the page); it ends with ``finish_fragment``
-    so the URL and the copy link follow.
+    A move (a slider or a box) reruns only this fragment, not the page's header, its
+    questions, the class names and controls, the section headings, the learning rate and
+    step buttons or the app's sidebar (those rerun the page); it ends with
+    ``finish_fragment`` so the URL and the copy link follow.
     """
     logit_widgets(state, rows)
     view = five_classes(state["x"], state["target"], state["T"], state["lr"],
                         log_base=state.base, history=current_history(state))
     names = state["names"]
     draw_stage(view, names, on_stage)
-    with details:
-        st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
+    with details.table:
         st.markdown(columns_table(softmax_columns(view.breakdown, names, state["T"],
                                                    view.stable),
                                    left=("true", "class"), titles={"true": ""}))
         overflow_note(view)
-        loss_col, amp_col = st.columns([1, 1.4], gap="large")
-        with loss_col:
-            loss_summary(view, names)
-        with amp_col:
-            amplification_note(view, names, state["T"])
-        st.subheader("The gradient, and gradient steps")
-        gradient_panel(state, view, names)
+    with details.loss:
+        loss_summary(view, names)
+    with details.amplification:
+        amplification_note(view, names, state["T"])
+    with details.gradient:
+        gradient_text(view, names)
+    with details.history:
+        loss_history(view)
     finish_fragment()
 
 
@@ -418,7 +444,7 @@ def five_classes_page() -> None:
     with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage, on_stage.controls:
         rows = class_rows(state)
         class_controls(state)
-    lesson(state, on_stage, rows, st.container())
+    lesson(state, on_stage, rows, details_layout(state))
 
 
 five_classes_page()

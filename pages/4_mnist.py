@@ -8,9 +8,11 @@ The model's predictions on the held-out set are computed once per server.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui.lesson_state import (
     LessonState,
@@ -30,7 +32,6 @@ from ui.mnist_figures import (
     mark_image_loss,
     mean_loss_by_digit_figure,
     probability_bars,
-    set_class_bars,
 )
 from ui.text import fmt
 from ui.url_state import (
@@ -105,10 +106,10 @@ def picture(index: int) -> bytes:
     return digit_png(held_out().images[index])
 
 
-# Plotly takes 10-25 ms to build a figure but well under 1 ms to change its numbers. Figures
-# of the whole set depend only on the log base and are shared by every session (cache_resource:
-# no copy, never mutated; the view is not hashed, its set-level numbers are the same for all);
-# figures whose numbers follow the learner are built once per session and updated in place.
+# Figures of the whole set depend only on the log base and are shared by every session
+# (cache_resource: no copy, never mutated; the view is not hashed, its set-level numbers are the
+# same for all). The stage's bar charts follow the learner's logits and are built on every move
+# from plain specs (``ui.figures.class_bars``: well under 1 ms each, no copies when drawn).
 
 
 @st.cache_resource(show_spinner=False)
@@ -126,20 +127,6 @@ def histogram_figure(base: LogBase, _view: MnistView):
 @st.cache_resource(show_spinner=False)
 def confusion_matrix_figure():
     return confusion_figure(held_out().confusion)
-
-
-def session_figure(state: LessonState, name: str, build):
-    """This session's copy of a figure, built by ``build()`` on first use (see above)."""
-    figures = st.session_state.setdefault(state.private("figures"), {})
-    if name not in figures:
-        figures[name] = build()
-    return figures[name]
-
-
-def bar_chart(state: LessonState, name: str, build, values, label: int, digits: int) -> None:
-    """One bar per digit: built once per session, then only its numbers change."""
-    figure = session_figure(state, name, lambda: build(values, label))
-    show_figure(set_class_bars(figure, values, label, digits), key=f"{PAGE}.{name}")
 
 
 # ------------------------------------------------------------------------ URL fields
@@ -249,17 +236,31 @@ def set_logit(state: LessonState, view: MnistView, digit: int, value: float) -> 
     state.set("x", None if logits == REPORT.logits[view.index].tolist() else logits)
 
 
-def logit_inputs(state: LessonState, view: MnistView) -> None:
-    """Ten exact-value boxes, one per digit, holding the logits being scored."""
+@dataclass(frozen=True)
+class LogitGrid:
+    """Where the fragment draws the ten logit boxes (two rows of five) and the button back to
+    the model's logits; the full run draws the grid, so a logit edit resends only the boxes."""
+
+    cells: tuple[DeltaGenerator, ...]
+    back: DeltaGenerator
+
+
+def logit_grid() -> LogitGrid:
     st.markdown("**Logits** — the model's scores for this image. Change any of them.")
-    for row in (DIGITS[:5], DIGITS[5:]):
-        for column, d in zip(st.columns(5), row, strict=True):
-            number_box(state.private(f"logit.{d}"), f"digit {d}", view.breakdown.logits[d],
-                       parse_logit, partial(set_logit, state, view, d),
-                       what=f"logit of digit {d}", container=column, digits=3)
-    st.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
-              on_click=state.set, args=("x", None), disabled=view.model_logits_used,
-              help="Forget your edits and use the logits the model computed for this image.")
+    cells = tuple(cell for _ in range(2) for cell in st.columns(5))
+    return LogitGrid(cells, st.container())
+
+
+def logit_inputs(state: LessonState, view: MnistView, grid: LogitGrid) -> None:
+    """Ten exact-value boxes, one per digit, holding the logits being scored."""
+    for d, cell in zip(DIGITS, grid.cells, strict=True):
+        number_box(state.private(f"logit.{d}"), f"digit {d}", view.breakdown.logits[d],
+                   parse_logit, partial(set_logit, state, view, d),
+                   what=f"logit of digit {d}", container=cell, digits=3)
+    grid.back.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
+                     on_click=state.set, args=("x", None), disabled=view.model_logits_used,
+                     help="Forget your edits and use the logits the model computed for this "
+                          "image.")
 
 
 def loss_summary(view: MnistView, on_stage, details) -> None:
@@ -306,35 +307,29 @@ def image_and_label(state: LessonState, view: MnistView) -> None:
 
 
 @st.fragment
-def one_image(state: LessonState, on_stage, view: MnistView) -> None:
+def one_image(state: LessonState, on_stage, charts: DeltaGenerator, grid: LogitGrid,
+              view: MnistView) -> None:
     """The chosen image's logits → probabilities → log-probabilities → loss, on the stage.
 
-    A logit edit reruns only this fragment, which then scores the logits again (the image
-    and the label scored are drawn by the full run: :func:`image_and_label`).
+    A logit edit reruns only this fragment, which then scores the logits again (the image,
+    the label scored and the logit grid are drawn by the full run: :func:`image_and_label`,
+    :func:`logit_grid`).
     """
     if in_fragment_rerun():
         view = score(state)
     base, label = view.log_base, view.label
-    # On a phone the stage stacks (controls, loss, charts): the logit boxes and the loss's
-    # details follow the charts there, so that the first chart is on the second screen.
-    phone = on_a_phone()
-    if not phone:
-        with on_stage.controls:
-            logit_inputs(state, view)
-    with on_stage.charts:
-        bar_chart(state, "logits", logit_bars, view.breakdown.logits, label, 2)
-        bar_chart(state, "probabilities", probability_bars, view.breakdown.probabilities,
-                  label, 3)
-        bar_chart(state, f"log_probabilities.{base.key}",
-                  partial(log_probability_bars, base=base),
-                  view.breakdown.log_probabilities, label, 2)
+    logit_inputs(state, view, grid)
+    with charts:
+        show_figure(logit_bars(view.breakdown.logits, label), key=f"{PAGE}.logits")
+        show_figure(probability_bars(view.breakdown.probabilities, label),
+                    key=f"{PAGE}.probabilities")
+        show_figure(log_probability_bars(view.breakdown.log_probabilities, label, base),
+                    key=f"{PAGE}.log_probabilities")
         st.caption(f"The outlined bar is the label being scored, {label}: its loss is minus "
                    f"its log-probability, −({minus(fmt(view.breakdown.picked_log_probability, 4))})"
                    f" = {fmt(view.loss, 4)} {base.unit}.")
+    phone = on_a_phone()
     loss_summary(view, on_stage, details=on_stage.charts if phone else on_stage.loss)
-    if phone:
-        with on_stage.charts:
-            logit_inputs(state, view)
     finish_fragment()
 
 
@@ -399,7 +394,13 @@ def mnist_page() -> None:
         with on_stage.controls:
             choose_image(state, view)
             image_and_label(state, view)
-        one_image(state, on_stage, view)
+        # On a phone the stage stacks (controls, loss, charts): the logit boxes and the
+        # loss's details follow the charts there, so that the first chart is on the second
+        # screen.
+        charts = on_stage.charts.container()
+        with on_stage.charts if on_a_phone() else on_stage.controls:
+            grid = logit_grid()
+        one_image(state, on_stage, charts, grid, view)
     st.divider()
     whole_set(view)
 
