@@ -297,24 +297,24 @@ def cat_vs_dog_page() -> None:
     rows, notes = read_table(state)
     mode = state["mode"]
     checked = check_rows(rows, mode)
-    with stage(state, widths=(3.0, 2.2, 1.6)) as on_stage:
-        with on_stage.controls:
-            st.radio("The two columns hold", options=(PROBABILITY, RAW),
-                     key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
-            view = (cat_vs_dog(checked.activations, checked.targets, log_base=state.base)
-                    if checked.usable else None)
-            show_table(rows, mode, checked, view, state.base, notes)
-        if view is None:
-            on_stage.charts.info("No row can be scored yet: fix the rows and the losses "
-                                 "appear.")
-        else:
-            show_figure(curve(view, checked, mode), key=f"{PAGE}.curve",
-                        container=on_stage.charts)
-            on_stage.charts.caption("Blue points are rows labelled cat, orange ones rows "
-                                    "labelled dog.")
-            on_stage.show_loss("Loss: the mean over the rows", view.analysis.mean_loss,
-                               state.base.unit, help="Training minimises the mean over the "
-                               "examples: the mean of column E.")
+    on_stage = stage(state, widths=(3.0, 2.2, 1.6))
+    with on_stage.controls:
+        st.radio("The two columns hold", options=(PROBABILITY, RAW),
+                 key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
+        view = (cat_vs_dog(checked.activations, checked.targets, log_base=state.base)
+                if checked.usable else None)
+        show_table(rows, mode, checked, view, state.base, notes)
+    if view is None:
+        on_stage.charts.info("No row can be scored yet: fix the rows and the losses "
+                             "appear.")
+    else:
+        show_figure(curve(view, checked, mode), key=f"{PAGE}.curve",
+                    container=on_stage.charts)
+        on_stage.charts.caption("Blue points are rows labelled cat, orange ones rows "
+                                "labelled dog.")
+        on_stage.show_loss("Loss: the mean over the rows", view.analysis.mean_loss,
+                           state.base.unit, help="Training minimises the mean over the "
+                           "examples: the mean of column E.")
     if view is None:
         return
     if mode == RAW:

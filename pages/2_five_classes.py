@@ -441,7 +441,8 @@ def lesson(state: LessonState, on_stage, rows: list[tuple], details: Details) ->
 def five_classes_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="five-classes", check=check_link)
-    with stage(state, widths=(2.6, 2.3, 1.7)) as on_stage, on_stage.controls:
+    on_stage = stage(state, widths=(2.6, 2.3, 1.7))
+    with on_stage.controls:
         rows = class_rows(state)
         class_controls(state)
     lesson(state, on_stage, rows, details_layout(state))

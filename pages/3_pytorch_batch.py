@@ -544,12 +544,12 @@ def pytorch_batch_page() -> None:
     editor = editor_key(state)
     problems = read_editor(state, editor)
     options, weight_problem = loss_options(state)
-    with stage(state, widths=(2.5, 2.3, 1.4)) as on_stage:
-        with on_stage.controls:
-            batch_controls(state, editor, problems)
-        view = pytorch_batch(state["sx"], state["x"], state["t"], options,
-                             log_base=state.base, lesson_batch=LESSON_BATCH)
-        draw_stage(view, on_stage, stale=bool(problems))
+    on_stage = stage(state, widths=(2.5, 2.3, 1.4))
+    with on_stage.controls:
+        batch_controls(state, editor, problems)
+    view = pytorch_batch(state["sx"], state["x"], state["t"], options,
+                         log_base=state.base, lesson_batch=LESSON_BATCH)
+    draw_stage(view, on_stage, stale=bool(problems))
     softmax_example(state, view)
     options_section(state, weight_problem)
     chain_section(view)

@@ -390,17 +390,17 @@ def mnist_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="mnist-digits")
     view = score(state)
-    with stage(state, widths=(2.5, 2.4, 1.7)) as on_stage:
-        with on_stage.controls:
-            choose_image(state, view)
-            image_and_label(state, view)
-        # On a phone the stage stacks (controls, loss, charts): the logit boxes and the
-        # loss's details follow the charts there, so that the first chart is on the second
-        # screen.
-        charts = on_stage.charts.container()
-        with on_stage.charts if on_a_phone() else on_stage.controls:
-            grid = logit_grid()
-        one_image(state, on_stage, charts, grid, view)
+    on_stage = stage(state, widths=(2.5, 2.4, 1.7))
+    with on_stage.controls:
+        choose_image(state, view)
+        image_and_label(state, view)
+    # On a phone the stage stacks (controls, loss, charts): the logit boxes and the
+    # loss's details follow the charts there, so that the first chart is on the second
+    # screen.
+    charts = on_stage.charts.container()
+    with on_stage.charts if on_a_phone() else on_stage.controls:
+        grid = logit_grid()
+    one_image(state, on_stage, charts, grid, view)
     st.divider()
     whole_set(view)
 

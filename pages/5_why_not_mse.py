@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.lesson_state import LessonState, lesson_state, stage
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.text import fmt, markdown_table
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list, parse_int
@@ -158,19 +158,26 @@ def pytorch_code(view: WhyNotMseView) -> None:
 # ------------------------------------------------------------------------------- page
 
 
-def why_not_mse_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
-                         checkpoints="why-not-mse")
+@st.fragment
+def lesson(state: LessonState, on_stage: Stage) -> None:
+    """Everything a move changes: the logit rows, the three losses and their gradients, and
+    the race (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
     # Widgets' callbacks have already written this run's inputs: the core call comes first.
     view = why_not_mse(state["x"], state["target"], lr=state["lr"], steps=state["steps"],
                        log_base=state.base)
-    with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
-        with on_stage.controls:
-            controls(state)
-        draw_stage(view, on_stage)
+    with on_stage.controls:
+        controls(state)
+    draw_stage(view, on_stage)
     side_by_side(view)
     race(state, view)
     pytorch_code(view)
+    finish_fragment()
+
+
+def why_not_mse_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="why-not-mse")
+    lesson(state, stage(state, widths=(2.1, 2.7, 1.7)))
 
 
 why_not_mse_page()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.lesson_state import LessonState, lesson_state, stage
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
 from ui.text import fmt, markdown_table
@@ -269,16 +269,23 @@ def details(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
     pytorch_code(view)
 
 
+@st.fragment
+def lesson(state: LessonState, on_stage: Stage) -> None:
+    """Everything a move changes: the scores, both readings, two classes, the two BCE routes
+    and pos_weight (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
+    with on_stage.controls:
+        controls(state)
+    view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
+                              log_base=state.base)
+    draw_stage(view, on_stage)
+    details(state, view)
+    finish_fragment()
+
+
 def sigmoid_or_softmax_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="sigmoid-or-softmax")
-    with stage(state, widths=(2.1, 2.7, 1.7)) as on_stage:
-        with on_stage.controls:
-            controls(state)
-        view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
-                                  log_base=state.base)
-        draw_stage(view, on_stage)
-    details(state, view)
+    lesson(state, stage(state, widths=(2.1, 2.7, 1.7)))
 
 
 sigmoid_or_softmax_page()

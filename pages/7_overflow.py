@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import url_state as url
-from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, number_box, stage
 from ui.logit_rows import set_logit
 from ui.overflow_figures import precision_figure
 from ui.text import fmt, markdown_table
@@ -233,22 +233,29 @@ def details(view: OverflowView) -> None:
             language="python")
 
 
+@st.fragment
+def lesson(state: LessonState, on_stage: Stage) -> None:
+    """Everything a move changes: the logits, the three routes in three precisions and their
+    tables (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
+    with on_stage.controls:
+        controls(state)
+    view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
+    with on_stage.charts:
+        show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
+                    key=f"{PAGE}.fig.precision")
+        st.caption("Each bar is one softmax, stacked by class (the true class outlined): "
+                   "**hand** = e^x ÷ Σ e^x, **−max** = e^(x − max) ÷ Σ e^(x − max), "
+                   "**LSE** = e^(x − logsumexp x). On top: the true class's probability; "
+                   "✗ = by hand breaks in that precision.")
+    loss_panel(view, on_stage)
+    details(view)
+    finish_fragment()
+
+
 def overflow_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="numbers-that-overflow", check=check_link)
-    with stage(state, widths=(2.1, 3.1, 1.8)) as on_stage:
-        with on_stage.controls:
-            controls(state)
-        view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
-        with on_stage.charts:
-            show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
-                        key=f"{PAGE}.fig.precision")
-            st.caption("Each bar is one softmax, stacked by class (the true class outlined): "
-                       "**hand** = e^x ÷ Σ e^x, **−max** = e^(x − max) ÷ Σ e^(x − max), "
-                       "**LSE** = e^(x − logsumexp x). On top: the true class's probability; "
-                       "✗ = by hand breaks in that precision.")
-        loss_panel(view, on_stage)
-    details(view)
+    lesson(state, stage(state, widths=(2.1, 3.1, 1.8)))
 
 
 overflow_page()

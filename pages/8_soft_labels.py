@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import url_state as url
-from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, number_box, stage
 from ui.soft_label_figures import (
     decomposition_figure,
     reliability_figure,
@@ -307,20 +307,27 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
         "changes how sure the model says it is, never which digit it picks.")
 
 
-def soft_labels_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
-                         checkpoints="soft-labels")
-    with stage(state, widths=(2.1, 3.0, 1.8)) as on_stage:
-        with on_stage.controls:
-            controls(state)
-        view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
-                           state["ls"], state["T"], state["Tc"], log_base=state.base)
-        draw_stage(view, on_stage)
+@st.fragment
+def lesson(state: LessonState, on_stage: Stage) -> None:
+    """Everything a move changes: the target, the prediction, the terms of the loss and the
+    calibration (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
+    with on_stage.controls:
+        controls(state)
+    view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
+                       state["ls"], state["T"], state["Tc"], log_base=state.base)
+    draw_stage(view, on_stage)
     st.subheader("Class by class")
     logit_sliders(state)
     explanation(view)
     st.divider()
     calibration(state, view)
+    finish_fragment()
+
+
+def soft_labels_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="soft-labels")
+    lesson(state, stage(state, widths=(2.1, 3.0, 1.8)))
 
 
 soft_labels_page()

@@ -13,12 +13,18 @@ measures, inside the page (performance.now()):
 i.e. until every chart the move changed has been redrawn. Reports per page the median and p90
 and the median as a multiple of the floor's median measured in the same run (the target: <= 1.1).
 
-Controls (found by role and label, never by Streamlit's ids):
-  five-classes   the fish's logit slider (ArrowRight / ArrowLeft)
-  pytorch-batch  the label_smoothing slider (ArrowRight / ArrowLeft)
-  cat-vs-dog     the sidebar's log-base radio (ArrowDown / ArrowUp)
-  mnist-digits   the logit box of digit 3 (a new value typed, then Enter; timed from Enter)
-  floor          its slider (ArrowRight / ArrowLeft)
+Controls (found by role and label, never by Streamlit's ids), on every lesson of the registry
+(ui/lessons.py):
+  cat-vs-dog             the sidebar's log-base radio (ArrowDown / ArrowUp)
+  five-classes           the fish's logit slider (ArrowRight / ArrowLeft, as every slider)
+  pytorch-batch          the label_smoothing slider
+  mnist-digits           the logit box of digit 3 (a new value typed, then Enter; timed from
+                         Enter)
+  why-not-mse            the cat's logit slider
+  sigmoid-or-softmax     the dog's score slider
+  numbers-that-overflow  the first class's logit slider
+  soft-labels            the label-smoothing slider
+  floor                  its slider
 
 Usage:  .venv/bin/python scripts/bench_browser.py [--rounds 15] [--pages five-classes,floor]
         [--server-arg=--runner.postScriptGC=true]
@@ -35,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 from browser_helpers import (  # noqa: E402
@@ -44,6 +51,8 @@ from browser_helpers import (  # noqa: E402
 )
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from loadtest import Servers  # noqa: E402
+
+from ui.lessons import LESSONS  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -106,17 +115,23 @@ class Target:
     charts: int = 0
 
 
+# Each page's slider, by its accessible name.
+SLIDERS = {
+    "five-classes": re.compile(r"(class 4\b|fish)"),
+    "pytorch-batch": re.compile("label.smoothing", re.I),
+    "why-not-mse": re.compile(r"^Logit of cat\b"),
+    "sigmoid-or-softmax": re.compile(r"^Score of dog\b"),
+    "numbers-that-overflow": re.compile(r"^Logit of class 0\b"),
+    "soft-labels": re.compile(r"^Label smoothing"),
+    "floor": re.compile(r"^x$"),
+}
+
+
 def press(target: Target) -> None:
     """One key press on the target's control (direction alternates so values stay in range)."""
     page, n = target.page, target.presses
-    if target.name in ("five-classes", "pytorch-batch", "floor"):
-        if target.name == "five-classes":
-            control = page.get_by_role("slider", name=re.compile(r"(class 4\b|fish)"))
-        elif target.name == "pytorch-batch":
-            control = page.get_by_role("slider", name=re.compile("label.smoothing", re.I))
-        else:
-            control = page.get_by_role("slider", name="x")
-        control.first.focus()
+    if target.name in SLIDERS:
+        page.get_by_role("slider", name=SLIDERS[target.name]).first.focus()
         page.keyboard.press("ArrowRight" if n % 2 == 0 else "ArrowLeft")
     elif target.name == "cat-vs-dog":
         radio = page.get_by_role("radiogroup", name=re.compile("log base", re.I))
@@ -169,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="presses per page (default 15)")
     parser.add_argument("--warmup", type=int, default=2, help="presses per page not counted")
-    parser.add_argument("--pages", default="cat-vs-dog,five-classes,pytorch-batch,mnist-digits",
-                        help="lesson pages (URL paths), comma-separated")
+    parser.add_argument("--pages", default=",".join(lesson.url_path for lesson in LESSONS),
+                        help="lesson pages (URL paths), comma-separated (default: every "
+                             "lesson of ui/lessons.py)")
     parser.add_argument("--server-arg", action="append", default=[],
                         help="extra `streamlit run` option for both servers (repeatable)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per press")

@@ -115,10 +115,11 @@ def is_pure_data(node: ast.AST) -> bool:
 
 
 def lines_to_blank(text: str) -> set[int]:
-    """Line numbers (1-based) of import statements, module-level pure data literals, and a
-    page's ``<lesson>_page()`` function: the page shape every lesson follows on purpose
-    (``lesson_state`` → ``stage`` → the one core call → draw, STYLE.md), whose sameness is
-    the point, not repeated state handling."""
+    """Line numbers (1-based) of import statements, module-level pure data literals, a
+    page's ``<lesson>_page()`` function and its ``lesson`` fragment: the page shape every
+    lesson follows on purpose (``lesson_state`` → ``stage`` → a ``lesson`` fragment with the
+    one core call → draw → ``finish_fragment``, STYLE.md), whose sameness is the point, not
+    repeated state handling."""
     tree = ast.parse(text)
     blank: set[int] = set()
     for node in ast.walk(tree):
@@ -128,8 +129,11 @@ def lines_to_blank(text: str) -> set[int]:
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None \
                 and is_pure_data(node.value):
             blank.update(range(node.lineno, node.end_lineno + 1))
-        if isinstance(node, ast.FunctionDef) and node.name.endswith("_page"):
-            blank.update(range(node.lineno, node.end_lineno + 1))
+        fragment = isinstance(node, ast.FunctionDef) and node.name == "lesson" and any(
+            ast.unparse(d).startswith("st.fragment") for d in node.decorator_list)
+        if (isinstance(node, ast.FunctionDef) and node.name.endswith("_page")) or fragment:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            blank.update(range(first, node.end_lineno + 1))
     return blank
 
 
@@ -161,6 +165,7 @@ def test_the_comparison_blanks_the_registry_data_but_keeps_state_handling():
     assert any("Field(" in line for line in kept), "a field declaration is state handling"
     assert any("state.set(" in line for line in kept)
     assert not any("lesson_state(" in line for line in kept), "the page shape is blanked"
+    assert not any("finish_fragment()" in line for line in kept), "so is its lesson fragment"
     assert any("def set_logit" in line or "def on_name" in line for line in kept)
 
 

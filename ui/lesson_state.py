@@ -28,8 +28,7 @@ cannot say why and does not cover ``abc`` or ``1e999``; hence :func:`number_box`
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -285,7 +284,11 @@ def in_fragment_rerun() -> bool:
 def finish_fragment() -> None:
     """End of a ``st.fragment`` whose inputs are in the URL: it draws the copy link (on full
     runs too, so Streamlit keeps the link's place for the fragment), and after a
-    fragment-only rerun it writes the URL as :func:`end_run` does after a full run."""
+    fragment-only rerun it writes the URL as :func:`end_run` does after a full run.
+
+    Every lesson page draws what a move changes in one such fragment, ``lesson``: a move
+    reruns it alone, not the page's header, its questions or the app's sidebar (which a
+    full run draws), so it costs the server a fraction of a whole run."""
     state = st.session_state.get(_LAST)
     if state is None:
         return
@@ -339,16 +342,16 @@ class Stage:
         self.loss.metric(label, f"{fmt(value, digits)} {unit}", help=help, border=True)
 
 
-@contextlib.contextmanager
-def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Iterator[Stage]:
+def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Stage:
     """The page header, then the stage: controls, main chart(s) and the loss side by side.
 
     One place for the stage's layout, so every lesson (and its classroom styling) shares it.
+    The page draws into the stage's three columns (``with on_stage.controls:``); what it
+    draws with plain ``st.`` calls comes after the stage.
     """
     header(state)
-    with st.container(key=STAGE_KEY):
-        controls, charts, loss = st.columns(list(widths), gap="medium")
-        yield Stage(controls, charts, loss)
+    controls, charts, loss = st.container(key=STAGE_KEY).columns(list(widths), gap="medium")
+    return Stage(controls, charts, loss)
 
 
 # --------------------------------------------------------------------- typed numbers
