@@ -27,7 +27,7 @@ from ui.cat_dog_table import (
     table_frame,
     with_dog_following_cat,
 )
-from ui.lesson_state import LessonState, lesson_state, stage
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
 from ui.text import fmt
 from ui.url_state import Field
 from ui.widgets import input_error, on_a_phone, show_figure
@@ -291,13 +291,14 @@ CURVE_TEXT = (
 # ---------------------------------------------------------------------------------- page
 
 
-def cat_vs_dog_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
-                         checkpoints="cat-vs-dog")
+@st.fragment
+def lesson(state: LessonState, on_stage: Stage) -> None:
+    """Everything an edit changes: the spreadsheet, the loss curve, the mean loss and the
+    two forms of the loss (an ``st.fragment``: an edit reruns it alone, see
+    ``finish_fragment``)."""
     rows, notes = read_table(state)
     mode = state["mode"]
     checked = check_rows(rows, mode)
-    on_stage = stage(state, widths=(3.0, 2.2, 1.6))
     with on_stage.controls:
         st.radio("The two columns hold", options=(PROBABILITY, RAW),
                  key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
@@ -315,12 +316,16 @@ def cat_vs_dog_page() -> None:
         on_stage.show_loss("Loss: the mean over the rows", view.analysis.mean_loss,
                            state.base.unit, help="Training minimises the mean over the "
                            "examples: the mean of column E.")
-    if view is None:
-        return
-    if mode == RAW:
-        show_screwy(state, view, checked)
-    show_two_forms(view, checked)
-    st.markdown(CURVE_TEXT)
+        if mode == RAW:
+            show_screwy(state, view, checked)
+        show_two_forms(view, checked)
+        st.markdown(CURVE_TEXT)
+    finish_fragment()
 
+
+def cat_vs_dog_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="cat-vs-dog")
+    lesson(state, stage(state, widths=(3.0, 2.2, 1.6)))
 
 cat_vs_dog_page()

@@ -17,7 +17,14 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
-from ui.lesson_state import LessonState, lesson_state, number_box, stage
+from ui.lesson_state import (
+    LessonState,
+    Stage,
+    finish_fragment,
+    lesson_state,
+    number_box,
+    stage,
+)
 from ui.text import columns_table, fmt
 from ui.torch_code import torch_code
 from ui.url_state import (
@@ -538,13 +545,14 @@ def code_section(view: BatchView) -> None:
 # -------------------------------------------------------------------------- page
 
 
-def pytorch_batch_page() -> None:
-    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
-                         checkpoints="pytorch-batch", check=check_link)
+@st.fragment
+def lesson(state: LessonState, on_stage: Stage) -> None:
+    """Everything an edit changes: the batch and its options, the heat maps, the loss and
+    the chain of calls (an ``st.fragment``: an edit reruns it alone, see
+    ``finish_fragment``)."""
     editor = editor_key(state)
     problems = read_editor(state, editor)
     options, weight_problem = loss_options(state)
-    on_stage = stage(state, widths=(2.5, 2.3, 1.4))
     with on_stage.controls:
         batch_controls(state, editor, problems)
     view = pytorch_batch(state["sx"], state["x"], state["t"], options,
@@ -555,6 +563,12 @@ def pytorch_batch_page() -> None:
     chain_section(view)
     routes_section(view)
     code_section(view)
+    finish_fragment()
 
+
+def pytorch_batch_page() -> None:
+    state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
+                         checkpoints="pytorch-batch", check=check_link)
+    lesson(state, stage(state, widths=(2.5, 2.3, 1.4)))
 
 pytorch_batch_page()

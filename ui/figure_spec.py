@@ -24,13 +24,17 @@ class SpecFigure(go.Figure):
     """A ``go.Figure`` built from a trusted ``{"data": [...], "layout": {...}}`` spec.
 
     ``to_dict()`` returns that spec (with the default template in ``layout.template``, as
-    Plotly's own ``to_dict`` has it) without copying it. So a SpecFigure is never changed
+    Plotly's own ``to_dict`` has it) without copying it; the figure object itself is built
+    without the template, so ``figure.layout.template`` is empty. So a SpecFigure is never changed
     after it is built: ``update_layout``, ``add_trace`` and the like would not show in
     ``to_dict()``. Build a new one instead (they are cheap), or use a ``go.Figure``.
     """
 
     def __init__(self, spec: dict) -> None:
-        super().__init__(spec, _validate=False)
+        # An empty template here: go.Figure would otherwise deep-copy the default template
+        # into the figure (most of its build time); to_dict() adds it to what is sent.
+        layout = spec.get("layout", {})
+        super().__init__({**spec, "layout": {"template": {}, **layout}}, _validate=False)
         self._spec = spec
 
     def to_dict(self) -> dict:

@@ -393,8 +393,8 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
     if pending is not None and pending[1] != value:
         errors.pop(key, None)  # the value moved on: the message is about an older one
         pending = None
-    if pending is None:
-        st.session_state[key] = f"{float(value):.10g}"
+    if pending is None and st.session_state.get(key) != (text := f"{float(value):.10g}"):
+        st.session_state[key] = text  # only when it shows something else, as twin_slider
 
     def commit() -> None:
         if twin is not None and st.session_state.get(twin[0], twin[1]) != twin[1]:
