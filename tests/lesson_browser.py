@@ -73,6 +73,9 @@ def fresh_page(browser, link: str) -> Iterator[Page]:
         goto_app(page, link)
         assert_no_streamlit_exception(page)
         page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
+        # goto_app can see the app idle before its first run has started (a busy machine);
+        # by the first chart that run has started, so this waits for it to end.
+        wait_for_streamlit_idle(page)
         yield page
     finally:
         context.close()
