@@ -308,7 +308,7 @@ def image_and_label(state: LessonState, view: MnistView) -> None:
 
 @st.fragment
 def one_image(state: LessonState, on_stage, charts: DeltaGenerator, grid: LogitGrid,
-              view: MnistView) -> None:
+              details: DeltaGenerator, view: MnistView) -> None:
     """The chosen image's logits → probabilities → log-probabilities → loss, on the stage.
 
     A logit edit reruns only this fragment, which then scores the logits again (the image,
@@ -328,8 +328,7 @@ def one_image(state: LessonState, on_stage, charts: DeltaGenerator, grid: LogitG
         st.caption(f"The outlined bar is the label being scored, {label}: its loss is minus "
                    f"its log-probability, −({minus(fmt(view.breakdown.picked_log_probability, 4))})"
                    f" = {fmt(view.loss, 4)} {base.unit}.")
-    phone = on_a_phone()
-    loss_summary(view, on_stage, details=on_stage.charts if phone else on_stage.loss)
+    loss_summary(view, on_stage, details=details)
     finish_fragment()
 
 
@@ -398,9 +397,10 @@ def mnist_page() -> None:
     # loss's details follow the charts there, so that the first chart is on the second
     # screen.
     charts = on_stage.charts.container()
-    with on_stage.charts if on_a_phone() else on_stage.controls:
+    phone = on_a_phone()
+    with on_stage.charts if phone else on_stage.controls:
         grid = logit_grid()
-    one_image(state, on_stage, charts, grid, view)
+    one_image(state, on_stage, charts, grid, on_stage.charts if phone else on_stage.loss, view)
     st.divider()
     whole_set(view)
 

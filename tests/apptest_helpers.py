@@ -44,13 +44,16 @@ def page_text(at: AppTest) -> str:
 
 
 def plotly_array(value) -> list:
-    """A trace's ``x`` / ``y`` as a list: Plotly sends NumPy arrays as typed arrays
-    (``{"dtype": "f8", "bdata": <base64>}``, optionally with ``shape``), lists as they are."""
+    """A trace's ``x`` / ``y`` / ``z`` as a list: Plotly sends NumPy arrays as typed arrays
+    (``{"dtype": "f8", "bdata": <base64>}``, with ``shape`` ``"3, 5"`` for a 2-D array, which
+    comes back as a list of rows), lists as they are."""
     if isinstance(value, dict) and "bdata" in value:
         import base64
 
         import numpy as np
 
         array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
         return array.tolist()
     return list(value)

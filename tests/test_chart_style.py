@@ -4,13 +4,13 @@ the light and the dark theme, presenter-mode font sizes, colour scales, arrows, 
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 
 import numpy as np
 import plotly.io as pio
 import pytest
+from apptest_helpers import plotly_array
 from plotly.basedatatypes import BaseFigure
 from streamlit.elements.lib import streamlit_plotly_theme
 
@@ -412,10 +412,8 @@ def sent_json(figure) -> dict:
     """The figure's JSON as ``st.plotly_chart`` sends it, with Plotly's typed arrays
     (``{"dtype": "f8", "bdata": ...}``, what validation makes of number lists) as lists."""
     def plain(node):
-        if isinstance(node, dict) and set(node) >= {"dtype", "bdata"}:
-            values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
-            shape = [int(n) for n in str(node.get("shape", "-1")).split(",")]
-            return values.reshape(shape).tolist()
+        if isinstance(node, dict) and "bdata" in node:
+            return plotly_array(node)
         if isinstance(node, dict):
             return {k: plain(v) for k, v in node.items()}
         if isinstance(node, list):

@@ -16,6 +16,8 @@ Plotly would add), so a chart costs one build and one JSON encoding.
 
 from __future__ import annotations
 
+import functools
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -40,20 +42,15 @@ class SpecFigure(go.Figure):
     def to_dict(self) -> dict:
         layout = self._spec.get("layout", {})
         if "template" not in layout:
-            layout = {**layout, "template": _default_template()}
-        return {**self._spec, "data": self._spec.get("data", []), "layout": layout}
+            layout = {**layout, "template": _template(pio.templates.default)}
+        return {**self._spec, "layout": layout}
 
 
-_TEMPLATES: dict[str, dict] = {}
-
-
-def _default_template() -> dict:
-    """The default template as a dict (Streamlit's chart theme sets the default), made once
-    per template name; it is shared, and no caller changes it."""
-    name = pio.templates.default
-    if name not in _TEMPLATES:
-        _TEMPLATES[name] = pio.templates[name].to_plotly_json()
-    return _TEMPLATES[name]
+@functools.cache
+def _template(name: str) -> dict:
+    """A template as a dict, made once per name (Streamlit's chart theme sets the default);
+    it is shared, and no caller changes it."""
+    return pio.templates[name].to_plotly_json()
 
 
 def figure_from_spec(spec: dict) -> SpecFigure:
