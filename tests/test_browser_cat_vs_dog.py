@@ -59,6 +59,25 @@ CELL_TEXT_JS = """
 }
 """
 EDIT_ATTEMPTS = 8
+RELOAD_AFTER = 2  # dropped attempts before the page is loaded again
+
+# What has the keyboard focus, for the log of a dropped attempt.
+FOCUSED_ELEMENT_JS = """
+() => {
+  const e = document.activeElement;
+  if (!e) return 'nothing';
+  const id = e.getAttribute('data-testid') || e.getAttribute('aria-label') || e.className || '';
+  const where = `${e.tagName.toLowerCase()} ${id}`.trim();
+  return document.hasFocus() ? where : `${where} (page unfocused)`;
+}
+"""
+
+
+def close_cell_editor(page, cell_editor) -> None:
+    """Close an overlay editor left open by a dropped attempt (Escape discards its text)."""
+    if cell_editor.count():
+        page.keyboard.press("Escape")
+        cell_editor.wait_for(state="detached", timeout=5_000)
 
 
 def cell_text(page, row: int, column: str) -> str | None:
@@ -78,14 +97,27 @@ def type_into_cell(page, row: int, column: str, columns_right_of_row_number: int
     Streamlit. So the edit is checked in the grid itself (its accessibility table) and, if it
     was dropped, typed again; a dropped edit sends nothing to the server, so a retry cannot
     apply it twice. On a loaded machine the overlay editor also sometimes fails to open, or
-    opens without the keyboard focus; those attempts are closed with Escape and retried.
+    opens without the keyboard focus (then it is clicked, as a person would); a dropped attempt
+    is closed with Escape and retried, and after two the page is loaded again.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     canvas = page.locator(f"{GRID} canvas").first
     cell_editor = page.locator("input.gdg-input")  # the grid's overlay editor
     for attempt in range(1, EDIT_ATTEMPTS + 1):
+        if attempt > 1:
+            close_cell_editor(page, cell_editor)
+        if attempt == RELOAD_AFTER + 1:
+            # Two dropped attempts in a row: start from a freshly loaded page, as a person
+            # would. A dropped edit sent nothing, so the page loads the same table.
+            print(f"attempt {attempt}: reloading the page first")
+            page.reload()
+            wait_for_streamlit_idle(page)
+            canvas.wait_for(state="visible")
+            page.wait_for_function("() => document.fonts.status === 'loaded'")
+        wait_for_streamlit_idle(page)
         before = streamlit_state(page)
+        canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
         page.mouse.click(box["x"] + ROW_NUMBER_X,
                          box["y"] + HEADER_HEIGHT + (row - 0.5) * ROW_HEIGHT)
@@ -95,30 +127,40 @@ def type_into_cell(page, row: int, column: str, columns_right_of_row_number: int
         try:
             cell_editor.wait_for(state="visible", timeout=5_000)
         except PlaywrightTimeoutError:
-            print(f"attempt {attempt}: the cell editor did not open")
-            page.keyboard.press("Escape")
+            print(f"attempt {attempt}: the cell editor did not open; focus on "
+                  f"{page.evaluate(FOCUSED_ELEMENT_JS)}")
             continue
         if not cell_editor.evaluate("e => e === document.activeElement"):
-            print(f"attempt {attempt}: the cell editor opened without the focus")
-            page.keyboard.press("Escape")
-            continue
+            # A person clicks into an editor that opened without the caret.
+            print(f"attempt {attempt}: the cell editor opened without the focus (focus on "
+                  f"{page.evaluate(FOCUSED_ELEMENT_JS)}); clicking into it")
+            cell_editor.click()
+            if not cell_editor.evaluate("e => e === document.activeElement"):
+                print(f"attempt {attempt}: the click did not focus the cell editor either")
+                continue
         page.keyboard.press("Control+A")
         page.keyboard.type(text)
-        page.wait_for_function("t => document.querySelector('input.gdg-input')?.value === t",
-                               arg=text)
+        try:
+            page.wait_for_function(
+                "t => document.querySelector('input.gdg-input')?.value === t",
+                arg=text, timeout=5_000)
+        except PlaywrightTimeoutError:
+            print(f"attempt {attempt}: the cell editor lost the typed text")
+            continue
         page.wait_for_timeout(200)  # a person's pause: the grid reads the editor on its own tick
         # Hold Enter until the overlay has closed, as a person does: a keyup that reaches the
         # still-open editor makes losing the value more likely.
         page.keyboard.down("Enter")
-        cell_editor.wait_for(state="detached")
-        page.keyboard.up("Enter")
+        try:
+            cell_editor.wait_for(state="detached", timeout=5_000)
+        finally:
+            page.keyboard.up("Enter")
         try:
             page.wait_for_function(f"a => ({CELL_TEXT_JS})(a) === a[2]",
                                    arg=[row, column, text], timeout=5_000)
         except PlaywrightTimeoutError:
             print(f"attempt {attempt}: the grid dropped the edit; row {row} {column} shows "
                   f"{cell_text(page, row, column)!r}")
-            wait_for_streamlit_idle(page)
             continue
         wait_for_streamlit_idle(page, rerun_since=before)
         return attempt
