@@ -39,12 +39,16 @@ def metric_value(page, label: str) -> str:
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def wait_for_grid(page) -> None:
+    """Until the spreadsheet is drawn with its web fonts (it measures its text with them)."""
+    page.locator(f"{GRID} canvas").first.wait_for(state="visible")
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
+
+
 def open_cat_vs_dog(page, server: str, query: str = "") -> None:
     goto_app(page, f"{server}/cat-vs-dog{query}")
-    page.locator(f"{GRID} canvas").first.wait_for(state="visible")
     page.locator(".js-plotly-plot").first.wait_for(state="visible")
-    # Let the web fonts finish loading first: the grid measures and draws its text with them.
-    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    wait_for_grid(page)
     assert_no_streamlit_exception(page)
 
 
@@ -113,8 +117,7 @@ def type_into_cell(page, row: int, column: str, columns_right_of_row_number: int
             print(f"attempt {attempt}: reloading the page first")
             page.reload()
             wait_for_streamlit_idle(page)
-            canvas.wait_for(state="visible")
-            page.wait_for_function("() => document.fonts.status === 'loaded'")
+            wait_for_grid(page)
         wait_for_streamlit_idle(page)
         before = streamlit_state(page)
         canvas.scroll_into_view_if_needed()
@@ -153,6 +156,9 @@ def type_into_cell(page, row: int, column: str, columns_right_of_row_number: int
         page.keyboard.down("Enter")
         try:
             cell_editor.wait_for(state="detached", timeout=5_000)
+        except PlaywrightTimeoutError:
+            print(f"attempt {attempt}: Enter did not close the cell editor")
+            continue
         finally:
             page.keyboard.up("Enter")
         try:

@@ -21,7 +21,7 @@ from browser_helpers import (
     wait_for_streamlit_idle,
 )
 from conftest import VIEWPORT, run_server
-from test_browser_cat_vs_dog import type_into_cell
+from test_browser_cat_vs_dog import type_into_cell, wait_for_grid
 
 from xent_core import explain
 from xent_core.lessons import FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
@@ -69,8 +69,7 @@ def loss_in_a_fresh_browser(browser, url: str) -> str:
 
 
 def edit_page_1(page) -> None:
-    page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(state="visible")
-    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    wait_for_grid(page)
     type_into_cell(page, row=3, column="P(cat)", columns_right_of_row_number=2, text="0.2")
 
 
