@@ -29,9 +29,21 @@ def open_page(page: str | None = None, query_params: dict | None = None,
     return at
 
 
+def charts(at: AppTest) -> list:
+    """Every chart element on the page (``ui.live_chart``: a components-v2 element that
+    AppTest shows as an ``UnknownElement``, its data in ``proto.json``), in page order."""
+    return [element for element in at.get("bidi_component")
+            if element.proto.component_name.endswith("xent.live_chart")]
+
+
+def chart_data(chart) -> dict:
+    """What a chart element was sent: ``figure`` (JSON text), ``alt``, ``config``."""
+    return json.loads(chart.proto.json)
+
+
 def plotly_figures(at: AppTest) -> list[dict]:
-    """Every Plotly chart on the page as its figure JSON (``data`` and ``layout``)."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    """Every chart on the page as its figure JSON (``data`` and ``layout``)."""
+    return [json.loads(chart_data(chart)["figure"]) for chart in charts(at)]
 
 
 def page_text(at: AppTest) -> str:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # playwright is only imported by the fixtures that need it
     from playwright.sync_api import Page
 
 STAGE_SIZES = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
-CHART = '[data-testid="stPlotlyChart"]'
+CHART = '[data-testid="xent-chart"]'
 METRIC = '[data-testid="stMetric"]'
 # what a learner moves first: a slider, a story's buttons, a box or a list of examples
 CONTROLS = ('[data-testid="stSlider"], [data-testid="stButtonGroup"], '

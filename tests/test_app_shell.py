@@ -139,7 +139,7 @@ def test_loss_curve_marks_each_row_at_minus_log_p():
     assert "hartleys" in fig.layout.yaxis.title.text
 
 
-def test_home_page_has_no_plotly_chart_to_rebuild_on_every_rerun():
+def test_home_page_has_no_chart_to_rebuild_on_every_rerun():
     assert plotly_figures(open_page()) == []
 
 

@@ -100,7 +100,7 @@ def test_students_answer_the_teacher_sees_it_live_and_the_reveal_reaches_them(
         took = wait_for(lambda: metric_value(teacher, "Answered"), "3 of 3",
                         LIVE_BUDGET_S, "the teacher's view counts the third answer")
         print(f"teacher saw the third answer {took:.2f} s after it was stored")
-        bars = teacher.locator('[data-testid="stPlotlyChart"] .bars .point')
+        bars = teacher.locator('[data-testid="xent-chart"] .bars .point')
         assert bars.count() >= 2  # 0.3 and 0.31 share a bin, 0.5 has its own
         readme_screenshot(teacher, "teacher-view")
 

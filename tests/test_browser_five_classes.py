@@ -23,7 +23,7 @@ def open_five_classes(page, server: str, query: str = "") -> None:
     goto_app(page, f"{server}/five-classes{query}")
     assert_no_streamlit_exception(page)
     page.get_by_text("Softmax by hand", exact=False).first.wait_for(timeout=10_000)
-    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=30_000)
+    page.locator('[data-testid="xent-chart"]').nth(1).wait_for(timeout=30_000)
 
 
 def test_the_keyboard_moves_a_logit_and_the_loss_follows(streamlit_server, page):
@@ -59,7 +59,7 @@ def test_screenshot_of_the_lesson_example_after_ten_steps(streamlit_server, page
     open_five_classes(page, streamlit_server)
     with expect_rerun(page):
         page.get_by_role("button", name="Take 10 steps").click()
-    page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for(timeout=10_000)
+    page.locator('[data-testid="xent-chart"]').nth(2).wait_for(timeout=10_000)
     assert "10 step(s) so far" in page.inner_text("body")
     assert_no_streamlit_exception(page)
     readme_screenshot(page, "five_classes")

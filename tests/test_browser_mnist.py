@@ -39,7 +39,7 @@ def test_typing_a_logit_updates_the_loss_the_bars_and_the_link(streamlit_server,
     before = first_metric(page, "Loss for the true label")
     expected_before = explain(report.logits[index], 8).loss
     assert number_in(before) == pytest.approx(expected_before, abs=1e-4)
-    bars_before = page.locator('[data-testid="stPlotlyChart"]').nth(1).inner_text()
+    bars_before = page.locator('[data-testid="xent-chart"]').nth(1).inner_text()
 
     field = page.get_by_label("digit 8", exact=True)
     with expect_rerun(page):
@@ -55,7 +55,7 @@ def test_typing_a_logit_updates_the_loss_the_bars_and_the_link(streamlit_server,
     assert number_in(after) == pytest.approx(explain(edited, 8).loss, abs=1e-4)
     assert after != before
     page.wait_for_function(
-        "([n, old]) => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')[n]"
+        "([n, old]) => document.querySelectorAll('[data-testid=\"xent-chart\"]')[n]"
         ".innerText !== old", arg=[1, bars_before])
     page.wait_for_function("() => window.location.search.includes('x=')")
     query = parse_qs(urlparse(page.url).query)
@@ -64,7 +64,7 @@ def test_typing_a_logit_updates_the_loss_the_bars_and_the_link(streamlit_server,
     with expect_rerun(page):
         page.get_by_role("button", name="Back to the model's logits").click()
     assert first_metric(page, "Loss for the true label") == before
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').last.wait_for()
+    page.locator('[data-testid="xent-chart"] .main-svg').last.wait_for()
     readme_screenshot(page, "mnist")
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 LESSON_PATHS = tuple(lesson.url_path for lesson in LESSONS)
 
 CHART_COLOURS_JS = """
-() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+() => [...document.querySelectorAll('[data-testid="xent-chart"]')].map(chart => {
   const svg = chart.querySelector('svg.main-svg');
   const tick = chart.querySelector('.xtick text, .ytick text');
   const outline = chart.querySelector('.bars .point path');
@@ -60,7 +60,7 @@ def open_lesson(browser, server: str, path: str, **context_options):
     page = context.new_page()
     goto_app(page, server)  # a fresh server learns its page paths on the first run
     goto_app(page, f"{server}/{path}")
-    page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first.wait_for(
+    page.locator('[data-testid="xent-chart"] svg.main-svg').first.wait_for(
         state="visible", timeout=DEFAULT_TIMEOUT_MS)  # a loaded machine draws slowly
     page.wait_for_timeout(500)
     wait_for_streamlit_idle(page)
@@ -100,7 +100,7 @@ def test_the_true_class_outline_turns_light_on_a_dark_page(streamlit_server, bro
     context, page = open_lesson(browser, streamlit_server, "five-classes", color_scheme="dark")
     try:
         strokes = page.evaluate("""() => [...document.querySelectorAll(
-            '[data-testid="stPlotlyChart"] .bars .point path')]
+            '[data-testid="xent-chart"] .bars .point path')]
             .map(p => [getComputedStyle(p).stroke, parseFloat(getComputedStyle(p).strokeWidth)])
             .filter(([stroke, width]) => width >= 2).map(([stroke]) => stroke)""")
         assert strokes, "no outlined bar"
@@ -120,10 +120,10 @@ TEXT_SIZES_JS = """
   // the element that draws a metric's number (its innermost element), not its wrapper
   const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"]')].filter(visible)
     .map(el => { while (el.firstElementChild) el = el.firstElementChild; return el; });
-  const ticks = [...main.querySelectorAll('[data-testid="stPlotlyChart"] .xtick text,'
-                                         + '[data-testid="stPlotlyChart"] .ytick text')];
+  const ticks = [...main.querySelectorAll('[data-testid="xent-chart"] .xtick text,'
+                                         + '[data-testid="xent-chart"] .ytick text')];
   // every text a chart draws: titles, axis titles, bar and point labels, legends, notes
-  const chartText = [...main.querySelectorAll('[data-testid="stPlotlyChart"] svg text')]
+  const chartText = [...main.querySelectorAll('[data-testid="xent-chart"] svg text')]
     .filter(el => el.textContent.trim() && el.getClientRects().length > 0);
   return {
     body: body.map(size), metrics: metrics.map(size), ticks: ticks.map(size),
@@ -182,7 +182,7 @@ def test_presenter_toggle_collapses_the_sidebar_and_writes_the_link(streamlit_se
 def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, browser):
     context, page = open_lesson(browser, streamlit_server, "five-classes")
     try:
-        chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        chart = page.locator('[data-testid="xent-chart"]').nth(1)
         chart.hover()
         button = chart.locator('.modebar-btn[data-title^="Download plot"]')
         button.wait_for(state="visible")
@@ -213,7 +213,7 @@ STAGE_BOXES_JS = """
   };
   return {
     "first input": box(stage.querySelector(firstInput)),
-    "main chart": box(stage.querySelector('[data-testid="stPlotlyChart"]')),
+    "main chart": box(stage.querySelector('[data-testid="xent-chart"]')),
     "loss": box(stage.querySelector('[data-testid="stMetric"]')),
   };
 }
@@ -329,7 +329,7 @@ def test_no_chart_title_is_cut_on_a_phone(streamlit_server, browser, path):
     context, page = open_on_phone(browser, streamlit_server, path)
     try:
         cut = page.evaluate("""() => [...document.querySelectorAll(
-              '[data-testid="stPlotlyChart"]')].flatMap(chart => {
+              '[data-testid="xent-chart"]')].flatMap(chart => {
             const svg = chart.querySelector('svg.main-svg');
             if (!svg) return [];
             const right = svg.getBoundingClientRect().right;
@@ -358,7 +358,7 @@ STAGE_BOTTOMS_JS = """(controlSelector) => {
   };
   return {
     'first control': bottom(controls, controlSelector),
-    'main chart': bottom(charts, '[data-testid="stPlotlyChart"]'),
+    'main chart': bottom(charts, '[data-testid="xent-chart"]'),
     'loss': bottom(loss, '[data-testid="stMetric"]'),
   };
 }"""
@@ -368,7 +368,7 @@ STAGE_BOTTOMS_JS = """(controlSelector) => {
 def test_the_stage_lies_within_two_phone_screens(streamlit_server, browser, path):
     context, page = open_on_phone(browser, streamlit_server, path)
     try:
-        page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first.wait_for(
+        page.locator('[data-testid="xent-chart"] svg.main-svg').first.wait_for(
             state="visible", timeout=DEFAULT_TIMEOUT_MS)
         page.wait_for_timeout(500)  # Plotly lays out at the phone's width
         bottoms = page.evaluate(STAGE_BOTTOMS_JS, STAGE_CONTROLS)

@@ -110,5 +110,5 @@ def test_the_stage_fits_the_first_screen(streamlit_server, page, size):
 
 def test_screenshot_of_a_soft_target(streamlit_server, page):
     open_lesson(page, streamlit_server, PATH, "?p=0.1,0.1,0,0.6,0.2&ls=0&Tc=0.93")
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(3).wait_for()
+    page.locator('[data-testid="xent-chart"] .main-svg').nth(3).wait_for()
     readme_screenshot(page, "soft_labels")

@@ -12,12 +12,12 @@ import plotly.io as pio
 import pytest
 from apptest_helpers import plotly_array
 from plotly.basedatatypes import BaseFigure
-from streamlit.elements.lib import streamlit_plotly_theme
 
 from ui import (
     batch_figures,
     cat_dog_figures,
     five_class_figures,
+    live_chart,
     mnist_figures,
     overflow_figures,
     sigmoid_softmax_figures,
@@ -43,7 +43,14 @@ from ui.figures import (
     present,
     wrap_title,
 )
-from ui.widgets import CHART_CONFIG, chart_config, chart_filename, figure_title, slug
+from ui.widgets import (
+    CHART_CONFIG,
+    chart_config,
+    chart_filename,
+    figure_title,
+    plain_spec,
+    slug,
+)
 from xent_core import LOG_BASES, explain
 from xent_core.lessons import overflow, sigmoid_or_softmax, soft_labels, why_not_mse
 
@@ -157,8 +164,8 @@ def lesson_5_to_8_figures():
 
 
 def own_spec(figure) -> dict:
-    """The figure as a dict without Plotly's default template (Streamlit's, once imported):
-    what the builders set themselves."""
+    """The figure as a dict without Plotly's default template: what the builders set
+    themselves."""
     spec = figure.to_dict()
     spec["layout"].pop("template", None)
     return spec
@@ -201,15 +208,17 @@ def test_contrast_ratio_matches_the_wcag_reference_values():
         relative_luminance("red")
 
 
-def test_ink_is_the_placeholder_streamlits_chart_theme_swaps_for_its_text_grey():
-    # If Streamlit renames its placeholder, outlines and arrows would stay near-black on a
-    # dark page: this test says so before a learner does.
-    assert INK == streamlit_plotly_theme.GRAY_90
+def test_ink_is_the_placeholder_the_chart_swaps_for_the_themes_text_colour():
+    # The browser side of ui.live_chart swaps every INK in the figure's JSON for the theme's
+    # text colour (tests/test_browser_screens.py checks the outline on a dark page); drawn
+    # anywhere else (a figure opened outside the app), INK is near-black and reads on white.
+    assert f"state.figure.split('{INK}').join(theme.text)" in live_chart.JS
+    assert contrast_ratio(INK, "#FFFFFF") >= 15
 
 
 def test_no_figure_fixes_a_background_and_all_text_is_in_the_themes_ink():
-    """Streamlit's chart theme supplies the background of the theme the page shows (light or
-    dark) and turns INK into that theme's strongest text grey."""
+    """The chart (ui.live_chart) takes the background of the theme the page shows (light or
+    dark) and turns INK into that theme's text colour."""
     for figure in every_figure():
         layout = own_spec(figure)["layout"]
         assert "paper_bgcolor" not in layout and "plot_bgcolor" not in layout
@@ -409,7 +418,7 @@ def test_unvalidated_bar_and_arrow_figures_pass_plotlys_validation():
 
 
 def sent_json(figure) -> dict:
-    """The figure's JSON as ``st.plotly_chart`` sends it, with Plotly's typed arrays
+    """The figure's JSON as ``show_figure`` sends it, with Plotly's typed arrays
     (``{"dtype": "f8", "bdata": ...}``, what validation makes of number lists) as lists."""
     def plain(node):
         if isinstance(node, dict) and "bdata" in node:
@@ -419,7 +428,7 @@ def sent_json(figure) -> dict:
         if isinstance(node, list):
             return [plain(v) for v in node]
         return node
-    return plain(json.loads(pio.to_json(figure, validate=False)))
+    return plain(json.loads(pio.to_json(plain_spec(figure), validate=False)))
 
 
 def test_every_unvalidated_figure_sends_what_validated_plotly_would_send():
@@ -431,11 +440,9 @@ def test_every_unvalidated_figure_sends_what_validated_plotly_would_send():
     for figure in spec_figures:
         sent = sent_json(figure)
         assert sent == sent_json(checked(figure))
-        built = sent_json(BaseFigure.to_dict(figure))  # the figure object, as built
-        assert built["layout"].pop("template") in ({}, sent["layout"]["template"])
-        assert {**sent, "layout": {k: v for k, v in sent["layout"].items() if k != "template"}} \
-            == built
-        assert sent["layout"]["template"] == pio.templates[pio.templates.default].to_plotly_json()
+        assert sent == sent_json(BaseFigure.to_dict(figure))  # the figure object, as built
+        # No template: the browser themes the chart (ui/live_chart.py).
+        assert "template" not in sent["layout"]
 
 
 def test_a_spec_figure_is_not_copied_when_drawn():

@@ -3,10 +3,8 @@ teacher view. Each test gets its own SQLite file through ``XENT_CLASSROOM_URL``.
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from apptest_helpers import open_page, page_text
+from apptest_helpers import charts, open_page, page_text, plotly_figures
 from sqlalchemy import func, select
 
 from classroom import Classroom, UnknownSession, create_classroom_engine, sqlite_url
@@ -139,7 +137,7 @@ def test_a_card_on_the_overflow_page_hides_reveals_and_scores_against_the_core()
     assert "You picked “∞”; the answer is “NaN”." in [plain(w.value) for w in at.warning]
     assert "Answer: NaN" in plain(page_text(at))
     # the page's own numbers are still drawn below the cards
-    assert not at.exception and at.get("plotly_chart")
+    assert not at.exception and charts(at)
 
 
 def covered(at) -> bool:
@@ -165,7 +163,7 @@ def test_the_lesson_is_covered_until_every_guess_is_locked_in():
     last = checkpoints[-1]
     guess_and_reveal(at, last.id, last.choices[0] if last.kind == "choice" else 0.5)
     assert not covered(at)
-    assert at.get("plotly_chart") and at.metric, "the lesson itself is still drawn"
+    assert charts(at) and at.metric, "the lesson itself is still drawn"
     at.button(key=card_key(last.id, "again")).click().run()
     assert covered(at)
     at.session_state["predict.cat-vs-dog.open"] = False
@@ -234,8 +232,7 @@ def open_teacher(code: str, key: str):
 
 
 def histogram(at) -> dict:
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return charts[-1]
+    return plotly_figures(at)[-1]
 
 
 def test_the_teacher_view_pools_the_class_guesses_and_reveals(room: Classroom):
@@ -285,7 +282,7 @@ def test_a_guessed_teacher_key_opens_nothing(room: Classroom):
     room.answer(student, P_FISH.id, 0.7)
     at = open_teacher(new.code, "letmein")
     assert f"That teacher key does not open class {new.code}." in plain(at.error[0].value)
-    assert not at.metric and not at.get("plotly_chart")
+    assert not at.metric and not charts(at)
     assert not room.session_info(new.code).current.revealed
     with room.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(answers)).scalar_one() == 1

@@ -1,17 +1,17 @@
 """One colour per class, the same on every page, every plot and both themes.
 
-Charts follow the app's light or dark theme live: they are drawn with Streamlit's chart theme
-(``st.plotly_chart(theme="streamlit")``), which fills in the background, text and grid colours
-of the theme the browser shows -- also right after a learner switches the theme in the app menu
-(⋮ → System / Light / Dark), which does not rerun the script. So figures set no background or
-text colour themselves, and every colour they do set must read on both backgrounds:
+Charts follow the app's light or dark theme live: :mod:`ui.live_chart` fills in the
+background, text and grid colours of the theme the browser shows -- also right after a learner
+switches the theme in the app menu (⋮ → System / Light / Dark), which does not rerun the
+script. So figures set no background or text colour themselves, and every colour they do set
+must read on both backgrounds:
 
 * class colours: Okabe & Ito's colour-blind-safe hues (extended with Paul Tol's for the 10
   MNIST digits), each adjusted in lightness so that it has a contrast of at least 3:1 (WCAG's
   figure for graphics) against the light *and* the dark background;
-* :data:`INK`, for outlines, arrows and guide lines that must stand out like text: Streamlit's
-  own placeholder colour that its chart theme replaces with the theme's strongest grey (near
-  black on light pages, near white on dark ones). Outside Streamlit it stays near-black.
+* :data:`INK`, for outlines, arrows and guide lines that must stand out like text: a
+  placeholder colour that the chart replaces with the theme's text colour (near black on
+  light pages, near white on dark ones). Outside the app it stays near-black.
 
 Class ``i`` always gets ``CLASS_COLORS[i]``.
 """
@@ -34,8 +34,8 @@ CLASS_COLORS = (
     "#33A08F",  # teal (Tol's #44AA99, darkened)
 )
 
-# Streamlit's chart theme swaps this placeholder for its theme's gray 90 (see
-# streamlit/elements/lib/streamlit_plotly_theme.py, GRAY_90); tests pin the value.
+# ui.live_chart swaps this placeholder for the theme's text colour (the same placeholder as
+# Streamlit's own chart theme, streamlit_plotly_theme.GRAY_90).
 INK = "#000037"
 TARGET_OUTLINE = INK  # outlines the true class in bars and heat maps
 NEUTRAL = "#808495"  # curves and guides that belong to no class (3:1 on both backgrounds)

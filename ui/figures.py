@@ -54,8 +54,9 @@ def axis_style(axis: dict | None = None) -> dict:
     """An axis in the house style, ``axis`` (the caller's settings) on top.
 
     Tick labels and the axis title are set in :data:`ui.colors.INK` at :data:`FONT_SIZE`:
-    Streamlit's chart theme would draw them smaller and in a grey that has only 3.7:1 on a
-    white page. ``title`` is merged, so a caller's ``{"text": ...}`` keeps the house font.
+    left to the theme they would be drawn smaller and in a grey (Streamlit's chart theme had
+    only 3.7:1 on a white page). ``title`` is merged, so a caller's ``{"text": ...}`` keeps
+    the house font.
     """
     axis = dict(axis or {})
     title = axis.pop("title", None)
@@ -72,9 +73,9 @@ def house_layout(*, title: str, height: int = 320, xaxis: dict | None = None,
                  yaxis: dict | None = None, **extra) -> dict:
     """The house layout as a plain dict: readable when projected, small margins.
 
-    No background or grid colour: ``show_figure`` draws with Streamlit's chart theme, which
-    supplies the light or dark theme's colours in the browser; text is in
-    :data:`ui.colors.INK`, which that theme turns into its strongest grey (see ``ui.colors``).
+    No background or grid colour: ``show_figure`` draws the chart with the light or dark
+    theme's colours in the browser (``ui.live_chart``); text is in :data:`ui.colors.INK`,
+    which the chart turns into the theme's text colour (see ``ui.colors``).
     Building a figure from one dict is several times faster than a chain of
     ``update_layout`` / ``update_xaxes`` calls, and figures are rebuilt on every rerun.
     """

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import plotly.io as pio
 import streamlit as st
 
 from ui.figures import present
+from ui.live_chart import live_chart
 from ui.presenter import presenting
 from ui.text import escape_markdown
 
@@ -75,21 +77,30 @@ def chart_config(filename: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-def show_figure(figure, key: str | None = None, container=None, *, filename: str | None = None,
+def plain_spec(figure) -> dict:
+    """A figure (``go.Figure`` or its dict) as ``{"data", "layout"}`` without Plotly's template:
+    :func:`ui.live_chart.live_chart` themes it in the browser."""
+    spec = figure if isinstance(figure, dict) else figure.to_dict()
+    layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
+    return {"data": spec.get("data", []), "layout": layout}
+
+
+def show_figure(figure, *, key: str, container=None, filename: str | None = None,
                 alt: str | None = None) -> None:
     """Draw a Plotly figure in the app's light or dark theme, with its toolbar on hover.
 
-    Streamlit's chart theme supplies the background, text and grid colours of the theme the
-    browser shows (it follows the app menu's theme switch without a rerun); the figure's own
-    colours (``ui.colors``) read on both. In presenter mode the chart is drawn from a scaled
-    copy (:func:`ui.figures.present`): cached figures are shared and never changed.
-    ``filename`` names the PNG download (default: page and title, see
-    :func:`chart_filename`); ``alt`` is the accessible name (default: the title).
+    The chart is the element named ``key``: the next run redraws it in place
+    (:mod:`ui.live_chart`), in the colours of the theme the browser shows, and follows the
+    app menu's theme switch without a rerun; the figure's own colours (``ui.colors``) read on
+    both. In presenter mode the chart is drawn from a scaled copy (:func:`ui.figures.present`):
+    cached figures are shared and never changed. ``filename`` names the PNG download
+    (default: page and title, see :func:`chart_filename`); ``alt`` is the accessible name
+    (default: the title).
     """
     title = figure_title(figure)
-    spec = present(figure if isinstance(figure, dict) else figure.to_dict()) if presenting() \
-        else figure
-    (container or st).plotly_chart(
-        spec, theme="streamlit", key=key, alt=alt or title or None,
-        config=chart_config(filename or chart_filename(title, st.context.url)),
-    )
+    spec = plain_spec(figure)
+    if presenting():
+        spec = present(spec)
+    live_chart(pio.to_json(spec, validate=False), key=key, alt=alt or title or None,
+               config=chart_config(filename or chart_filename(title, st.context.url)),
+               container=container)
