@@ -4,32 +4,26 @@ Reads like the lesson: the logits → exp → sum of exps → exp ÷ sum = softm
 true class's −log p, then the gradient p − one-hot and steps downhill.
 
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.five_classes` → draw.
-Each logit has two widgets, a slider and an exact-value box; both write the one URL field
-``x`` and are refreshed from it before they are drawn, so they never disagree.
+Each class's row (its name, a logit slider, an exact-value box, a remove button) is one
+element, :mod:`ui.class_rows`; the slider and the box both write the one URL field ``x``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.class_rows import Edit, Row, class_rows
 from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,
     probability_figure,
     softmax_columns,
 )
-from ui.lesson_state import (
-    LessonState,
-    finish_fragment,
-    lesson_state,
-    number_box,
-    stage,
-    twin_slider,
-)
-from ui.logit_rows import parse_logit, set_logit
+from ui.lesson_state import LessonState, finish_fragment, lesson_state, stage
+from ui.logit_rows import apply_logit_edit, logit_row
 from ui.text import columns_table, escape_markdown, fmt
 from ui.url_state import (
     LOGIT_LIMIT,
@@ -124,21 +118,22 @@ def check_link(state: LessonState) -> None:
 
 
 def row_key(kind: str, i: int) -> str:
-    """The key of class ``i``'s slider, exact-value box, name box or remove button."""
+    """The key of class ``i``'s ``kind`` of input (the exact box's messages are kept under
+    ``row_key("box", i)``)."""
     return f"{PAGE}.{kind}.{i}"
 
 
 # ------------------------------------------------------------------------- callbacks
 
 
-def on_name(state: LessonState, i: int) -> None:
+def on_name(state: LessonState, i: int, text: str) -> None:
     """Accept a new name if it is valid, else keep it as a draft shown with its error.
 
     Drafts rejected as duplicates may become valid once another name changes, so every
     draft is tried again.
     """
     drafts = st.session_state.setdefault(state.private("drafts"), {})
-    drafts[i] = st.session_state[row_key("name", i)]
+    drafts[i] = text
     names = list(state["names"])
     for j in sorted(drafts):
         if name_problem(drafts[j], names[:j] + names[j + 1:]) is None:
@@ -204,58 +199,53 @@ def take_steps(state: LessonState, count: int) -> None:
 # ---------------------------------------------------------------------------- widgets
 
 
-def class_rows(state: LessonState) -> list[tuple]:
-    """One row per class: its name and a remove button (full runs); returns each row's
-    slider and box columns, which :func:`logit_widgets` fills inside the lesson fragment."""
+def rows(state: LessonState) -> list[Row]:
+    """Each class's row: its name (or the draft typed over it, with why it was not taken),
+    its logit on the slider and in the exact box, and whether it can be removed."""
     logits, names, target = state["x"], state["names"], state["target"]
     drafts = st.session_state.get(state.private("drafts"), {})
-    widths = [2.2, 4.5, 1.9, 0.6]
-    header = st.columns(widths)
-    header[0].caption("class name")
-    header[1].caption(f"logit x (slider: −{SLIDER_LIMIT:g} to {SLIDER_LIMIT:g})")
-    header[2].caption(f"exact value (±{LOGIT_LIMIT:,.0f})")
-    rows = []
-    for i in range(len(logits)):
-        st.session_state[row_key("name", i)] = drafts.get(i, names[i])
-        name_col, slider_col, box_col, remove_col = st.columns(
-            widths, vertical_alignment="center")
-        name_col.text_input(
-            f"Name of class {i + 1}", key=row_key("name", i), max_chars=NAME_LENGTH,
-            label_visibility="collapsed", on_change=on_name, args=(state, i),
-        )
-        remove_col.button(
-            "", icon=":material/close:", key=row_key("remove", i), on_click=remove_class,
-            args=(state, i), disabled=len(logits) <= MIN_CLASSES or i == target,
-            help=("Remove this class" if i != target and len(logits) > MIN_CLASSES else
-                  "The true class, or one of the last two, can't be removed"),
-        )
+    shown = []
+    for i, (value, name) in enumerate(zip(logits, names, strict=True)):
+        row = logit_row(f"Logit of class {i + 1}", name, value, row_key("box", i), SLIDER_LIMIT)
+        removable = len(logits) > MIN_CLASSES and i != target
+        name_error = None
         if i in drafts:
-            input_error(f"{name_problem(drafts[i], names[:i] + names[i + 1:])} "
-                        f"The page still calls it “{names[i]}”.", container=name_col)
-        rows.append((slider_col, box_col))
-    return rows
+            name_error = (f"{name_problem(drafts[i], names[:i] + names[i + 1:])} "
+                          f"The page still calls it “{name}”.")
+        shown.append(replace(
+            row, box_label=f"Logit of class {i + 1} (exact value)",
+            name_text=drafts.get(i, name), name_error=name_error, removable=removable,
+            remove_help=("Remove this class" if removable else
+                         "The true class, or one of the last two, can't be removed")))
+    return shown
 
 
-def logit_widgets(state: LessonState, rows: list[tuple]) -> None:
-    """Each class's logit slider and exact-value box (both write the one field ``x``)."""
-    logits, names = state["x"], state["names"]
-    for i, (value, (slider_col, box_col)) in enumerate(zip(logits, rows, strict=True)):
-        shown = min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
-        twin_slider(row_key("slider", i), shown)
-        slider_col.slider(
-            f"Logit of class {i + 1} (slider)", -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01,
-            format="%.3f", key=row_key("slider", i), label_visibility="collapsed",
-            on_change=lambda i=i: set_logit(state, "x", i,
-                                             st.session_state[row_key("slider", i)]),
-        )
-        number_box(row_key("box", i), f"Logit of class {i + 1} (exact value)", value,
-                   parse_logit, lambda v, i=i: set_logit(state, "x", i, v),
-                   what=f"logit of {names[i]}", container=box_col,
-                   label_visibility="collapsed", digits=3, twin=(row_key("slider", i), shown))
-        if abs(value) > SLIDER_LIMIT:
-            slider_col.caption(
-                f"The logit is {fmt(value, 3)}, beyond the slider's ±{SLIDER_LIMIT:g}: the "
-                "slider waits at its end, the box holds the value.")
+def on_edit(state: LessonState, edit: Edit) -> None:
+    """A learner's edit of class ``edit.row``: its logit (slider or box), its name, or its
+    removal. A new name or one class fewer changes the true-class choice and the add button
+    too, drawn by the page's full run: the lesson fragment then reruns the page."""
+    names = state["names"]
+    if not 0 <= edit.row < len(names):
+        return  # a row that is gone (removed by the edit just before)
+    if edit.source in ("slider", "box"):
+        apply_logit_edit(state, "x", edit, box=row_key("box", edit.row),
+                         what=f"logit of {names[edit.row]}", slider_limit=SLIDER_LIMIT)
+        return
+    if edit.source == "name":
+        on_name(state, edit.row, edit.text)
+    elif edit.source == "remove":
+        remove_class(state, edit.row)
+    st.session_state[state.private("page_changed")] = True
+
+
+def logit_rows(state: LessonState) -> None:
+    """The rows of classes, one element (see :mod:`ui.class_rows`)."""
+    class_rows(state.private("rows"), rows(state), on_edit=lambda edit: on_edit(state, edit),
+               editable_names=True, removable=True, name_length=NAME_LENGTH,
+               head=["class name", f"logit x (slider: −{SLIDER_LIMIT:g} to {SLIDER_LIMIT:g})",
+                     f"exact value (±{LOGIT_LIMIT:,.0f})", ""],
+               low=-SLIDER_LIMIT, high=SLIDER_LIMIT, step=0.01,
+               columns="minmax(4.5rem, 2.2fr) 4.5fr minmax(5.5rem, 1.9fr) 2.5em")
 
 
 def class_controls(state: LessonState) -> None:
@@ -408,16 +398,20 @@ def loss_history(view: FiveClassView) -> None:
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage, rows: list[tuple], details: Details) -> None:
-    """Everything the logits drive: the sliders and boxes, the charts, the loss and the
+def lesson(state: LessonState, on_stage, rows_slot: DeltaGenerator, details: Details) -> None:
+    """Everything the logits drive: the rows of classes, the charts, the loss and the
     numbers of the sections below.
 
     A move (a slider or a box) reruns only this fragment, not the page's header, its
-    questions, the class names and controls, the section headings, the learning rate and
-    step buttons or the app's sidebar (those rerun the page); it ends with
-    ``finish_fragment`` so the URL and the copy link follow.
+    questions, the true class and the temperature, the section headings, the learning rate
+    and step buttons or the app's sidebar (those rerun the page); it ends with
+    ``finish_fragment`` so the URL and the copy link follow. A renamed or removed class
+    reruns the page.
     """
-    logit_widgets(state, rows)
+    if st.session_state.pop(state.private("page_changed"), False):
+        st.rerun()
+    with rows_slot:
+        logit_rows(state)
     view = five_classes(state["x"], state["target"], state["T"], state["lr"],
                         log_base=state.base, history=current_history(state))
     names = state["names"]
@@ -443,9 +437,9 @@ def five_classes_page() -> None:
                          checkpoints="five-classes", check=check_link)
     on_stage = stage(state, widths=(2.6, 2.3, 1.7))
     with on_stage.controls:
-        rows = class_rows(state)
+        rows_slot = st.container()
         class_controls(state)
-    lesson(state, on_stage, rows, details_layout(state))
+    lesson(state, on_stage, rows_slot, details_layout(state))
 
 
 five_classes_page()

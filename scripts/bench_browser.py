@@ -11,7 +11,10 @@ measures, inside the page (performance.now()):
     the last ``plotly_afterplot`` event of any chart (a chart created anew counts when it appears)
 
 i.e. until every chart the move changed has been redrawn. Reports per page the median and p90
-and the median as a multiple of the floor's median measured in the same run (the target: <= 1.1).
+and the median as a multiple of the floor's median measured in the same run (the target: <= 1.1),
+and the server's CPU per press (user + system CPU of the server process over each press, from
+/proc, as scripts/loadtest.py reads it) as a multiple of the floor's (issue 9's item 1 target:
+<= 1.5, on every page).
 
 Controls (found by role and label, never by Streamlit's ids), on every lesson of the registry
 (ui/lessons.py):
@@ -50,7 +53,7 @@ from browser_helpers import (  # noqa: E402
     wait_for_streamlit_idle,
 )
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from loadtest import Servers  # noqa: E402
+from loadtest import Servers, cpu_seconds  # noqa: E402
 
 from ui.lessons import LESSONS  # noqa: E402
 
@@ -110,9 +113,12 @@ class Target:
     url: str = ""
     page: object = None
     presses: int = 0
+    server_pid: int = 0
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # server CPU over each counted press
     redraws: list[int] = field(default_factory=list)
     charts: int = 0
+    last_cpu_ms: float = 0.0
 
 
 # Each page's slider, by its accessible name.
@@ -155,14 +161,17 @@ def measure_once(target: Target, timeout_ms: float) -> float | None:
     page.evaluate("() => { const x = window.__xb; x.finished = []; x.plots = []; "
                   "x.sent = []; x.received = []; x.keydown = -1; }")
     before = streamlit_state(page)
+    cpu_before = cpu_seconds([target.server_pid])
     press(target)
     wait_for_streamlit_idle(page, timeout=timeout_ms, settle_ms=300, rerun_since=before)
     page.wait_for_timeout(250)  # late chart redraws land after the run's last message
+    cpu_used = cpu_seconds([target.server_pid]) - cpu_before
     result = page.evaluate(RESULT_JS)
     target.charts = result["charts"]
     if result["t0"] < 0 or not result["sent"] or result["end"] is None:
         return None
     target.redraws.append(result["redraws"])
+    target.last_cpu_ms = 1000 * cpu_used
     return result["end"] - result["t0"]
 
 
@@ -198,10 +207,11 @@ def main(argv: list[str] | None = None) -> int:
 
     servers = Servers(args.server_arg)
     try:
-        app_url, _ = servers.streamlit("app.py")
-        floor_url, _ = servers.streamlit("scripts/floor_app.py")
-        targets = [Target("floor", floor_url)]
-        targets += [Target(name.strip(), app_url) for name in args.pages.split(",") if name]
+        app_url, (app_pid,) = servers.streamlit("app.py")
+        floor_url, (floor_pid,) = servers.streamlit("scripts/floor_app.py")
+        targets = [Target("floor", floor_url, server_pid=floor_pid)]
+        targets += [Target(name.strip(), app_url, server_pid=app_pid)
+                    for name in args.pages.split(",") if name]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                          args=CHROMIUM_ARGS)
@@ -215,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                         ms = measure_once(target, args.timeout * 1000)
                         if round_ >= args.warmup and ms is not None:
                             target.times_ms.append(ms)
+                            target.cpu_ms.append(target.last_cpu_ms)
                 seconds = time.monotonic() - started
             finally:
                 browser.close()
@@ -224,19 +235,22 @@ def main(argv: list[str] | None = None) -> int:
     settings = " ".join(args.server_arg) or "the repo's .streamlit/config.toml"
     print(f"# Key press -> every chart redrawn, Chromium headless, {args.rounds} presses per "
           f"page, interleaved ({seconds:.0f} s); settings: {settings}\n")
-    print("| page | charts | redraws per press | median | p90 | median × floor |")
-    print("|---|---|---|---|---|---|")
+    print("| page | charts | redraws per press | median | p90 | median × floor "
+          "| server CPU per press | × floor |")
+    print("|---|---|---|---|---|---|---|---|")
     floor = statistics.median(targets[0].times_ms) if targets[0].times_ms else float("nan")
+    floor_cpu = statistics.mean(targets[0].cpu_ms) if targets[0].cpu_ms else float("nan")
     for t in targets:
         if not t.times_ms:
-            print(f"| {t.name} | {t.charts} | – | – | – | – (no rerun seen) |")
+            print(f"| {t.name} | {t.charts} | – | – | – | – (no rerun seen) | – | – |")
             continue
         ordered = sorted(t.times_ms)
         median = statistics.median(ordered)
         p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
         redraws = statistics.median(t.redraws) if t.redraws else 0
+        cpu = statistics.mean(t.cpu_ms)
         print(f"| {t.name} | {t.charts} | {redraws:g} | {median:.0f} ms | {p90:.0f} ms | "
-              f"{median / floor:.2f}× |")
+              f"{median / floor:.2f}× | {cpu:.0f} ms | {cpu / floor_cpu:.2f}× |")
     return 0
 
 

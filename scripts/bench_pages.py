@@ -35,8 +35,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import streamlit.runtime.scriptrunner.script_runner as script_runner  # noqa: E402
+from apptest_helpers import edit_row  # noqa: E402
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -47,19 +49,21 @@ BUDGET_MS = 50.0
 
 # url_path -> (widget kind, widget key, two values to alternate between); every page of the
 # registry (ui/lessons.py) is measured, and a page without an entry here changes its first
-# slider, number box or radio.
+# slider, number box or radio. Kind "rows": the slider of row ROW_MOVED of a class-rows element
+# (ui/class_rows.py), keyed as given.
 CHANGES = {
     "start": ("radio", "shell.base", ("10", "e")),
     "cat-vs-dog": ("radio", "shell.base", ("10", "e")),
-    "five-classes": ("slider", "five.slider.3", (2.5, 2.39)),
+    "five-classes": ("rows", "five._rows", (2.5, 2.39)),
     "pytorch-batch": ("slider", "pytorch.ls", (0.1, 0.0)),
     "mnist-digits": ("text_input", "mnist._logit.8", ("5.5", "6")),
-    "why-not-mse": ("slider", "mse._slider.0", (-3.9, -4.0)),
-    "sigmoid-or-softmax": ("slider", "sigsoft._slider.1", (1.4, 1.5)),
+    "why-not-mse": ("rows", "mse._rows", (-3.9, -4.0)),
+    "sigmoid-or-softmax": ("rows", "sigsoft._rows", (1.4, 1.5)),
     "numbers-that-overflow": ("slider", "overflow.slider.0", (12.5, 12.0)),
     "soft-labels": ("slider", "soft.ls", (0.2, 0.1)),
 }
 FILES = {page.url_path: page.file for page in PAGES}
+ROW_MOVED = {"five._rows": 3, "mse._rows": 0, "sigsoft._rows": 1}
 
 
 SCRIPT_TIMES: list[float] = []  # seconds per run of app.py, as the script runner executed it
@@ -125,11 +129,32 @@ def _two_values(widget):
     return (other, current)
 
 
+def bench_rows(name: str, at: AppTest, key: str, values, repeat: int) -> list[float]:
+    """As :func:`bench_page`, moving a row's slider of a class-rows element."""
+    script_ms, cpu_ms, round_trip_ms = [], [], []
+    for i in range(repeat + 3):  # the first few runs warm caches and imports
+        SCRIPT_TIMES.clear()
+        SCRIPT_CPU.clear()
+        start = time.perf_counter()
+        edit_row(at, key, ROW_MOVED[key], "slider", values[i % 2])
+        elapsed = (time.perf_counter() - start) * 1000
+        if at.exception:
+            raise SystemExit(f"{name}: exception {at.exception[0].value}")
+        if i >= 3:
+            script_ms.append(sum(SCRIPT_TIMES) * 1000)
+            cpu_ms.append(sum(SCRIPT_CPU) * 1000)
+            round_trip_ms.append(elapsed)
+    report(name, "rows", key, script_ms, cpu_ms, round_trip_ms)
+    return script_ms
+
+
 def bench_page(name: str, repeat: int) -> list[float]:
     path = FILES[name]
     kind, key, values = CHANGES.get(name, ("slider", None, None))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(path).run()
+    if kind == "rows":
+        return bench_rows(name, at, key, values, repeat)
     widget = _find_widget(at, kind, key)
     if widget is None:  # fall back to any slider, then any number box
         for fallback in ("slider", "number_input", "radio"):
@@ -156,12 +181,16 @@ def bench_page(name: str, repeat: int) -> list[float]:
             script_ms.append(sum(SCRIPT_TIMES) * 1000)
             cpu_ms.append(sum(SCRIPT_CPU) * 1000)
             round_trip_ms.append(elapsed)
+    report(name, kind, key, script_ms, cpu_ms, round_trip_ms)
+    return script_ms
+
+
+def report(name: str, kind: str, key: str, script_ms: list[float], cpu_ms: list[float],
+           round_trip_ms: list[float]) -> None:
     print(f"{name:14s} {kind:>12s} {key!s:18s} script median {statistics.median(script_ms):5.1f} ms"
           f" (min {min(script_ms):5.1f}, max {max(script_ms):6.1f}); its CPU time median "
           f"{statistics.median(cpu_ms):5.1f} ms; AppTest round trip "
           f"{statistics.median(round_trip_ms):5.1f} ms (n={len(script_ms)})")
-    times = script_ms
-    return times
 
 
 def main() -> int:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import json
 import math
 import os
 import random
@@ -74,6 +75,7 @@ class Scenario:
     find: Callable[[StreamlitSession], Widget | None]
     floor: bool = False  # served by the floor app, not the lesson app
     in_text: bool = False  # the page may show the value as text (the floor's metric label)
+    row_label: str = ""  # a class-rows element: the row a move goes to (its slider's label)
 
     def value(self, student: int, move: int) -> float:
         """Student ``student``'s ``move``-th value: within ±8.4, never another student's
@@ -82,23 +84,33 @@ class Scenario:
         return round(base if move % 2 == 0 else -base, 2)
 
     def to_widget(self, widget: Widget, value: float):
-        """The value as the control holds it: a slider a list, a text box the typed text."""
+        """The value as the control holds it: a slider a list, a text box the typed text;
+        a row of a class-rows element (ui/class_rows.py) the edit its slider sends."""
         if widget.kind == "slider":
             return [value]
         if widget.kind == "text_input":
             return f"{value:g}"
+        if widget.kind == "bidi_component":
+            return rows_edit(widget, self.row_label, "slider", f"{value:g}")
         return value
 
 
+def rows_edit(widget: Widget, row_label: str, source: str, text: str) -> dict:
+    """The state a class-rows element (ui/class_rows.py) sends when the learner moves the
+    slider (``source``) of the row whose slider is labelled ``row_label``: every edit it
+    sent so far, this one numbered above every edit the server has applied."""
+    data = json.loads(widget.proto.json)
+    row = next(i for i, r in enumerate(data["rows"]) if row_label in r["slider_label"])
+    edits = dict((widget.value or {}).get("edits", {}))
+    seq = max([data["applied"], *(e["seq"] for e in edits.values())]) + 1
+    edits[f"{row}:{source}"] = {"row": row, "source": source, "text": text, "seq": seq}
+    return {"edits": edits}
+
+
 def _find_fish_slider(session: StreamlitSession) -> Widget | None:
-    """Five classes: the fish's logit slider (class 4 of the lesson's five)."""
-    for label in ("fish", "class 4"):
-        widget = session.find_widget("slider", label=label)
-        if widget is not None and "temperature" not in widget.label.casefold():
-            return widget
-    # Fallback: the slider that starts at the lesson's fish logit, 2.39.
+    """Five classes: the rows of classes, whose fish (class 4) the students move."""
     for widget in session.widgets.values():
-        if widget.kind == "slider" and widget.value and abs(widget.value[0] - 2.39) < 0.006:
+        if widget.kind == "bidi_component" and widget.label.endswith("class_rows"):
             return widget
     return None
 
@@ -119,7 +131,7 @@ def _find_floor_slider(session: StreamlitSession) -> Widget | None:
 
 SCENARIOS = {
     "five": Scenario("five", "Five classes: move the fish's logit slider", "five-classes",
-                     _find_fish_slider),
+                     _find_fish_slider, row_label="Logit of class 4"),
     "mnist": Scenario("mnist", "MNIST: edit the logit of digit 3", "mnist-digits",
                       _find_digit_logit),
     "floor": Scenario("floor", "Floor app (bare Streamlit): move its slider", "",
@@ -173,6 +185,11 @@ def check_own_value(
         if in_text and any(pattern.search(text) for text in _texts(element)):
             shown = True
         kind = element.WhichOneof("type")
+        if kind == "bidi_component" and element.bidi_component.id == moved.id:
+            rows = json.loads(element.bidi_component.json).get("rows", [])
+            if any(abs(row["slider"] - value) < 1e-9 for row in rows):
+                shown = True
+            continue
         if kind not in ("slider", "number_input", "text_input"):
             continue
         proto = getattr(element, kind)

@@ -32,6 +32,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import http.cookiejar
+import json
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ FINISHED_OK = {
 # Element types whose state a browser reports, and how (see widget_state below).
 WIDGET_TYPES = (
     "slider", "number_input", "text_input", "text_area", "checkbox", "radio", "selectbox",
-    "button_group",
+    "button_group", "bidi_component",
 )  # fmt: skip
 
 
@@ -106,7 +107,7 @@ def _initial_value(kind: str, w: Any) -> Any:
         if explicit:
             return list(w.raw_values)
         return [w.options[i].content for i in w.default if 0 <= i < len(w.options)]
-    return None
+    return None  # a components-v2 element: the browser sends its state once the element sets one
 
 
 def widget_state(widget: Widget) -> WidgetState | None:
@@ -128,6 +129,8 @@ def widget_state(widget: Widget) -> WidgetState | None:
         state.bool_value = bool(value)
     elif kind == "button_group":
         state.string_array_value.data.extend(str(v) for v in value)
+    elif kind == "bidi_component":  # a components-v2 element's state, as JSON.stringify has it
+        state.json_value = json.dumps(value, separators=(",", ":"))
     else:
         return None
     return state
@@ -344,8 +347,9 @@ class StreamlitSession:
             value = _initial_value(kind, proto)
         else:
             value = known.value
+        label = proto.component_name if kind == "bidi_component" else proto.label
         self._run_widgets[proto.id] = Widget(
-            id=proto.id, kind=kind, label=proto.label, value=value,
+            id=proto.id, kind=kind, label=label, value=value,
             fragment_id=fragment_id, proto=proto,
         )  # fmt: skip
 

@@ -69,3 +69,33 @@ def plotly_array(value) -> list:
             array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
         return array.tolist()
     return list(value)
+
+
+# ------------------------------------------------------------------ a lesson's class rows
+
+
+def rows_element(at: AppTest, key: str):
+    """The class-rows element (``ui.class_rows``) drawn under ``key``."""
+    return next(element for element in at.get("bidi_component") if element.key == key)
+
+
+def rows_data(at: AppTest, key: str) -> list[dict]:
+    """What the class-rows element shows, one dict per class (``ui.class_rows.Row``)."""
+    return json.loads(rows_element(at, key).proto.json)["rows"]
+
+
+def edit_row(at: AppTest, key: str, row: int, source: str, text, *, timeout: float | None = None
+             ) -> AppTest:
+    """Do what a learner does on a class row and run: ``source`` is ``"slider"`` (``text`` the
+    value it moved to), ``"box"`` (the text committed), ``"name"`` or ``"remove"``.
+
+    As the browser does: the edit goes with a number above every edit the session applied,
+    as the component's state (AppTest has no typed handle for a components-v2 element)."""
+    element = rows_element(at, key)
+    seq = json.loads(element.proto.json)["applied"] + 1
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = element.proto.id
+    state.json_value = json.dumps({"edits": {f"{row}:{source}": {
+        "row": row, "source": source, "text": str(text), "seq": seq}}})
+    return at._run(states, timeout=timeout)

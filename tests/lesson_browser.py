@@ -24,9 +24,9 @@ STAGE_SIZES = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 CHART = '[data-testid="xent-chart"]'
 METRIC = '[data-testid="stMetric"]'
 # what a learner moves first: a slider, a story's buttons, a box or a list of examples
-CONTROLS = ('[data-testid="stSlider"], [data-testid="stButtonGroup"], '
-            '[data-testid="stTextInput"], [data-testid="stNumberInput"], '
-            '[data-testid="stSelectbox"]')
+CONTROLS = ('[data-testid="xent-rows"], [data-testid="stSlider"], '
+            '[data-testid="stButtonGroup"], [data-testid="stTextInput"], '
+            '[data-testid="stNumberInput"], [data-testid="stSelectbox"]')
 
 
 def open_lesson(page, server: str, url_path: str, query: str = "", charts: int = 1) -> None:
@@ -36,6 +36,16 @@ def open_lesson(page, server: str, url_path: str, query: str = "", charts: int =
     goto_app(page, f"{server}/{url_path}{query}")
     assert_no_streamlit_exception(page)
     page.locator(f"{CHART} .main-svg").nth(charts - 1).wait_for(timeout=60_000)
+
+
+def box_message(page, box, text: str):
+    """The message beside a class row's exact box (ui/class_rows.py) that contains ``text``,
+    once shown; the box names it as its description, for a screen reader."""
+    message = page.locator('[data-testid="xent-rows"] [role="alert"]').filter(has_text=text)
+    message.first.wait_for(state="visible", timeout=30_000)
+    assert box.get_attribute("aria-invalid") == "true"
+    assert box.get_attribute("aria-describedby") == message.first.get_attribute("id")
+    return message.first
 
 
 def metric_value(page, index: int = 0) -> str:

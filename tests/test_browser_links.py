@@ -21,6 +21,7 @@ from browser_helpers import (
     wait_for_streamlit_idle,
 )
 from conftest import VIEWPORT, run_server
+from lesson_browser import box_message
 from test_browser_cat_vs_dog import type_into_cell, wait_for_grid
 
 from xent_core import explain
@@ -166,7 +167,6 @@ def test_a_bad_number_box_keeps_the_loss_and_says_why_next_to_it(streamlit_serve
         box.press("Enter")
     assert_no_streamlit_exception(page)
     assert stage_loss(page) == preset
-    message = page.locator('[data-testid="stAlertContentError"]').filter(has_text=why)
-    message.wait_for(state="visible")
+    message = box_message(page, box, why)
     assert "stays 2.390" in message.inner_text()
     assert "x=" not in page.url  # the link still holds the lesson's logits

@@ -8,6 +8,7 @@ from browser_helpers import assert_no_streamlit_exception, expect_rerun, readme_
 from lesson_browser import (
     STAGE_SIZES,
     assert_stage_fits,
+    box_message,
     copy_link,
     fresh_page,
     metric_value,
@@ -79,7 +80,6 @@ def test_a_cleared_score_box_keeps_both_losses_and_says_why(streamlit_server, pa
     with expect_rerun(page):
         box.fill("")
         box.press("Tab")
-    message = page.get_by_test_id("stAlert").filter(has_text="the box is empty")
-    message.first.wait_for(timeout=30_000)
-    assert "the score of cat stays 2.000" in message.first.inner_text()
+    message = box_message(page, box, "the box is empty")
+    assert "the score of cat stays 2.000" in message.inner_text()
     assert (metric_value(page), metric_value(page, 1)) == before == losses(*START)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from apptest_helpers import APP, chart_data, charts, open_page, plotly_figures
+from apptest_helpers import APP, chart_data, charts, edit_row, open_page, plotly_figures
 
 from ui import live_chart
 from ui.colors import INK
@@ -22,7 +22,7 @@ FIVE = "pages/2_five_classes.py"
 def test_a_move_sends_new_numbers_to_the_same_chart_elements():
     at = open_page(FIVE)
     before = {chart.proto.id: json.loads(chart_data(chart)["figure"]) for chart in charts(at)}
-    next(s for s in at.slider if s.key == "five.slider.3").set_value(3.0).run()
+    edit_row(at, "five._rows", 3, "slider", 3.0)
     after = {chart.proto.id: json.loads(chart_data(chart)["figure"]) for chart in charts(at)}
     assert len(before) == 2 and before.keys() == after.keys(), "a move made new chart elements"
     for chart_id, figure in before.items():

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -66,9 +67,10 @@ def test_a_simulated_student_sends_what_chromium_sends(streamlit_server, page):
         try:
             opened = await session.open()
             assert opened.ok, opened.exceptions
-            fish = loadtest.SCENARIOS["five"].find(session)
+            five = loadtest.SCENARIOS["five"]
+            fish = five.find(session)  # the rows of classes; the fish is row 4 (class 4)
             assert fish is not None, "the load test cannot find the fish's slider"
-            session.widgets[fish.id].value = [round(fish.value[0] + 0.01, 2)]
+            session.widgets[fish.id].value = five.to_widget(fish, 2.39 + 0.01)
             msg = BackMsg()
             state = msg.rerun_script
             state.widget_states.widgets.extend(
@@ -77,8 +79,7 @@ def test_a_simulated_student_sends_what_chromium_sends(streamlit_server, page):
             state.query_string = session.query_string
             state.fragment_id = fish.fragment_id
             result = await session.set_widget(fish, session.widgets[fish.id].value)
-            assert result.ok and loadtest.check_own_value(
-                result, fish, session.widgets[fish.id].value[0]) is None
+            assert result.ok and loadtest.check_own_value(result, fish, 2.40) is None
             return rerun_fields(msg)
         finally:
             await session.close()
@@ -135,3 +136,33 @@ def test_a_page_showing_another_students_value_is_an_error():
     failed = run_with(0.4, 0.4, None)
     failed.exceptions = ["ValueError: boom"]
     assert "boom" in loadtest.check_own_value(failed, fish, 0.4)
+
+
+def test_a_move_on_a_row_of_classes_is_numbered_above_every_edit_applied():
+    """Five classes' rows are one components-v2 element (ui/class_rows.py): a student's move
+    is the state its browser would send, and the page shows the value in the row."""
+    from streamlit.proto.Element_pb2 import Element
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit_client import RunResult, Widget
+
+    def element(fish: float, applied: int) -> Element:
+        rows = [{"slider_label": f"Logit of class {i + 1} (slider)", "slider": v}
+                for i, v in enumerate([-2.17, -1.63, -2.75, fish, -0.156])]
+        drawn = Element()
+        drawn.bidi_component.id = "$$ID-rows"
+        drawn.bidi_component.json = json.dumps({"rows": rows, "applied": applied})
+        return drawn
+
+    rows = Widget(id="$$ID-rows", kind="bidi_component", label="xent.class_rows",
+                  value=None, proto=element(2.39, 4).bidi_component)
+    state = loadtest.SCENARIOS["five"].to_widget(rows, 0.4)
+    assert state == {"edits": {"3:slider": {"row": 3, "source": "slider", "text": "0.4",
+                                            "seq": 5}}}
+    rows.value = state
+    assert loadtest.SCENARIOS["five"].to_widget(rows, -0.4)["edits"]["3:slider"]["seq"] == 6
+    shown = RunResult(status=ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+                      elements=[element(0.4, 5)])
+    assert loadtest.check_own_value(shown, rows, 0.4) is None
+    other = RunResult(status=ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+                      elements=[element(0.6, 5)])
+    assert "does not show" in loadtest.check_own_value(other, rows, 0.4)

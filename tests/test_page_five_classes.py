@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
 
 from ui.five_class_figures import softmax_table
 from xent_core import explain
@@ -17,6 +17,7 @@ from xent_core.lessons import FIVE_CLASS_NAMES, FIVE_CLASS_OUTPUTS, FIVE_CLASS_T
 from xent_core.steps import amplification, gradient_descent
 
 PAGE = "pages/2_five_classes.py"
+ROWS = "five._rows"  # the rows of classes (ui.class_rows)
 PRESET = list(FIVE_CLASS_OUTPUTS)
 FISH = FIVE_CLASS_TARGET
 
@@ -49,7 +50,7 @@ def logits_in_url(at) -> list[float]:
 
 
 def class_count(at) -> int:
-    return sum(1 for box in at.text_input if box.key.startswith("five.name."))
+    return len(rows_data(at, ROWS))
 
 
 @pytest.fixture
@@ -102,32 +103,33 @@ def test_the_page_draws_the_logits_and_the_probabilities(at):
 
 
 def test_moving_a_slider_changes_the_loss_to_what_xent_core_computes(at):
-    at.slider(key="five.slider.0").set_value(1.5).run()
+    edit_row(at, ROWS, 0, "slider", 1.5)
     moved = [1.5, *PRESET[1:]]
     assert shown_loss(at) == expected_loss(moved)
-    assert float(at.text_input(key="five.box.0").value) == 1.5  # the box follows the slider
+    assert float(rows_data(at, ROWS)[0]["text"]) == 1.5  # the box follows the slider
     assert logits_in_url(at) == moved
 
 
 def test_typing_in_a_number_box_moves_its_slider(at):
-    at.text_input(key="five.box.4").input("3.25").run()
+    edit_row(at, ROWS, 4, "box", "3.25")
     moved = [*PRESET[:4], 3.25]
-    assert at.slider(key="five.slider.4").value == 3.25
+    assert rows_data(at, ROWS)[4]["slider"] == 3.25
     assert shown_loss(at) == expected_loss(moved)
     assert row_of(at, "building")["output x"] == "3.250"
 
 
 def test_a_value_beyond_the_slider_keeps_its_true_value_and_says_so(at):
-    at.text_input(key="five.box.3").input("42.0").run()
-    assert at.slider(key="five.slider.3").value == 10.0  # only the display is clamped
-    assert float(at.text_input(key="five.box.3").value) == 42.0
+    edit_row(at, ROWS, 3, "box", "42.0")
+    assert rows_data(at, ROWS)[3]["slider"] == 10.0  # only the display is clamped
+    assert float(rows_data(at, ROWS)[3]["text"]) == 42.0
     assert logits_in_url(at)[3] == 42.0
-    assert "beyond the slider's ±10" in page_text(at)
+    assert rows_data(at, ROWS)[3]["note"] == (
+        "42.000 is beyond the slider's ±10; the box holds the value.")
     assert shown_loss(at) == expected_loss([*PRESET[:3], 42.0, PRESET[4]])
 
 
 def test_a_logit_of_1000_overflows_exp_by_hand_but_not_softmax(at):
-    at.text_input(key="five.box.3").input("1000.0").run()
+    edit_row(at, ROWS, 3, "box", "1000.0")
     assert not at.exception
     fish = row_of(at, "fish")
     assert fish["exp(x)"] == "∞"
@@ -192,18 +194,18 @@ def test_ten_steps_and_one_more_extend_one_history(at):
 
 def test_moving_a_slider_after_steps_starts_a_new_history(at):
     at.button(key="five.step10").click().run()
-    at.slider(key="five.slider.0").set_value(0.0).run()
+    edit_row(at, ROWS, 0, "slider", 0.0)
     assert len(plotly_figures(at)) == 2
     assert "Take a step to watch the loss fall" in page_text(at)
 
 
 def test_reset_brings_back_the_lesson_and_clears_the_history(at):
     at.button(key="five.step10").click().run()
-    at.text_input(key="five.name.0").input("lion").run()
+    edit_row(at, ROWS, 0, "name", "lion")
     at.button(key="five.reset").click().run()
     assert shown_loss(at) == "0.1068 nats"
     assert len(plotly_figures(at)) == 2
-    assert at.text_input(key="five.name.0").value == "cat"
+    assert rows_data(at, ROWS)[0]["name_text"] == "cat"
     assert dict(at.query_params) == {}
 
 
@@ -212,7 +214,7 @@ def test_reset_brings_back_the_lesson_and_clears_the_history(at):
 
 def test_a_new_class_starts_at_logit_zero_and_counts_in_the_sum(at):
     at.button(key="five.add").click().run()
-    assert at.text_input(key="five.name.5").value == "class 6"
+    assert rows_data(at, ROWS)[5]["name_text"] == "class 6"
     grown = [*PRESET, 0.0]
     assert shown_loss(at) == expected_loss(grown)
     assert row_of(at, "sum of exps")["exp(x)"] == f"{explain(grown, FISH).sum_exp:.3f}"
@@ -222,27 +224,27 @@ def test_a_new_class_starts_at_logit_zero_and_counts_in_the_sum(at):
 def test_ten_classes_is_the_most_and_two_the_fewest(at):
     for _ in range(5):
         at.button(key="five.add").click().run()
-    assert len(at.slider) == 10 + 2  # ten logits, temperature, learning rate
+    assert class_count(at) == 10 and len(plotly_figures(at)[0]["data"][0]["y"]) == 10
     assert at.button(key="five.add").disabled
     for _ in range(8):
-        at.button(key="five.remove.0").click().run()
+        edit_row(at, ROWS, 0, "remove", "")
         if at.radio(key="five.target").value == 0:
             break
     # The true class (fish) cannot be removed; keep removing the others from the end.
     while class_count(at) > 2:
         last = class_count(at) - 1
         index = last if at.radio(key="five.target").value != last else last - 1
-        at.button(key=f"five.remove.{index}").click().run()
+        edit_row(at, ROWS, index, "remove", "")
     assert class_count(at) == 2
-    assert all(at.button(key=f"five.remove.{i}").disabled for i in range(2))
+    assert all(not rows_data(at, ROWS)[i]["removable"] for i in range(2))
     assert not at.exception
-    names = [at.text_input(key=f"five.name.{i}").value for i in range(2)]
+    names = [rows_data(at, ROWS)[i]["name_text"] for i in range(2)]
     assert "fish" in names
 
 
 def test_the_true_class_cannot_be_removed(at):
-    assert at.button(key="five.remove.3").disabled
-    at.button(key="five.remove.0").click().run()
+    assert not rows_data(at, ROWS)[3]["removable"]
+    edit_row(at, ROWS, 0, "remove", "")
     assert at.radio(key="five.target").value == 2  # fish moved up one place
     assert shown_loss(at) == expected_loss(PRESET[1:], target=2)
 
@@ -251,7 +253,7 @@ def test_the_true_class_cannot_be_removed(at):
 
 
 def test_renaming_a_class_renames_it_everywhere(at):
-    at.text_input(key="five.name.3").input("salmon").run()
+    edit_row(at, ROWS, 3, "name", "salmon")
     assert row_of(at, "salmon")["true"] == "✔"
     assert plotly_figures(at)[0]["layout"]["xaxis"]["ticktext"][3] == "salmon"
     assert "Loss for the true class, salmon" in page_text(at)
@@ -264,20 +266,20 @@ def test_renaming_a_class_renames_it_everywhere(at):
     ("DOG", "already called"),
 ])
 def test_a_bad_name_shows_an_error_and_keeps_the_other_inputs(at, bad, message):
-    at.slider(key="five.slider.0").set_value(1.0).run()
-    at.text_input(key="five.name.0").input(bad).run()
-    assert any(message in e.value for e in at.error)
-    assert at.text_input(key="five.name.0").value == bad  # the typed text stays in its box
+    edit_row(at, ROWS, 0, "slider", 1.0)
+    edit_row(at, ROWS, 0, "name", bad)
+    assert message in rows_data(at, ROWS)[0]["name_error"]  # beside the name
+    assert rows_data(at, ROWS)[0]["name_text"] == bad  # the typed text stays in its box
     assert table(at)["class"][0] == "cat"  # the page keeps the last good name
     assert shown_loss(at) == expected_loss([1.0, *PRESET[1:]])
-    assert at.slider(key="five.slider.0").value == 1.0
-    at.text_input(key="five.name.0").input("lynx").run()
-    assert not at.error
+    assert rows_data(at, ROWS)[0]["slider"] == 1.0
+    edit_row(at, ROWS, 0, "name", "lynx")
+    assert not at.error and rows_data(at, ROWS)[0]["name_error"] is None
     assert table(at)["class"][0] == "lynx"
 
 
 def test_markdown_and_html_in_a_name_show_literally(at):
-    at.text_input(key="five.name.3").input("<b>**fish**</b>").run()
+    edit_row(at, ROWS, 3, "name", "<b>**fish**</b>")
     assert not at.exception
     assert table(at)["class"][3] == "<b>**fish**</b>"  # a table cell is escaped: shown as typed
     assert r"Loss for the true class, \<b\>\*\*fish\*\*\</b\>" in page_text(at)
@@ -290,8 +292,8 @@ def test_markdown_and_html_in_a_name_show_literally(at):
 
 
 def test_the_link_round_trips_every_input(at):
-    at.slider(key="five.slider.1").set_value(0.75).run()
-    at.text_input(key="five.name.2").input("jet").run()
+    edit_row(at, ROWS, 1, "slider", 0.75)
+    edit_row(at, ROWS, 2, "name", "jet")
     at.radio(key="five.target").set_value(2).run()
     at.slider(key="five.T").set_value(1.5).run()
     at.slider(key="five.lr").set_value(0.5).run()
@@ -354,7 +356,7 @@ def test_a_two_class_link_is_fine():
     at = open_page(PAGE, {"x": "0.5,-0.5", "names": ["yes", "no"], "target": "1"})
     assert not at.warning
     assert shown_loss(at) == expected_loss([0.5, -0.5], target=1)
-    assert at.button(key="five.remove.0").disabled
+    assert not rows_data(at, ROWS)[0]["removable"]
 
 
 def test_the_table_builder_marks_only_the_true_class():
@@ -369,12 +371,13 @@ def test_the_table_builder_marks_only_the_true_class():
                                         ("99999", "from -10000 to 10000")])
 def test_a_bad_exact_value_keeps_the_logit_and_says_why_next_to_the_box(at, typed, why):
     before = shown_loss(at)
-    at.text_input(key="five.box.3").input(typed).run()
+    edit_row(at, ROWS, 3, "box", typed)
     assert shown_loss(at) == before == expected_loss(PRESET)
     assert "x" not in at.query_params  # the link still holds the lesson's logits
-    message = next(e.value for e in at.error if "was not used" in e.value)
-    assert why in message.replace("\\", "") and "stays 2.390" in message.replace("\\", "")
-    assert at.slider(key="five.slider.3").value == 2.39
-    at.text_input(key="five.box.3").input("3").run()  # a good value clears the message
+    message = rows_data(at, ROWS)[3]["error"]  # beside the box, which keeps the text typed
+    assert why in message and "stays 2.390" in message and "was not used" in message
+    assert rows_data(at, ROWS)[3]["text"] == typed
+    assert rows_data(at, ROWS)[3]["slider"] == 2.39
+    edit_row(at, ROWS, 3, "box", "3")  # a good value clears the message
     assert shown_loss(at) == expected_loss([*PRESET[:3], 3.0, PRESET[4]])
-    assert not any("was not used" in e.value for e in at.error)
+    assert rows_data(at, ROWS)[3]["error"] is None

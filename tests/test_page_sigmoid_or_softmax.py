@@ -5,13 +5,14 @@ round trip, bad links and bad typed scores."""
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import open_page, page_text, plotly_array, plotly_figures
+from apptest_helpers import edit_row, open_page, page_text, plotly_array, plotly_figures, rows_data
 
 from ui.text import fmt
 from xent_core.lessons import sigmoid_or_softmax
 from xent_core.lessons.sigmoid_or_softmax import PRESETS
 
 PAGE = "pages/6_sigmoid_or_softmax.py"
+ROWS = "sigsoft._rows"  # the class rows (ui.class_rows)
 CAT_DOG = PRESETS["cat and dog"]
 
 
@@ -77,7 +78,7 @@ def test_two_classes_softmax_equals_the_sigmoid_of_the_difference(at):
 
 @pytest.mark.parametrize(("i", "value"), [(0, -3.0), (1, 6.5), (2, 0.25), (3, 9.0)])
 def test_each_score_slider_is_live(at, i, value):
-    at.slider(key=f"sigsoft._slider.{i}").set_value(value).run()
+    edit_row(at, ROWS, i, "slider", value)
     scores = list(CAT_DOG[0])
     scores[i] = value
     assert_shows(at, scores, CAT_DOG[1])
@@ -125,7 +126,7 @@ def test_the_log_base_is_live(at):
 
 @pytest.mark.parametrize("story", list(PRESETS))
 def test_each_story_sets_its_scores_and_labels(at, story):
-    at.slider(key="sigsoft._slider.0").set_value(-9.0).run()
+    edit_row(at, ROWS, 0, "slider", -9.0)
     at.selectbox(key="sigsoft._story").set_value(story).run()
     assert_shows(at, *PRESETS[story])
     assert at.selectbox(key="sigsoft._story").value == story
@@ -161,7 +162,7 @@ def test_a_link_opens_the_same_state():
 
 def test_the_url_round_trip_after_edits():
     at = open_page(PAGE)
-    at.text_input(key="sigsoft._box.3").input("4.5").run()
+    edit_row(at, ROWS, 3, "box", "4.5")
     at.multiselect(key="sigsoft._labels").set_value([3]).run()
     again = open_page(PAGE, dict(at.query_params))
     assert metrics(again) == metrics(at)
@@ -191,8 +192,8 @@ def test_a_bad_link_value_is_named_and_the_example_shown(params, label):
     ("-10001", "must be a number from"),
 ])
 def test_a_bad_typed_score_keeps_the_last_value_and_says_why(at, typed, why):
-    at.text_input(key="sigsoft._box.2").input("45").run()
-    at.text_input(key="sigsoft._box.2").input(typed).run()
+    edit_row(at, ROWS, 2, "box", "45")
+    edit_row(at, ROWS, 2, "box", typed)
     assert_shows(at, [2.0, 1.5, 45.0, -2.5], CAT_DOG[1])
-    errors = [e.value.replace("\\", "") for e in at.error]  # shown markdown-escaped
+    errors = [row["error"] or "" for row in rows_data(at, ROWS)]  # beside the boxes
     assert any(why in e and "stays 45.000" in e for e in errors), errors

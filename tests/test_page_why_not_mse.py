@@ -4,13 +4,14 @@ every control is live, the stories, the URL round trip, bad links and bad typed 
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import open_page, page_text, plotly_array, plotly_figures
+from apptest_helpers import edit_row, open_page, page_text, plotly_array, plotly_figures, rows_data
 
 from ui.text import fmt
 from xent_core.lessons import why_not_mse
 from xent_core.lessons.why_not_mse import PRESETS
 
 PAGE = "pages/5_why_not_mse.py"
+ROWS = "mse._rows"  # the class rows (ui.class_rows)
 WRONG = PRESETS["confidently wrong"]
 
 
@@ -73,7 +74,7 @@ def test_the_page_draws_the_sweep_the_gradients_and_the_race(at):
 
 @pytest.mark.parametrize(("i", "value"), [(0, 2.5), (1, -1.0), (2, 7.25)])
 def test_each_logit_slider_is_live(at, i, value):
-    at.slider(key=f"mse._slider.{i}").set_value(value).run()
+    edit_row(at, ROWS, i, "slider", value)
     logits = list(WRONG[0])
     logits[i] = value
     assert_shows(at, logits, 0)
@@ -82,16 +83,17 @@ def test_each_logit_slider_is_live(at, i, value):
 
 
 def test_typing_a_logit_moves_its_slider_and_the_numbers(at):
-    at.text_input(key="mse._box.1").input("0.5").run()
-    assert at.slider(key="mse._slider.1").value == 0.5
+    edit_row(at, ROWS, 1, "box", "0.5")
+    assert rows_data(at, ROWS)[1]["slider"] == 0.5
     assert_shows(at, [-4.0, 0.5, 1.0], 0)
 
 
 def test_a_logit_beyond_the_slider_is_kept_and_said(at):
-    at.text_input(key="mse._box.0").input("250").run()
-    assert at.slider(key="mse._slider.0").value == 10.0
+    edit_row(at, ROWS, 0, "box", "250")
+    assert rows_data(at, ROWS)[0]["slider"] == 10.0
     assert_shows(at, [250.0, 5.0, 1.0], 0)
-    assert "beyond the slider's ±10" in page_text(at)
+    assert rows_data(at, ROWS)[0]["note"] == (
+        "250.000 is beyond the slider's ±10; the box holds the value.")
 
 
 def test_the_true_class_is_live(at):
@@ -116,7 +118,7 @@ def test_the_log_base_relabels_cross_entropy_only(at):
 
 @pytest.mark.parametrize("story", list(PRESETS))
 def test_each_story_sets_its_logits_and_true_class(at, story):
-    at.slider(key="mse._slider.2").set_value(-9.0).run()
+    edit_row(at, ROWS, 2, "slider", -9.0)
     at.selectbox(key="mse._story").set_value(story).run()
     assert_shows(at, *PRESETS[story])
     assert at.selectbox(key="mse._story").value == story
@@ -128,7 +130,7 @@ def test_right_story_the_hinge_is_done(at):
 
 
 def test_reset_brings_back_the_lesson_example(at):
-    at.slider(key="mse._slider.0").set_value(3.0).run()
+    edit_row(at, ROWS, 0, "slider", 3.0)
     at.slider(key="mse.lr").set_value(5.0).run()
     at.button(key="mse.reset").click().run()
     assert_shows(at, *WRONG)
@@ -147,7 +149,7 @@ def test_a_link_opens_the_same_state():
 
 def test_the_url_round_trip_after_edits():
     at = open_page(PAGE)
-    at.text_input(key="mse._box.2").input("4.5").run()
+    edit_row(at, ROWS, 2, "box", "4.5")
     at.radio(key="mse.target").set_value(2).run()
     again = open_page(PAGE, dict(at.query_params))
     assert metrics(again) == metrics(at)
@@ -178,8 +180,8 @@ def test_a_bad_link_value_is_named_and_the_example_shown(params, label):
     ("20000", "must be a number from"),
 ])
 def test_a_bad_typed_logit_keeps_the_last_value_and_says_why(at, typed, why):
-    at.text_input(key="mse._box.0").input("2").run()
-    at.text_input(key="mse._box.0").input(typed).run()
+    edit_row(at, ROWS, 0, "box", "2")
+    edit_row(at, ROWS, 0, "box", typed)
     assert_shows(at, [2.0, 5.0, 1.0], 0)
-    errors = [e.value.replace("\\", "") for e in at.error]  # shown markdown-escaped
+    errors = [row["error"] or "" for row in rows_data(at, ROWS)]  # beside the boxes
     assert any(why in e and "stays 2.000" in e for e in errors), errors

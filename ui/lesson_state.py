@@ -50,7 +50,7 @@ _ACTIVE = "_lesson_state.active"  # the LessonState of the page running now
 _LAST = "_lesson_state.last"  # the LessonState of the last full run (for fragment reruns)
 _NOTES = "_lesson_state.notes"  # page -> notes about link values that were not used
 _SAVED = "_lesson_state.saved"  # page -> {name: value} when the learner last saw it
-_BOX_ERRORS = "_lesson_state.box_errors"  # number box key -> (message, value it was typed over)
+_BOX_ERRORS = "_lesson_state.box_errors"  # box key -> (message, value it was typed over, text)
 _URL_ONLY = "_lesson_state.url_only"  # {param: value} this browser's address keeps, no link does
 
 
@@ -368,6 +368,37 @@ def twin_slider(key: str, value: float) -> None:
         st.session_state[key] = value
 
 
+def commit_number(key: str, text: str, parse: Callable[[str], float],
+                  on_commit: Callable[[float], None], *, what: str, value: float,
+                  digits: int = 4) -> None:
+    """Text a learner committed for a number (a box named ``key`` that stands for ``value``):
+    ``on_commit(parse(text))``; or, when the text is empty or ``parse`` rejects it, nothing
+    changes and :func:`box_error` says why until the next good edit or until ``value``
+    changes another way (a slider, a reset)."""
+    errors = st.session_state.setdefault(_BOX_ERRORS, {})
+    try:
+        if not text.strip():
+            raise ValueError("the box is empty")
+        number = parse(text)
+    except ValueError as error:
+        errors[key] = (f"“{shorten(text.strip(), 24)}” was not used because {error}; the "
+                       f"{what} stays {fmt(value, digits)}.", value, text)
+        return
+    errors.pop(key, None)
+    on_commit(number)
+
+
+def box_error(key: str, value: float) -> tuple[str, str] | None:
+    """(message, text typed) for the box named ``key`` if its last text was not used and
+    it still stands for ``value``; a message about an older value is dropped."""
+    errors = st.session_state.setdefault(_BOX_ERRORS, {})
+    pending = errors.get(key)
+    if pending is not None and pending[1] != value:
+        errors.pop(key, None)  # the value moved on: the message is about an older one
+        pending = None
+    return None if pending is None else (pending[0], pending[2])
+
+
 def number_box(key: str, label: str, value: float, parse: Callable[[str], float],
                on_commit: Callable[[float], None], *, what: str = "value",
                container=None, label_visibility: str = "visible", help: str | None = None,
@@ -378,7 +409,7 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
     of logits). Text the learner commits goes through ``parse`` (the same parser a link uses);
     a parsed number goes to ``on_commit``. Empty text, ``abc``, ``1e999`` or a number out of
     range leaves ``value`` as it was and shows why, next to the box, until the next good edit
-    or until ``value`` changes another way (a slider, a reset).
+    or until ``value`` changes another way (a slider, a reset): :func:`commit_number`.
 
     ``twin = (slider key, value the slider shows)`` names a slider that moves the same number
     (drawn with :func:`twin_slider`). The browser sends every widget's state with each move,
@@ -388,30 +419,17 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
     slider's move wins and the box's text is not an edit: the next run rewrites it.
     """
     target = container or st
-    errors = st.session_state.setdefault(_BOX_ERRORS, {})
-    pending = errors.get(key)
-    if pending is not None and pending[1] != value:
-        errors.pop(key, None)  # the value moved on: the message is about an older one
-        pending = None
-    if pending is None and st.session_state.get(key) != (text := f"{float(value):.10g}"):
+    error = box_error(key, value)
+    if error is None and st.session_state.get(key) != (text := f"{float(value):.10g}"):
         st.session_state[key] = text  # only when it shows something else, as twin_slider
 
     def commit() -> None:
         if twin is not None and st.session_state.get(twin[0], twin[1]) != twin[1]:
             return  # the twin slider moved in this request: the box's text is an old run's
-        text = str(st.session_state.get(key) or "")
-        try:
-            if not text.strip():
-                raise ValueError("the box is empty")
-            number = parse(text)
-        except ValueError as error:
-            errors[key] = (f"“{shorten(text.strip(), 24)}” was not used because {error}; the "
-                           f"{what} stays {fmt(value, digits)}.", value)
-            return
-        errors.pop(key, None)
-        on_commit(number)
+        commit_number(key, str(st.session_state.get(key) or ""), parse, on_commit, what=what,
+                      value=value, digits=digits)
 
     target.text_input(label, key=key, on_change=commit, label_visibility=label_visibility,
                       help=help)
-    if key in errors:
-        target.error(escape_markdown(errors[key][0]), icon=":material/error:")
+    if error is not None:
+        target.error(escape_markdown(error[0]), icon=":material/error:")

@@ -1,20 +1,19 @@
-"""Widgets shared by lessons with a fixed list of classes: a logit row per class, a story picker.
+"""What lessons with a fixed list of classes share: a logit row per class, a story picker.
 
 Each class gets a slider (for moving) and an exact-value box (for typing any logit up to
-``LOGIT_LIMIT``); both write the same list field of the page's :class:`LessonState` and are
-refreshed from it before they are drawn, so they never disagree. The story picker sets
-several fields at once from one of the lesson's presets and shows which story (if any) the
-current inputs still are.
+``LOGIT_LIMIT``), all drawn as one element (:mod:`ui.class_rows`); both write the same list
+field of the page's :class:`LessonState`. The story picker sets several fields at once from
+one of the lesson's presets and shows which story (if any) the current inputs still are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
 
 import streamlit as st
 
-from ui.lesson_state import LessonState, number_box, twin_slider
+from ui.class_rows import Edit, Row, class_rows
+from ui.lesson_state import LessonState, box_error, commit_number
 from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, parse_float
 
@@ -28,8 +27,32 @@ def set_logit(state: LessonState, name: str, i: int, value: float) -> None:
     state.set(name, tuple(logits))
 
 
-def _from_slider(state: LessonState, name: str, i: int, widget: str) -> None:
-    set_logit(state, name, i, st.session_state[widget])
+def logit_row(label: str, name: str, value: float, box: str, slider_limit: float) -> Row:
+    """A class's row: the slider held to its range, the box showing the value (or the text
+    that was not used, with why), a note when the value is beyond the slider."""
+    error = box_error(box, value)
+    note = (f"{fmt(value, 3)} is beyond the slider's ±{slider_limit:g}; the box holds the "
+            "value." if abs(value) > slider_limit else None)
+    return Row(name=name, slider_label=f"{label} (slider)", box_label=f"{label} (exact)",
+               slider=min(max(float(value), -slider_limit), slider_limit),
+               text=error[1] if error else f"{float(value):.10g}",
+               error=error[0] if error else None, note=note)
+
+
+def apply_logit_edit(state: LessonState, name: str, edit: Edit, *, box: str, what: str,
+                     slider_limit: float) -> None:
+    """A slider move or a box's text for entry ``edit.row`` of the list field ``name``."""
+    value = state[name][edit.row]
+    if edit.source == "slider":
+        try:
+            moved = float(edit.text)
+        except ValueError:
+            return  # a range input always sends a number; anything else is not a move
+        set_logit(state, name, edit.row, min(max(moved, -slider_limit), slider_limit))
+    elif edit.source == "box":
+        commit_number(box, edit.text, parse_logit,
+                      lambda number: set_logit(state, name, edit.row, number),
+                      what=what, value=value, digits=3)
 
 
 def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
@@ -37,31 +60,26 @@ def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
     """One row per class: its name, a slider (±``slider_limit``) and an exact-value box.
 
     A value typed beyond the slider's range is kept (the box and the lesson use it); the
-    slider waits at its end and a caption says so.
+    slider waits at its end and a note says so.
     """
     values = state[name]
-    widths = [1.1, 4.0, 1.7]
-    head = st.columns(widths)
-    head[1].caption(f"{word} (slider: −{slider_limit:g} to {slider_limit:g})")
-    head[2].caption(f"exact (±{LOGIT_LIMIT:,.0f})")
-    for i, (class_name, value) in enumerate(zip(class_names, values, strict=True)):
-        slider = state.private(f"slider.{i}")
-        shown = min(max(float(value), -slider_limit), slider_limit)
-        twin_slider(slider, shown)
-        name_col, slider_col, box_col = st.columns(widths, vertical_alignment="center")
-        name_col.markdown(f"**{class_name}**")
-        slider_col.slider(
-            f"{word.capitalize()} of {class_name} (slider)", -slider_limit, slider_limit,
-            step=0.01, format="%.2f", key=slider, label_visibility="collapsed",
-            on_change=_from_slider, args=(state, name, i, slider),
-        )
-        number_box(state.private(f"box.{i}"), f"{word.capitalize()} of {class_name} (exact)",
-                   value, parse_logit, partial(set_logit, state, name, i),
-                   what=f"{word} of {class_name}", container=box_col,
-                   label_visibility="collapsed", digits=3, twin=(slider, shown))
-        if abs(value) > slider_limit:
-            slider_col.caption(f"{fmt(value, 3)} is beyond the slider's ±{slider_limit:g}; "
-                               "the box holds the value.")
+
+    def box(i: int) -> str:
+        return state.private(f"box.{i}")
+
+    def on_edit(edit: Edit) -> None:
+        if 0 <= edit.row < len(class_names):
+            apply_logit_edit(state, name, edit, box=box(edit.row),
+                             what=f"{word} of {class_names[edit.row]}",
+                             slider_limit=slider_limit)
+
+    rows = [logit_row(f"{word.capitalize()} of {class_name}", class_name, value, box(i),
+                      slider_limit)
+            for i, (class_name, value) in enumerate(zip(class_names, values, strict=True))]
+    class_rows(state.private("rows"), rows, on_edit=on_edit,
+               head=["", f"{word} (slider: −{slider_limit:g} to {slider_limit:g})",
+                     f"exact (±{LOGIT_LIMIT:,.0f})"],
+               low=-slider_limit, high=slider_limit, step=0.01)
 
 
 def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]],
