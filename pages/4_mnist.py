@@ -14,8 +14,11 @@ from functools import partial
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.class_rows import Edit, Row, class_rows
 from ui.lesson_state import (
     LessonState,
+    box_error,
+    commit_number,
     finish_fragment,
     in_fragment_rerun,
     lesson_state,
@@ -238,25 +241,39 @@ def set_logit(state: LessonState, view: MnistView, digit: int, value: float) -> 
 
 @dataclass(frozen=True)
 class LogitGrid:
-    """Where the fragment draws the ten logit boxes (two rows of five) and the button back to
-    the model's logits; the full run draws the grid, so a logit edit resends only the boxes."""
+    """Where the fragment draws the ten logit boxes (one element, :mod:`ui.class_rows`: two
+    lines of five) and the button back to the model's logits."""
 
-    cells: tuple[DeltaGenerator, ...]
+    boxes: DeltaGenerator
     back: DeltaGenerator
 
 
 def logit_grid() -> LogitGrid:
     st.markdown("**Logits** — the model's scores for this image. Change any of them.")
-    cells = tuple(cell for _ in range(2) for cell in st.columns(5))
-    return LogitGrid(cells, st.container())
+    return LogitGrid(st.container(), st.container())
 
 
 def logit_inputs(state: LessonState, view: MnistView, grid: LogitGrid) -> None:
     """Ten exact-value boxes, one per digit, holding the logits being scored."""
-    for d, cell in zip(DIGITS, grid.cells, strict=True):
-        number_box(state.private(f"logit.{d}"), f"digit {d}", view.breakdown.logits[d],
-                   parse_logit, partial(set_logit, state, view, d),
-                   what=f"logit of digit {d}", container=cell, digits=3)
+    logits = view.breakdown.logits
+
+    def box(d: int) -> str:
+        return state.private(f"logit.{d}")
+
+    def on_edit(edit: Edit) -> None:
+        if edit.source == "box" and 0 <= edit.row < len(DIGITS):
+            commit_number(box(edit.row), edit.text, parse_logit,
+                          partial(set_logit, state, view, edit.row),
+                          what=f"logit of digit {edit.row}", value=logits[edit.row], digits=3)
+
+    rows = []
+    for d in DIGITS:
+        error = box_error(box(d), logits[d])
+        rows.append(Row(name=f"digit {d}", box_label=f"digit {d}",
+                        text=error[1] if error else f"{float(logits[d]):.10g}",
+                        error=error[0] if error else None))
+    with grid.boxes:
+        class_rows(state.private("logits"), rows, on_edit=on_edit, sliders=False, cells=5)
     grid.back.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
                      on_click=state.set, args=("x", None), disabled=view.model_logits_used,
                      help="Forget your edits and use the logits the model computed for this "

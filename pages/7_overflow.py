@@ -12,7 +12,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import url_state as url
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, number_box, stage
+from ui.lesson_state import (
+    LessonState,
+    Stage,
+    finish_fragment,
+    lesson_state,
+    number_box,
+    stage,
+    twin_slider,
+)
 from ui.logit_rows import set_logit
 from ui.overflow_figures import precision_figure
 from ui.text import fmt, markdown_table
@@ -85,14 +93,18 @@ def current_preset(state: LessonState) -> str | None:
 
 def slider_and_box(label: str, slider_key: str, box_key: str, value: float, limit: float,
                    step: float, on_value, what: str, container) -> None:
-    """A slider for dragging and a box for the exact number, both showing ``value``."""
-    st.session_state[slider_key] = min(max(value, -limit), limit)
+    """A slider for dragging and a box for the exact number, both showing ``value`` (the
+    slider's state is written only when it shows something else, and the box's text is not
+    an edit in a request where the slider moved: see ``number_box``)."""
+    shown = min(max(value, -limit), limit)
+    twin_slider(slider_key, shown)
     slider_col, box_col = container.columns([3, 1.3], vertical_alignment="center")
     slider_col.slider(label, -limit, limit, step=step, key=slider_key, format="%.1f",
                       label_visibility="collapsed",
                       on_change=lambda: on_value(st.session_state[slider_key]))
     number_box(box_key, f"{label} (exact value)", value, parse_logit, on_value, what=what,
-               container=box_col, label_visibility="collapsed", digits=3)
+               container=box_col, label_visibility="collapsed", digits=3,
+               twin=(slider_key, shown))
     if abs(value) > limit:
         container.caption(f"{fmt(value, 3)} is beyond the slider's ±{limit:g}: the slider "
                           "waits at its end, the box holds the value.")

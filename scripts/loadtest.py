@@ -75,7 +75,8 @@ class Scenario:
     find: Callable[[StreamlitSession], Widget | None]
     floor: bool = False  # served by the floor app, not the lesson app
     in_text: bool = False  # the page may show the value as text (the floor's metric label)
-    row_label: str = ""  # a class-rows element: the row a move goes to (its slider's label)
+    row_label: str = ""  # a class-rows element: the row a move goes to (its box's label)
+    row_source: str = "slider"  # ... and what moves in it: its "slider", or its "box"
 
     def value(self, student: int, move: int) -> float:
         """Student ``student``'s ``move``-th value: within ±8.4, never another student's
@@ -91,36 +92,28 @@ class Scenario:
         if widget.kind == "text_input":
             return f"{value:g}"
         if widget.kind == "bidi_component":
-            return rows_edit(widget, self.row_label, "slider", f"{value:g}")
+            return rows_edit(widget, self.row_label, self.row_source, f"{value:g}")
         return value
 
 
 def rows_edit(widget: Widget, row_label: str, source: str, text: str) -> dict:
     """The state a class-rows element (ui/class_rows.py) sends when the learner moves the
-    slider (``source``) of the row whose slider is labelled ``row_label``: every edit it
-    sent so far, this one numbered above every edit the server has applied."""
+    slider or commits ``text`` in the box (``source``) of the row whose box's label contains
+    ``row_label``: every edit it sent so far, this one numbered above every edit the server
+    has applied."""
     data = json.loads(widget.proto.json)
-    row = next(i for i, r in enumerate(data["rows"]) if row_label in r["slider_label"])
+    row = next(i for i, r in enumerate(data["rows"])
+               if re.search(rf"{re.escape(row_label)}\b", r["box_label"]))
     edits = dict((widget.value or {}).get("edits", {}))
     seq = max([data["applied"], *(e["seq"] for e in edits.values())]) + 1
     edits[f"{row}:{source}"] = {"row": row, "source": source, "text": text, "seq": seq}
     return {"edits": edits}
 
 
-def _find_fish_slider(session: StreamlitSession) -> Widget | None:
-    """Five classes: the rows of classes, whose fish (class 4) the students move."""
+def _find_class_rows(session: StreamlitSession) -> Widget | None:
+    """Five classes' rows of classes, MNIST's ten logit boxes: one class-rows element."""
     for widget in session.widgets.values():
         if widget.kind == "bidi_component" and widget.label.endswith("class_rows"):
-            return widget
-    return None
-
-
-def _find_digit_logit(session: StreamlitSession) -> Widget | None:
-    """MNIST: the box (a number input, or a text box that takes numbers) of digit 3's logit."""
-    for widget in session.widgets.values():
-        if (widget.kind in ("number_input", "text_input")
-                and re.search(r"\bdigit 3\b", widget.label, re.I)
-                and "index" not in widget.label.casefold()):
             return widget
     return None
 
@@ -131,9 +124,9 @@ def _find_floor_slider(session: StreamlitSession) -> Widget | None:
 
 SCENARIOS = {
     "five": Scenario("five", "Five classes: move the fish's logit slider", "five-classes",
-                     _find_fish_slider, row_label="Logit of class 4"),
+                     _find_class_rows, row_label="Logit of class 4"),
     "mnist": Scenario("mnist", "MNIST: edit the logit of digit 3", "mnist-digits",
-                      _find_digit_logit),
+                      _find_class_rows, row_label="digit 3", row_source="box"),
     "floor": Scenario("floor", "Floor app (bare Streamlit): move its slider", "",
                       _find_floor_slider, floor=True, in_text=True),
 }
@@ -187,7 +180,8 @@ def check_own_value(
         kind = element.WhichOneof("type")
         if kind == "bidi_component" and element.bidi_component.id == moved.id:
             rows = json.loads(element.bidi_component.json).get("rows", [])
-            if any(abs(row["slider"] - value) < 1e-9 for row in rows):
+            if any(abs(row["slider"] - value) < 1e-9 or row["text"] == f"{value:.10g}"
+                   for row in rows):
                 shown = True
             continue
         if kind not in ("slider", "number_input", "text_input"):

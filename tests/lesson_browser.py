@@ -24,7 +24,7 @@ STAGE_SIZES = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 CHART = '[data-testid="xent-chart"]'
 METRIC = '[data-testid="stMetric"]'
 # what a learner moves first: a slider, a story's buttons, a box or a list of examples
-CONTROLS = ('[data-testid="xent-rows"], [data-testid="stSlider"], '
+CONTROLS = ('[data-testid="xent-rows"] input, [data-testid="stSlider"], '
             '[data-testid="stButtonGroup"], [data-testid="stTextInput"], '
             '[data-testid="stNumberInput"], [data-testid="stSelectbox"]')
 

@@ -198,9 +198,10 @@ def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, brow
 
 SCREENS = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 # the stage's first input: whatever a learner moves first (a grid, a slider, a box, a choice)
-FIRST_INPUT = ", ".join(f'[data-testid="{kind}"]' for kind in (
-    "stDataFrame", "xent-rows", "stSlider", "stTextInput", "stNumberInput", "stButtonGroup",
-    "stRadio", "stSelectbox"))
+FIRST_INPUT = ", ".join(['[data-testid="xent-rows"] input'] + [
+    f'[data-testid="{kind}"]' for kind in ("stDataFrame", "stSlider", "stTextInput",
+                                           "stNumberInput", "stButtonGroup", "stRadio",
+                                           "stSelectbox")])
 
 STAGE_BOXES_JS = """
 (firstInput) => {

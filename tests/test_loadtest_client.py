@@ -146,8 +146,8 @@ def test_a_move_on_a_row_of_classes_is_numbered_above_every_edit_applied():
     from streamlit_client import RunResult, Widget
 
     def element(fish: float, applied: int) -> Element:
-        rows = [{"slider_label": f"Logit of class {i + 1} (slider)", "slider": v}
-                for i, v in enumerate([-2.17, -1.63, -2.75, fish, -0.156])]
+        rows = [{"box_label": f"Logit of class {i + 1} (exact value)", "slider": v,
+                 "text": f"{v:.10g}"} for i, v in enumerate([-2.17, -1.63, -2.75, fish, -0.156])]
         drawn = Element()
         drawn.bidi_component.id = "$$ID-rows"
         drawn.bidi_component.json = json.dumps({"rows": rows, "applied": applied})

@@ -6,7 +6,7 @@ import base64
 
 import numpy as np
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
 
 from ui.text import fmt
 from xent_core import explain
@@ -14,6 +14,7 @@ from xent_core.mnist import load_digits, load_model
 from xent_core.mnist_report import held_out_report, typical_correct_example
 
 PAGE = "pages/4_mnist.py"
+LOGITS = "mnist._logits"  # the ten logit boxes (ui.class_rows)
 REPORT = held_out_report(load_model(), load_digits())
 EIGHT = REPORT.default_index
 
@@ -46,7 +47,7 @@ def array(value) -> np.ndarray:
 
 
 def logit_inputs(at) -> list[float]:
-    return [float(at.text_input(key=f"mnist._logit.{d}").value) for d in range(10)]
+    return [float(rows_data(at, LOGITS)[d]["text"]) for d in range(10)]
 
 
 def edited_logits(index: int, digit: int, value: float) -> np.ndarray:
@@ -99,7 +100,7 @@ def test_the_confusion_matrix_on_the_page_is_the_reports(at):
 
 
 def test_editing_a_logit_changes_the_loss_to_what_xent_core_computes(at):
-    at.text_input(key="mnist._logit.8").input("-2.0").run()
+    edit_row(at, LOGITS, 8, "box", "-2.0")
     logits = edited_logits(EIGHT, 8, -2.0)
     assert metric(at, "Loss for the true label (8)") == loss_text(logits, 8)
     assert metric(at, "Prediction") == f"{int(np.argmax(logits))} (wrong)"
@@ -108,7 +109,7 @@ def test_editing_a_logit_changes_the_loss_to_what_xent_core_computes(at):
 
 
 def test_back_to_the_models_logits_forgets_the_edit(at):
-    at.text_input(key="mnist._logit.2").input("9.0").run()
+    edit_row(at, LOGITS, 2, "box", "9.0")
     at.button(key="mnist.back").click().run()
     assert metric(at, "Loss for the true label (8)") == loss_text(REPORT.logits[EIGHT], 8)
     np.testing.assert_allclose(logit_inputs(at), REPORT.logits[EIGHT])
@@ -163,7 +164,7 @@ def test_picking_a_digit_shows_a_typical_correct_image_of_it(at):
 
 
 def test_choosing_by_index_shows_that_image_with_its_own_label_and_logits(at):
-    at.text_input(key="mnist._logit.0").input("4.0").run()
+    edit_row(at, LOGITS, 0, "box", "4.0")
     at.segmented_control(key="mnist.pick").set_value("index").run()
     at.text_input(key="mnist._index").input("123").run()
     true = int(REPORT.labels[123])
@@ -179,7 +180,7 @@ def test_choosing_by_index_shows_that_image_with_its_own_label_and_logits(at):
 def test_a_shared_link_reopens_the_same_image_edit_and_label(at):
     at.segmented_control(key="mnist.pick").set_value("index").run()
     at.text_input(key="mnist._index").input("321").run()
-    at.text_input(key="mnist._logit.5").input("7.5").run()
+    edit_row(at, LOGITS, 5, "box", "7.5")
     at.segmented_control(key="mnist.y").set_value(5).run()
     shown = metric(at, "Loss if the label were 5")
     params = dict(at.query_params.items())
@@ -193,7 +194,7 @@ def test_a_shared_link_reopens_the_same_image_edit_and_label(at):
 
 
 def test_the_page_keeps_its_state_when_the_learner_comes_back(at):
-    at.text_input(key="mnist._logit.1").input("6.0").run()
+    edit_row(at, LOGITS, 1, "box", "6.0")
     at.switch_page("pages/home.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
@@ -238,26 +239,26 @@ def test_a_bad_label_or_picking_mode_in_the_link_shows_a_note(name, value):
                                         ("1e999", "from -10000 to 10000"),
                                         ("abc", "not a number"), ("", "empty")])
 def test_an_out_of_range_logit_is_rejected_inline_and_keeps_the_other_inputs(at, value, why):
-    at.text_input(key="mnist._logit.4").input("2.0").run()
-    at.text_input(key="mnist._logit.7").input(value).run()
+    edit_row(at, LOGITS, 4, "box", "2.0")
+    edit_row(at, LOGITS, 7, "box", value)
     assert not at.exception
-    assert any(why in e.value.replace("\\", "") and "logit of digit 7 stays" in e.value
-               for e in at.error)
-    assert at.text_input(key="mnist._logit.7").value == value  # kept to be corrected
-    assert float(at.text_input(key="mnist._logit.4").value) == 2.0
+    message = rows_data(at, LOGITS)[7]["error"]  # beside the box
+    assert why in message and "logit of digit 7 stays" in message
+    assert rows_data(at, LOGITS)[7]["text"] == value  # kept to be corrected
+    assert float(rows_data(at, LOGITS)[4]["text"]) == 2.0
     last_valid = edited_logits(EIGHT, 4, 2.0)
     assert metric(at, "Loss for the true label (8)") == loss_text(last_valid, 8)
     assert [float(v) for v in at.query_params["x"].split(",")] == pytest.approx(last_valid)
 
-    at.text_input(key="mnist._logit.7").input("1.0").run()
-    assert not at.error
+    edit_row(at, LOGITS, 7, "box", "1.0")
+    assert not at.error and rows_data(at, LOGITS)[7]["error"] is None
     assert metric(at, "Loss for the true label (8)") == loss_text(
         edited_logits(EIGHT, 4, 2.0) + np.eye(10)[7] * (1.0 - REPORT.logits[EIGHT][7]), 8
     )
 
 
 def test_a_huge_but_allowed_logit_gives_an_exact_loss_not_nan(at):
-    at.text_input(key="mnist._logit.0").input("1000.0").run()
+    edit_row(at, LOGITS, 0, "box", "1000.0")
     logits = edited_logits(EIGHT, 0, 1000.0)
     assert metric(at, "Loss for the true label (8)") == loss_text(logits, 8)
     assert "nan" not in metric(at, "Loss for the true label (8)").lower()

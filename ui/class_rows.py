@@ -69,6 +69,7 @@ CSS = """
 .xent-rows.xr-cells .xr-row { grid-template-columns: minmax(0, 1fr); gap: 0.2rem;
                               margin-bottom: 0; }
 .xent-rows.xr-cells .xr-name { font-weight: 400; font-size: 0.875em; }
+.xent-rows.xr-cells input[type=text] { padding: 0 0.35em; }
 /* presenter mode: 20 px and more, as the page's text */
 .xent-rows.xr-large { font-size: 1.25rem; }
 .xent-rows.xr-large .xr-head, .xent-rows.xr-large .xr-note,
