@@ -271,13 +271,24 @@ class Edit:
     seq: int
 
 
+def read_edits(value) -> list[Edit]:
+    """The edits in the element's state (``{"edits": {...}}``), oldest first; anything not
+    shaped like an edit (a stale or hand-made request) is skipped, never an error."""
+    edits = value.get("edits") if isinstance(value, dict) else None
+    found = []
+    for edit in edits.values() if isinstance(edits, dict) else ():
+        try:
+            found.append(Edit(int(edit["row"]), str(edit["source"]), str(edit["text"]),
+                              int(edit["seq"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(found, key=lambda e: e.seq)
+
+
 def pending_edits(key: str, applied_key: str) -> list[Edit]:
     """The edits the browser sent that this session has not applied yet, oldest first."""
-    value = st.session_state.get(key) or {}
-    edits = (value.get("edits") if isinstance(value, dict) else None) or {}
     applied = st.session_state.get(applied_key, 0)
-    new = sorted((Edit(int(e["row"]), str(e["source"]), str(e["text"]), int(e["seq"]))
-                  for e in edits.values() if int(e["seq"]) > applied), key=lambda e: e.seq)
+    new = [edit for edit in read_edits(st.session_state.get(key)) if edit.seq > applied]
     if new:
         st.session_state[applied_key] = new[-1].seq
     return new

@@ -15,9 +15,10 @@ parser that rejects bad text with ``ValueError``); then
    with :func:`finish_fragment`, which does the same.
 
 Private session keys (drafts, histories: not in the URL) come from ``state.private(name)``;
-the reset button clears them with the fields. :func:`number_box` is the one way to type an
-exact number: a value that is empty, not a number, infinite or out of range never changes
-anything, and a message next to the box says why.
+the reset button clears them with the fields. Every exact number a learner types goes through
+:func:`commit_number` (a :func:`number_box`, or a box of :mod:`ui.class_rows`): a value that
+is empty, not a number, infinite or out of range never changes anything, and a message next
+to the box says why (:func:`box_error`).
 
 Why not Streamlit's own ``bind="query-params"``: it names the parameter after the widget key,
 holds one value per widget (our logits are one list behind ten widgets, page 1 is a grid)
@@ -51,6 +52,7 @@ _LAST = "_lesson_state.last"  # the LessonState of the last full run (for fragme
 _NOTES = "_lesson_state.notes"  # page -> notes about link values that were not used
 _SAVED = "_lesson_state.saved"  # page -> {name: value} when the learner last saw it
 _BOX_ERRORS = "_lesson_state.box_errors"  # box key -> (message, value it was typed over, text)
+TEXT_KEPT = 200  # characters of a rejected text kept to show in its box again
 _URL_ONLY = "_lesson_state.url_only"  # {param: value} this browser's address keeps, no link does
 
 
@@ -382,7 +384,7 @@ def commit_number(key: str, text: str, parse: Callable[[str], float],
         number = parse(text)
     except ValueError as error:
         errors[key] = (f"“{shorten(text.strip(), 24)}” was not used because {error}; the "
-                       f"{what} stays {fmt(value, digits)}.", value, text)
+                       f"{what} stays {fmt(value, digits)}.", value, text[:TEXT_KEPT])
         return
     errors.pop(key, None)
     on_commit(number)

@@ -8,6 +8,7 @@ one of the lesson's presets and shows which story (if any) the current inputs st
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
@@ -48,7 +49,8 @@ def apply_logit_edit(state: LessonState, name: str, edit: Edit, *, box: str, wha
             moved = float(edit.text)
         except ValueError:
             return  # a range input always sends a number; anything else is not a move
-        set_logit(state, name, edit.row, min(max(moved, -slider_limit), slider_limit))
+        if math.isfinite(moved):
+            set_logit(state, name, edit.row, min(max(moved, -slider_limit), slider_limit))
     elif edit.source == "box":
         commit_number(box, edit.text, parse_logit,
                       lambda number: set_logit(state, name, edit.row, number),
