@@ -31,6 +31,7 @@ import builtins
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,14 +130,16 @@ def _two_values(widget):
     return (other, current)
 
 
-def bench_rows(name: str, at: AppTest, key: str, values, repeat: int) -> list[float]:
-    """As :func:`bench_page`, moving a row's slider of a class-rows element."""
+def measure(name: str, kind: str, key: str, at: AppTest, change: Callable[[int], None],
+            repeat: int) -> list[float]:
+    """Time ``change(i)`` (the i-th change and the run it causes) ``repeat`` times, after
+    three runs that warm caches and imports; print the medians, return the script times."""
     script_ms, cpu_ms, round_trip_ms = [], [], []
-    for i in range(repeat + 3):  # the first few runs warm caches and imports
+    for i in range(repeat + 3):
         SCRIPT_TIMES.clear()
         SCRIPT_CPU.clear()
         start = time.perf_counter()
-        edit_row(at, key, ROW_MOVED[key], "slider", values[i % 2])
+        change(i)
         elapsed = (time.perf_counter() - start) * 1000
         if at.exception:
             raise SystemExit(f"{name}: exception {at.exception[0].value}")
@@ -144,7 +147,7 @@ def bench_rows(name: str, at: AppTest, key: str, values, repeat: int) -> list[fl
             script_ms.append(sum(SCRIPT_TIMES) * 1000)
             cpu_ms.append(sum(SCRIPT_CPU) * 1000)
             round_trip_ms.append(elapsed)
-    report(name, "rows", key, script_ms, cpu_ms, round_trip_ms)
+    report(name, kind, key, script_ms, cpu_ms, round_trip_ms)
     return script_ms
 
 
@@ -153,8 +156,9 @@ def bench_page(name: str, repeat: int) -> list[float]:
     kind, key, values = CHANGES.get(name, ("slider", None, None))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(path).run()
-    if kind == "rows":
-        return bench_rows(name, at, key, values, repeat)
+    if kind == "rows":  # a row's slider of a class-rows element
+        return measure(name, kind, key, at, repeat=repeat, change=lambda i: edit_row(
+            at, key, ROW_MOVED[key], "slider", values[i % 2]))
     widget = _find_widget(at, kind, key)
     if widget is None:  # fall back to any slider, then any number box
         for fallback in ("slider", "number_input", "radio"):
@@ -166,23 +170,12 @@ def bench_page(name: str, repeat: int) -> list[float]:
         raise SystemExit(f"{name}: no slider, number input or radio to change")
     key = widget.key
     values = values or _two_values(widget)
-    script_ms, cpu_ms, round_trip_ms = [], [], []
-    for i in range(repeat + 3):  # the first few runs warm caches and imports
-        widget = _find_widget(at, kind, key)
-        widget.set_value(values[i % 2])
-        SCRIPT_TIMES.clear()
-        SCRIPT_CPU.clear()
-        start = time.perf_counter()
+
+    def change(i: int) -> None:
+        _find_widget(at, kind, key).set_value(values[i % 2])
         at.run()
-        elapsed = (time.perf_counter() - start) * 1000
-        if at.exception:
-            raise SystemExit(f"{name}: exception {at.exception[0].value}")
-        if i >= 3:
-            script_ms.append(sum(SCRIPT_TIMES) * 1000)
-            cpu_ms.append(sum(SCRIPT_CPU) * 1000)
-            round_trip_ms.append(elapsed)
-    report(name, kind, key, script_ms, cpu_ms, round_trip_ms)
-    return script_ms
+
+    return measure(name, kind, key, at, change, repeat)
 
 
 def report(name: str, kind: str, key: str, script_ms: list[float], cpu_ms: list[float],
