@@ -8,6 +8,7 @@ sends and the plotly.js file it serves.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from apptest_helpers import APP, chart_data, charts, edit_row, open_page, plotly_figures
@@ -64,6 +65,8 @@ def test_plotly_js_is_copied_from_the_plotly_package_and_replaced_when_it_differ
     install = live_chart.install_plotly_js.__wrapped__  # not the once-per-process cache
     source = live_chart.PLOTLY_JS_SOURCE.read_bytes()
     assert install().read_bytes() == source
+    # world-readable: the container builds it as root and serves it as the app's user
+    assert (static / "plotly.min.js").stat().st_mode & 0o777 == 0o644
     (static / "plotly.min.js").write_text("an older plotly.js")
     assert install().read_bytes() == source
     assert sorted(p.name for p in static.iterdir()) == ["plotly.min.js"]  # no partial left
@@ -75,3 +78,16 @@ def test_the_app_serves_plotly_js_from_static():
     assert "enableStaticServing = true" in config
     assert Path(APP).parent / "static" == live_chart.STATIC_DIR  # static/ next to app.py
     assert "app/static/plotly.min.js" in live_chart.JS
+
+
+def test_processes_starting_together_each_install_a_whole_copy(tmp_path, monkeypatch):
+    # `make classroom` starts one process per core at once; each copies, none fails.
+    static = tmp_path / "static"
+    monkeypatch.setattr(live_chart, "STATIC_DIR", static)
+    monkeypatch.setattr(live_chart, "PLOTLY_JS", static / "plotly.min.js")
+    install = live_chart.install_plotly_js.__wrapped__
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda _: install(), range(8)))
+    assert done == [static / "plotly.min.js"] * 8
+    assert (static / "plotly.min.js").read_bytes() == live_chart.PLOTLY_JS_SOURCE.read_bytes()
+    assert sorted(p.name for p in static.iterdir()) == ["plotly.min.js"]

@@ -32,6 +32,7 @@ from __future__ import annotations
 import filecmp
 import functools
 import shutil
+import tempfile
 from pathlib import Path
 
 import plotly
@@ -165,9 +166,14 @@ def install_plotly_js() -> Path:
     Once per process (``app.py`` calls it on every run)."""
     if not (PLOTLY_JS.exists() and filecmp.cmp(PLOTLY_JS, PLOTLY_JS_SOURCE, shallow=False)):
         STATIC_DIR.mkdir(exist_ok=True)
-        partial = PLOTLY_JS.with_suffix(".partial")
-        shutil.copyfile(PLOTLY_JS_SOURCE, partial)
-        partial.replace(PLOTLY_JS)  # whole or not at all, for a server already running
+        # A copy of its own, then one rename: whole or not at all for a server already
+        # serving the file, and `make classroom`'s processes may all start at once.
+        with (tempfile.NamedTemporaryFile(dir=STATIC_DIR, suffix=".partial",
+                                          delete=False) as partial,
+              PLOTLY_JS_SOURCE.open("rb") as source):
+            shutil.copyfileobj(source, partial)
+        Path(partial.name).chmod(0o644)  # readable by the server's user (a temp file is 0600)
+        Path(partial.name).replace(PLOTLY_JS)
     return PLOTLY_JS
 
 
