@@ -17,7 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from ui.class_rows import Edit, Row, class_rows
 from ui.lesson_state import (
     LessonState,
-    box_error,
+    box_shows,
     commit_number,
     finish_fragment,
     in_fragment_rerun,
@@ -268,10 +268,8 @@ def logit_inputs(state: LessonState, view: MnistView, grid: LogitGrid) -> None:
 
     rows = []
     for d in DIGITS:
-        error = box_error(box(d), logits[d])
-        rows.append(Row(name=f"digit {d}", box_label=f"digit {d}",
-                        text=error[1] if error else f"{float(logits[d]):.10g}",
-                        error=error[0] if error else None))
+        text, message = box_shows(box(d), logits[d])
+        rows.append(Row(name=f"digit {d}", box_label=f"digit {d}", text=text, error=message))
     with grid.boxes:
         class_rows(state.private("logits"), rows, on_edit=on_edit, sliders=False, cells=5)
     grid.back.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",

@@ -54,7 +54,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from streamlit_client import RunResult, StreamlitSession, Widget, run_sync
+
+from ui.class_rows import edit_state
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MAX_STUDENTS = 100
@@ -104,10 +107,7 @@ def rows_edit(widget: Widget, row_label: str, source: str, text: str) -> dict:
     data = json.loads(widget.proto.json)
     row = next(i for i, r in enumerate(data["rows"])
                if re.search(rf"{re.escape(row_label)}\b", r["box_label"]))
-    edits = dict((widget.value or {}).get("edits", {}))
-    seq = max([data["applied"], *(e["seq"] for e in edits.values())]) + 1
-    edits[f"{row}:{source}"] = {"row": row, "source": source, "text": text, "seq": seq}
-    return {"edits": edits}
+    return edit_state(widget.value, row, source, text, data["applied"])
 
 
 def _find_class_rows(session: StreamlitSession) -> Widget | None:

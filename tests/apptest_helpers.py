@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.class_rows import edit_state
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -92,10 +94,9 @@ def edit_row(at: AppTest, key: str, row: int, source: str, text, *, timeout: flo
     As the browser does: the edit goes with a number above every edit the session applied,
     as the component's state (AppTest has no typed handle for a components-v2 element)."""
     element = rows_element(at, key)
-    seq = json.loads(element.proto.json)["applied"] + 1
+    applied = json.loads(element.proto.json)["applied"]
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = element.proto.id
-    state.json_value = json.dumps({"edits": {f"{row}:{source}": {
-        "row": row, "source": source, "text": str(text), "seq": seq}}})
+    state.json_value = json.dumps(edit_state(None, row, source, str(text), applied))
     return at._run(states, timeout=timeout)

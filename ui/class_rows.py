@@ -24,7 +24,7 @@ box by ``aria-describedby``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -285,6 +285,16 @@ def read_edits(value) -> list[Edit]:
     return sorted(found, key=lambda e: e.seq)
 
 
+def edit_state(sent, row: int, source: str, text: str, applied: int) -> dict:
+    """The state the element sends for a new edit, as its JavaScript ``send`` builds it: the
+    edits ``sent`` so far (its last state) and this one, numbered above every edit sent or
+    ``applied``. For clients that are not a browser (the load test, AppTest)."""
+    edits = dict(sent.get("edits", {})) if isinstance(sent, dict) else {}
+    seq = max([applied, *(edit.seq for edit in read_edits({"edits": edits}))]) + 1
+    edits[f"{row}:{source}"] = {"row": row, "source": source, "text": text, "seq": seq}
+    return {"edits": edits}
+
+
 def pending_edits(key: str, applied_key: str) -> list[Edit]:
     """The edits the browser sent that this session has not applied yet, oldest first."""
     applied = st.session_state.get(applied_key, 0)
@@ -314,7 +324,7 @@ def class_rows(key: str, rows: Sequence[Row], *, on_edit: Callable[[Edit], None]
             on_edit(edit)
 
     _rows(key=key, on_edits_change=changed, data={
-        "rows": [asdict(row) for row in rows], "head": list(head), "low": low, "high": high,
+        "rows": [vars(row) for row in rows], "head": list(head), "low": low, "high": high,
         "step": step, "sliders": sliders, "cells": cells,
         "editable_names": editable_names, "removable": removable,
         "name_length": name_length, "columns": columns,

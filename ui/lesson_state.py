@@ -390,6 +390,13 @@ def commit_number(key: str, text: str, parse: Callable[[str], float],
     on_commit(number)
 
 
+def box_shows(key: str, value: float) -> tuple[str, str | None]:
+    """What the box named ``key`` for ``value`` shows: (its text, the message beside it).
+    The number itself and no message, or the text that was not used and why."""
+    error = box_error(key, value)
+    return (f"{float(value):.10g}", None) if error is None else (error[1], error[0])
+
+
 def box_error(key: str, value: float) -> tuple[str, str] | None:
     """(message, text typed) for the box named ``key`` if its last text was not used and
     it still stands for ``value``; a message about an older value is dropped."""
@@ -421,8 +428,8 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
     slider's move wins and the box's text is not an edit: the next run rewrites it.
     """
     target = container or st
-    error = box_error(key, value)
-    if error is None and st.session_state.get(key) != (text := f"{float(value):.10g}"):
+    text, message = box_shows(key, value)
+    if message is None and st.session_state.get(key) != text:
         st.session_state[key] = text  # only when it shows something else, as twin_slider
 
     def commit() -> None:
@@ -433,5 +440,5 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
 
     target.text_input(label, key=key, on_change=commit, label_visibility=label_visibility,
                       help=help)
-    if error is not None:
-        target.error(escape_markdown(error[0]), icon=":material/error:")
+    if message is not None:
+        target.error(escape_markdown(message), icon=":material/error:")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 import streamlit as st
 
 from ui.class_rows import Edit, Row, class_rows
-from ui.lesson_state import LessonState, box_error, commit_number
+from ui.lesson_state import LessonState, box_shows, commit_number
 from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, parse_float
 
@@ -31,13 +31,12 @@ def set_logit(state: LessonState, name: str, i: int, value: float) -> None:
 def logit_row(label: str, name: str, value: float, box: str, slider_limit: float) -> Row:
     """A class's row: the slider held to its range, the box showing the value (or the text
     that was not used, with why), a note when the value is beyond the slider."""
-    error = box_error(box, value)
+    text, message = box_shows(box, value)
     note = (f"{fmt(value, 3)} is beyond the slider's ±{slider_limit:g}; the box holds the "
             "value." if abs(value) > slider_limit else None)
     return Row(name=name, slider_label=f"{label} (slider)", box_label=f"{label} (exact)",
                slider=min(max(float(value), -slider_limit), slider_limit),
-               text=error[1] if error else f"{float(value):.10g}",
-               error=error[0] if error else None, note=note)
+               text=text, error=message, note=note)
 
 
 def apply_logit_edit(state: LessonState, name: str, edit: Edit, *, box: str, what: str,
