@@ -50,21 +50,23 @@ BUDGET_MS = 50.0
 
 # url_path -> (widget kind, widget key, two values to alternate between); every page of the
 # registry (ui/lessons.py) is measured, and a page without an entry here changes its first
-# slider, number box or radio. Kind "rows": the slider of row ROW_MOVED of a class-rows element
-# (ui/class_rows.py), keyed as given.
+# slider, number box or radio. Kind "rows": a row of a class-rows element (ui/class_rows.py),
+# keyed as given, changed as ROW_MOVED says.
 CHANGES = {
     "start": ("radio", "shell.base", ("10", "e")),
     "cat-vs-dog": ("radio", "shell.base", ("10", "e")),
     "five-classes": ("rows", "five._rows", (2.5, 2.39)),
     "pytorch-batch": ("slider", "pytorch.ls", (0.1, 0.0)),
-    "mnist-digits": ("text_input", "mnist._logit.8", ("5.5", "6")),
+    "mnist-digits": ("rows", "mnist._logits", ("5.5", "6")),
     "why-not-mse": ("rows", "mse._rows", (-3.9, -4.0)),
     "sigmoid-or-softmax": ("rows", "sigsoft._rows", (1.4, 1.5)),
     "numbers-that-overflow": ("slider", "overflow.slider.0", (12.5, 12.0)),
     "soft-labels": ("slider", "soft.ls", (0.2, 0.1)),
 }
 FILES = {page.url_path: page.file for page in PAGES}
-ROW_MOVED = {"five._rows": 3, "mse._rows": 0, "sigsoft._rows": 1}
+# a class-rows element's row that changes, and what changes in it: its slider or its box
+ROW_MOVED = {"five._rows": (3, "slider"), "mse._rows": (0, "slider"),
+             "sigsoft._rows": (1, "slider"), "mnist._logits": (8, "box")}
 
 
 SCRIPT_TIMES: list[float] = []  # seconds per run of app.py, as the script runner executed it
@@ -156,9 +158,10 @@ def bench_page(name: str, repeat: int) -> list[float]:
     kind, key, values = CHANGES.get(name, ("slider", None, None))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(path).run()
-    if kind == "rows":  # a row's slider of a class-rows element
+    if kind == "rows":  # a row of a class-rows element
+        row, source = ROW_MOVED[key]
         return measure(name, kind, key, at, repeat=repeat, change=lambda i: edit_row(
-            at, key, ROW_MOVED[key], "slider", values[i % 2]))
+            at, key, row, source, values[i % 2]))
     widget = _find_widget(at, kind, key)
     if widget is None:  # fall back to any slider, then any number box
         for fallback in ("slider", "number_input", "radio"):
