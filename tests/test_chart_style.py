@@ -11,7 +11,6 @@ import numpy as np
 import plotly.io as pio
 import pytest
 from apptest_helpers import plotly_array
-from plotly.basedatatypes import BaseFigure
 
 from ui import (
     batch_figures,
@@ -23,6 +22,7 @@ from ui import (
     sigmoid_softmax_figures,
     soft_label_figures,
     why_not_mse_figures,
+    widgets,
 )
 from ui.colors import (
     CLASS_COLORS,
@@ -440,7 +440,7 @@ def test_every_unvalidated_figure_sends_what_validated_plotly_would_send():
     for figure in spec_figures:
         sent = sent_json(figure)
         assert sent == sent_json(checked(figure))
-        assert sent == sent_json(BaseFigure.to_dict(figure))  # the figure object, as built
+        assert sent == sent_json(figure.figure.to_dict())  # its go.Figure, as built on request
         # No template: the browser themes the chart (ui/live_chart.py).
         assert "template" not in sent["layout"]
 
@@ -449,6 +449,21 @@ def test_a_spec_figure_is_not_copied_when_drawn():
     spec = class_bars_spec([0.2, 0.8], ["a", "b"], title="t", yaxis_title="p")
     figure = figure_from_spec(spec)
     assert figure.to_dict()["data"] is spec["data"]
+
+
+def test_drawing_a_spec_figure_builds_no_plotly_figure(monkeypatch):
+    """show_figure sends the spec: the go.Figure behind a SpecFigure is built only when
+    something reads its properties (a test), never on a page's move."""
+    sent = {}
+    monkeypatch.setattr(widgets, "live_chart", lambda figure_json, **kwargs: sent.update(
+        figure=json.loads(figure_json), **kwargs))
+    figure = class_bars([0.2, 0.8], ["a", "b"], title="Two <b>bars</b>", yaxis_title="p")
+    widgets.show_figure(figure, key="bars")
+    assert "figure" not in vars(figure)  # the cached go.Figure was never made
+    assert sent["key"] == "bars" and sent["alt"] == "Two bars"
+    assert sent["figure"]["data"][0]["y"] == [0.2, 0.8]
+    assert figure.data[0].type == "bar"  # reading a property builds it
+    assert "figure" in vars(figure)
 
 
 # ------------------------------------------------------------------------ toolbar and names

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
 from ui.colors import NEUTRAL, TARGET_OUTLINE, class_color
-from ui.figure_spec import figure_from_spec
+from ui.figure_spec import SpecFigure, figure_from_spec
 from ui.figures import house_layout
 from ui.text import fmt
 from xent_core import LogBase
@@ -54,7 +53,7 @@ def colour_scale_bar(label: str) -> dict:
 
 def batch_heatmap(values, targets: Sequence[int], *, title: str, colorscale: str,
                   zmin: float, zmax: float, hover_label: str,
-                  row_labels: bool = True) -> go.Figure:
+                  row_labels: bool = True) -> SpecFigure:
     """An ``(N, C)`` heat map, every cell labelled, each row's target cell outlined (ink), with
     its colour scale.
 
@@ -95,7 +94,7 @@ def batch_heatmap(values, targets: Sequence[int], *, title: str, colorscale: str
     return figure_from_spec({"data": [heatmap], "layout": layout})
 
 
-def logits_heatmap(logits, targets: Sequence[int]) -> go.Figure:
+def logits_heatmap(logits, targets: Sequence[int]) -> SpecFigure:
     """Logits on a diverging scale centred on 0 (red positive, blue negative)."""
     z = np.asarray(logits, dtype=float)
     reach = max(float(np.max(np.abs(z))), 1e-9)
@@ -103,7 +102,7 @@ def logits_heatmap(logits, targets: Sequence[int]) -> go.Figure:
                          zmax=reach, hover_label="logit")
 
 
-def probabilities_heatmap(probabilities, targets: Sequence[int]) -> go.Figure:
+def probabilities_heatmap(probabilities, targets: Sequence[int]) -> SpecFigure:
     """Probabilities on a 0-to-1 scale: every row sums to 1 (drawn right of the logits)."""
     return batch_heatmap(probabilities, targets, title="p = softmax(x, dim=1)",
                          colorscale="Blues", zmin=0.0, zmax=1.0, hover_label="p",
@@ -111,7 +110,7 @@ def probabilities_heatmap(probabilities, targets: Sequence[int]) -> go.Figure:
 
 
 def log_probabilities_heatmap(log_probabilities, targets: Sequence[int],
-                              log_base: LogBase) -> go.Figure:
+                              log_base: LogBase) -> SpecFigure:
     """Log-probabilities (all ≤ 0) in ``log_base``: near 0 for likely classes (drawn right
     of the probabilities)."""
     z = np.asarray(log_probabilities, dtype=float)
@@ -122,7 +121,7 @@ def log_probabilities_heatmap(log_probabilities, targets: Sequence[int],
 
 
 def row_loss_bars(row_losses, targets: Sequence[int], *, log_base: LogBase,
-                  title: str, mean: float | None = None) -> go.Figure:
+                  title: str, mean: float | None = None) -> SpecFigure:
     """One bar per example, in its target class's colour (grey if ignored), with the mean.
 
     ``mean`` (if given and finite) is drawn as a dashed line, the value ``reduction='mean'``

@@ -10,8 +10,9 @@ being dropped by plotly.js.
 ``ui.widgets.show_figure`` then asks the figure for ``to_dict()``, and Plotly's ``to_dict``
 deep-copies the whole figure, its template included: about 0.7 ms per chart per move, more
 than building it. A :class:`SpecFigure` answers ``to_dict()`` with the spec it was built from
-(and the template Plotly would add, which ``show_figure`` leaves out), so a chart costs one
-build and one JSON encoding.
+(and the template Plotly would add, which ``show_figure`` leaves out), and builds no
+``go.Figure`` unless something reads one of its properties (even unvalidated, that build was
+a quarter of a move's server time on lesson 5), so a chart costs one JSON encoding.
 """
 
 from __future__ import annotations
@@ -22,21 +23,22 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 
-class SpecFigure(go.Figure):
-    """A ``go.Figure`` built from a trusted ``{"data": [...], "layout": {...}}`` spec.
+class SpecFigure:
+    """A figure as the trusted ``{"data": [...], "layout": {...}}`` spec the browser draws.
 
     ``to_dict()`` returns that spec (with the default template in ``layout.template``, as
-    Plotly's own ``to_dict`` has it) without copying it; the figure object itself is built
-    without the template, so ``figure.layout.template`` is empty. So a SpecFigure is never changed
-    after it is built: ``update_layout``, ``add_trace`` and the like would not show in
-    ``to_dict()``. Build a new one instead (they are cheap), or use a ``go.Figure``.
+    Plotly's own ``to_dict`` has it) without copying it, and that is all a page asks of it:
+    ``ui.widgets.show_figure`` sends the spec. Any other attribute (``figure.data[0].y``,
+    ``figure.layout.title.text``, as the tests read them) is the ``go.Figure`` of the spec,
+    built on first use (:attr:`figure`, unvalidated, without the template): building it is
+    most of a chart's server time on a move, so a page never does.
+
+    A SpecFigure is never changed after it is built: ``update_layout``, ``add_trace`` and the
+    like would change only :attr:`figure`, not what is sent. Build a new one instead (they are
+    cheap), or use a ``go.Figure``.
     """
 
     def __init__(self, spec: dict) -> None:
-        # An empty template here: go.Figure would otherwise deep-copy the default template
-        # into the figure (most of its build time); to_dict() adds it to what is sent.
-        layout = spec.get("layout", {})
-        super().__init__({**spec, "layout": {"template": {}, **layout}}, _validate=False)
         self._spec = spec
 
     def to_dict(self) -> dict:
@@ -44,6 +46,18 @@ class SpecFigure(go.Figure):
         if "template" not in layout:
             layout = {**layout, "template": _template(pio.templates.default)}
         return {**self._spec, "layout": layout}
+
+    @functools.cached_property
+    def figure(self) -> go.Figure:
+        """The spec as a ``go.Figure`` (unvalidated; an empty template, so that go.Figure
+        does not deep-copy the default one into it)."""
+        layout = self._spec.get("layout", {})
+        return go.Figure({**self._spec, "layout": {"template": {}, **layout}}, _validate=False)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # never for private names (copy and pickle probe them)
+            raise AttributeError(name)
+        return getattr(self.figure, name)
 
 
 @functools.cache

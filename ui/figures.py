@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.colors import INK, MARKER_EDGE, NEUTRAL, TARGET_OUTLINE, class_colors
-from ui.figure_spec import figure_from_spec
+from ui.figure_spec import SpecFigure, figure_from_spec
 from xent_core import LogBase
 
 FONT_SIZE = 14  # body and tick labels on a laptop
@@ -173,7 +173,7 @@ def present(figure: dict, *, font_size: int = PRESENTER_FONT_SIZE,
 
 def class_bars(values: Sequence[float], names: Sequence[str], *, title: str,
                yaxis_title: str, target: int | None = None, digits: int = 3,
-               y_range: Sequence[float] | None = None) -> go.Figure:
+               y_range: Sequence[float] | None = None) -> SpecFigure:
     """One bar per class in the class's colour; the true class gets a black outline.
 
     Built without Plotly's per-property validation (:func:`ui.figure_spec.figure_from_spec`:

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from ui.colors import INK, TARGET_OUTLINE, class_color
-from ui.figure_spec import figure_from_spec
+from ui.figure_spec import SpecFigure, figure_from_spec
 from ui.figures import class_bars, class_bars_spec, house_layout
 from ui.text import fmt
 from xent_core import Breakdown, LogBase
@@ -44,7 +43,7 @@ def _padded_range(values: Sequence[float], pad: float = 0.18) -> list[float]:
 
 
 def logit_figure(logits: Sequence[float], next_logits: Sequence[float], grad: Sequence[float],
-                 names: Sequence[str], target: int, *, lr: float) -> go.Figure:
+                 names: Sequence[str], target: int, *, lr: float) -> SpecFigure:
     """The logits as bars, with an arrow from each bar to where one gradient step moves it.
 
     ``next_logits`` is ``x − lr · grad`` from :func:`xent_core.steps.gradient_step`: the true
@@ -77,7 +76,7 @@ def logit_figure(logits: Sequence[float], next_logits: Sequence[float], grad: Se
 
 
 def probability_figure(probabilities: Sequence[float], names: Sequence[str],
-                       target: int) -> go.Figure:
+                       target: int) -> SpecFigure:
     """Softmax probabilities as bars on a fixed 0–1 axis, so changes are easy to compare."""
     return class_bars(
         probabilities, _labels(names), title="Softmax probabilities p (they add up to 1)",
@@ -86,7 +85,7 @@ def probability_figure(probabilities: Sequence[float], names: Sequence[str],
 
 
 def loss_history_figure(losses: Sequence[float], log_base: LogBase,
-                        target: int) -> go.Figure:
+                        target: int) -> SpecFigure:
     """The loss before the first step (step 0) and after each gradient step since, drawn in
     the true class's colour."""
     steps = list(range(len(losses)))

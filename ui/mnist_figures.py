@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from ui.colors import INK, MARKER_EDGE, NEUTRAL, class_color
+from ui.figure_spec import SpecFigure
 from ui.figures import class_bars, class_bars_spec, compact_layout
 from ui.text import fmt
 from xent_core import LogBase
@@ -55,20 +56,20 @@ def digit_ticks() -> dict:
     }
 
 
-def logit_bars(logits: Sequence[float], label: int) -> go.Figure:
+def logit_bars(logits: Sequence[float], label: int) -> SpecFigure:
     """The ten logits, one bar per digit; the label being scored is outlined."""
     return class_bars(logits, DIGIT_NAMES, title="Logits (raw scores)", yaxis_title="logit",
                       target=label, digits=2)
 
 
-def probability_bars(probabilities: Sequence[float], label: int) -> go.Figure:
+def probability_bars(probabilities: Sequence[float], label: int) -> SpecFigure:
     """softmax(logits): ten bars that add up to 1."""
     return class_bars(probabilities, DIGIT_NAMES, title="Probabilities (softmax)",
                       yaxis_title="probability", target=label, digits=3, y_range=(0, 1.15))
 
 
 def log_probability_bars(log_probabilities: Sequence[float], label: int,
-                         base: LogBase) -> go.Figure:
+                         base: LogBase) -> SpecFigure:
     """log p for each digit: minus the bar of the label is that label's loss."""
     return class_bars(log_probabilities, DIGIT_NAMES,
                       title=f"Log-probabilities ({base.log_name} p)",

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ui.colors import INK, TARGET_OUTLINE, class_color
-from ui.figure_spec import figure_from_spec
+from ui.figure_spec import SpecFigure, figure_from_spec
 from ui.figures import axis_style, house_layout
 from ui.text import fmt
 
@@ -32,7 +31,7 @@ def bar_label(value: float) -> str:
 
 
 def precision_figure(routes: Sequence, names: Sequence[str], target: int,
-                     height: int = 340) -> go.Figure:
+                     height: int = 340) -> SpecFigure:
     """Softmax of the same logits by three routes in three precisions, panel by panel.
 
     ``routes`` are the three :class:`~xent_core.lessons.overflow.PrecisionRoutes` of an

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
-
 from ui.colors import CLASS_COLORS, INK, NEUTRAL
-from ui.figure_spec import figure_from_spec
+from ui.figure_spec import SpecFigure, figure_from_spec
 from ui.figures import house_layout
 from xent_core import LogBase
 
@@ -27,7 +25,7 @@ def class_ticks(class_names: Sequence[str], multi_hot: Sequence[float]) -> list[
 
 def probabilities_figure(softmax_probabilities: Sequence[float],
                          sigmoid_probabilities: Sequence[float], class_names: Sequence[str],
-                         multi_hot: Sequence[float], *, height: int = 335) -> go.Figure:
+                         multi_hot: Sequence[float], *, height: int = 335) -> SpecFigure:
     """Per class: softmax's share of one unit (blue) beside the class's own sigmoid (orange).
 
     The true labels are ticked on the axis and outlined in the text colour.
@@ -58,7 +56,7 @@ def probabilities_figure(softmax_probabilities: Sequence[float],
 def bce_routes_figure(sweep_logits: Sequence[float], naive_positive: Sequence[float],
                       stable_positive: Sequence[float], naive_negative: Sequence[float],
                       stable_negative: Sequence[float], breaks_above: float, *,
-                      log_base: LogBase, height: int = 400) -> go.Figure:
+                      log_base: LogBase, height: int = 400) -> SpecFigure:
     """BCE of one score ``x`` by the two routes, for label 1 and label 0.
 
     ``binary_cross_entropy(sigmoid(x), y)`` (dashed) against

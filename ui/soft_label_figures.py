@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ui.colors import CLASS_COLORS, INK, NEUTRAL
-from ui.figure_spec import figure_from_spec
+from ui.figure_spec import SpecFigure, figure_from_spec
 from ui.figures import axis_style, house_layout
 
 TARGET_COLOR = NEUTRAL  # the target p: grey, so the prediction's colour stands out
@@ -26,7 +25,7 @@ LOG_TICKS = (0.25, 0.5, 1, 2, 4, 8)  # the temperature axis: each tick doubles T
 
 def target_prediction_figure(target: Sequence[float], prediction: Sequence[float],
                              names: Sequence[str], *, temperature: float,
-                             target_index: int | None = None, height: int = 260) -> go.Figure:
+                             target_index: int | None = None, height: int = 260) -> SpecFigure:
     """The target ``p`` next to the prediction ``q = softmax(x / T)``, class by class."""
     ticks = [f"<b>{n}</b>" if i == target_index else n for i, n in enumerate(names)]
     x = list(range(len(names)))
@@ -51,7 +50,7 @@ def target_prediction_figure(target: Sequence[float], prediction: Sequence[float
 
 
 def decomposition_figure(entropy: float, kl_divergence: float, cross_entropy: float, *,
-                         unit: str, height: int = 150) -> go.Figure:
+                         unit: str, height: int = 150) -> SpecFigure:
     """H(p, q) as one horizontal bar: H(p) (what no prediction removes) + KL(p‖q)."""
     top = max(cross_entropy, 1e-9)
 
@@ -78,7 +77,7 @@ def decomposition_figure(entropy: float, kl_divergence: float, cross_entropy: fl
 
 def reliability_figure(centers: Sequence[float], accuracy: Sequence[float],
                        mean_confidence: Sequence[float], counts: Sequence[int], *,
-                       temperature: float, height: int = 380) -> go.Figure:
+                       temperature: float, height: int = 380) -> SpecFigure:
     """The reliability diagram: each confidence bin's accuracy against its mean confidence.
 
     A calibrated model's bars reach the diagonal; bars below it are over-confident. Empty bins
@@ -119,7 +118,7 @@ def reliability_figure(centers: Sequence[float], accuracy: Sequence[float],
 def temperature_curve_figure(temperatures: Sequence[float], nll: Sequence[float],
                              ece: Sequence[float], mean_confidence: Sequence[float], *,
                              accuracy: float, temperature: float, fitted_temperature: float,
-                             unit: str, height: int = 380) -> go.Figure:
+                             unit: str, height: int = 380) -> SpecFigure:
     """Held-out NLL, ECE, mean confidence and accuracy as the temperature changes (log axis).
 
     A solid line marks the chosen temperature, a dotted one the fitted (lowest-NLL) one.

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ui.colors import CLASS_COLORS, INK, NEUTRAL
-from ui.figure_spec import figure_from_spec
+from ui.figure_spec import SpecFigure, figure_from_spec
 from ui.figures import axis_style, house_layout
 from xent_core import LogBase
 
@@ -50,7 +49,7 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
                  sweep_losses: Sequence[Sequence[float]],
                  sweep_grads: Sequence[Sequence[float]], current_logit: float,
                  current_losses: Sequence[float], current_grads: Sequence[float],
-                 *, true_name: str, log_base: LogBase, height: int = 335) -> go.Figure:
+                 *, true_name: str, log_base: LogBase, height: int = 335) -> SpecFigure:
     """The three losses (top) and their derivatives (bottom) as the true class's logit moves.
 
     ``sweep_losses[i]`` / ``sweep_grads[i]`` are loss ``i``'s values and ``d loss / d x_true``
@@ -94,7 +93,7 @@ def sweep_figure(sweep_logits: Sequence[float], sweep_probabilities: Sequence[fl
 
 
 def gradient_figure(grads: Sequence[Sequence[float]], class_names: Sequence[str],
-                    target: int, *, height: int = 300) -> go.Figure:
+                    target: int, *, height: int = 300) -> SpecFigure:
     """Each loss's gradient with respect to every logit, as grouped bars (one group a class).
 
     A negative bar means a step ``x ← x − lr · grad`` raises that logit.
@@ -117,7 +116,7 @@ def gradient_figure(grads: Sequence[Sequence[float]], class_names: Sequence[str]
 
 def race_figure(race_losses: Sequence[Sequence[float]],
                 race_target_probabilities: Sequence[Sequence[float]], *, true_name: str,
-                log_base: LogBase, lr: float, height: int = 340) -> go.Figure:
+                log_base: LogBase, lr: float, height: int = 340) -> SpecFigure:
     """Gradient descent from the same start on each loss: its own loss (left) and the
     probability of the true class (right, the one scale all three share) after each step."""
     traces = []

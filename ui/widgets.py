@@ -97,8 +97,8 @@ def show_figure(figure, *, key: str, container=None, filename: str | None = None
     (default: page and title, see :func:`chart_filename`); ``alt`` is the accessible name
     (default: the title).
     """
-    title = figure_title(figure)
     spec = plain_spec(figure)
+    title = figure_title(spec)
     if presenting():
         spec = present(spec)
     live_chart(pio.to_json(spec, validate=False), key=key, alt=alt or title or None,
