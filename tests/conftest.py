@@ -141,15 +141,20 @@ def _warm_up_children_done(pid: int) -> bool:
     return True
 
 
+SERVER_PIDS: dict[str, int] = {}  # base URL -> process id, for the servers run_server runs
+
+
 @contextlib.contextmanager
 def run_server(address: str = "127.0.0.1", *, via_make_run: bool = False,
-               warm_up: bool = True) -> Iterator[str]:
+               warm_up: bool = True, watch_files: bool = False) -> Iterator[str]:
     """A headless Streamlit server of the app on a free port of ``address`` (loopback only).
 
     ``via_make_run`` starts it as ``make run`` does (scripts/run.sh, whose start-up warm-up
     switches Streamlit's legacy pages/ mode off; see ui/lessons.py) and waits for that
     warm-up; otherwise ``streamlit run`` is started directly and, with ``warm_up``, warmed up
-    the same way. Yields the base URL, ``http://<address>:<port>``.
+    the same way. Yields the base URL, ``http://<address>:<port>``; :data:`SERVER_PIDS` maps
+    it to the server's process id while it runs. The server watches no files unless
+    ``watch_files`` (then it watches them as the repo's ``.streamlit/config.toml`` says).
     """
     if not address.startswith("127."):
         raise ValueError("test servers listen on loopback addresses only")
@@ -165,7 +170,7 @@ def run_server(address: str = "127.0.0.1", *, via_make_run: bool = False,
         "--server.port", str(port),
         "--server.address", address,
         "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        *([] if watch_files else ["--server.fileWatcherType", "none"]),
     ]  # fmt: skip
     if via_make_run:
         cmd = ["bash", str(REPO_ROOT / "scripts" / "run.sh"), *options]
@@ -199,8 +204,10 @@ def run_server(address: str = "127.0.0.1", *, via_make_run: bool = False,
             time.sleep(0.25)
         if warm_up and not via_make_run:
             warm_up_server(base_url)
+        SERVER_PIDS[base_url] = proc.pid  # run.sh execs streamlit: the same process
         yield base_url
     finally:
+        SERVER_PIDS.pop(base_url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)

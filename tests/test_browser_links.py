@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,12 +23,15 @@ from browser_helpers import (
     goto_app,
     wait_for_streamlit_idle,
 )
-from conftest import VIEWPORT, run_server
+from conftest import SERVER_PIDS, VIEWPORT, run_server
 from lesson_browser import box_message
 from test_browser_cat_vs_dog import type_into_cell, wait_for_grid
 
 from xent_core import explain
 from xent_core.lessons import FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import loadtest
 
 pytestmark = pytest.mark.browser
 
@@ -149,6 +155,25 @@ def test_a_fresh_servers_first_request_may_be_a_deep_link(browser):
             loss = explain([1, 2, 3, 4, 5], FIVE_CLASS_TARGET).loss
             assert stage_loss(page) == f"{loss:.4f} nats"
             assert_no_streamlit_exception(page)
+        finally:
+            context.close()
+
+
+def test_make_runs_server_rests_while_a_learner_reads(browser):
+    """Started as ``make run`` starts it, with the repo's file watcher, the server uses next to
+    no CPU while a learner reads a lesson. (With watchdog's inotify watch of the whole folder,
+    .venv/ included, its queue overflowed again and again: 70-100 % of a core, doing nothing.)
+    """
+    with run_server(via_make_run=True, watch_files=True) as server:
+        context, page = first_request(browser, server, f"{server}/five-classes")
+        try:
+            page.get_by_text("Five classes: softmax by hand").first.wait_for(state="visible")
+            page.wait_for_timeout(1500)  # the page's own requests (plotly.js, charts) settle
+            pid = SERVER_PIDS[server]
+            start, cpu_start = time.monotonic(), loadtest.cpu_seconds([pid])
+            page.wait_for_timeout(4000)
+            share = (loadtest.cpu_seconds([pid]) - cpu_start) / (time.monotonic() - start)
+            assert share < 0.15, f"the idle server used {share:.0%} of a core"
         finally:
             context.close()
 
