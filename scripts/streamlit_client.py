@@ -98,8 +98,8 @@ def _initial_value(kind: str, w: Any) -> Any:
     if kind == "checkbox":
         return w.value if explicit else w.default
     if kind in ("radio", "selectbox"):
-        if explicit:
-            return w.raw_value
+        if explicit:  # set to no choice (a select box's placeholder): no raw_value
+            return w.raw_value if w.HasField("raw_value") else None
         if w.HasField("default") and 0 <= w.default < len(w.options):
             return w.options[w.default]
         return None

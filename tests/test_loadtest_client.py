@@ -166,3 +166,32 @@ def test_a_move_on_a_row_of_classes_is_numbered_above_every_edit_applied():
     other = RunResult(status=ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
                       elements=[element(0.6, 5)])
     assert "does not show" in loadtest.check_own_value(other, rows, 0.4)
+
+
+def test_a_select_box_set_to_no_choice_sends_nothing(streamlit_server):
+    """Once the logits leave every story, lesson 5's story box shows its placeholder (set to
+    None by the page): a browser then sends no value for it, and neither does a student.
+    (The client once sent "", which the page read as picking a story named "": every second
+    move failed.)"""
+    from ui.class_rows import edit_state
+
+    async def moves() -> list:
+        session = StreamlitSession(streamlit_server, "why-not-mse")
+        try:
+            assert (await session.open()).ok
+            results = []
+            for text in ("1.25", "1.5", "1.75"):
+                rows = next(w for w in session.widgets.values()
+                            if w.kind == "bidi_component" and w.label.endswith("class_rows"))
+                applied = json.loads(rows.proto.json)["applied"]
+                results.append(await session.set_widget(
+                    rows, edit_state(rows.value, 0, "box", text, applied)))
+            story = session.find_widget("selectbox", label="Story")
+            return results, story
+        finally:
+            await session.close()
+
+    results, story = run_sync(moves())
+    assert [result.exceptions for result in results] == [[], [], []]
+    assert all(result.ok for result in results)
+    assert story.value is None and widget_state(story) is None
