@@ -99,7 +99,7 @@ def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]]
 
     def pick() -> None:
         chosen = st.session_state[widget]
-        if chosen is not None:
+        if chosen in stories:  # None: the placeholder
             for field_name, value in stories[chosen].items():
                 state.set(field_name, value)
 
