@@ -10,7 +10,10 @@ inputs (``lesson_state``) → one call, :func:`xent_core.lessons.sigmoid_or_soft
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
 from ui.logit_rows import logit_rows, story_picker
@@ -20,7 +23,11 @@ from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_fl
 from ui.url_state import encode_float_list as encode_scores
 from ui.widgets import show_figure
 from xent_core import LogBase
-from xent_core.lessons import SigmoidOrSoftmaxView, sigmoid_or_softmax
+from xent_core.lessons import (
+    NAIVE_SIGMOID_ROUNDS_TO_ONE,
+    SigmoidOrSoftmaxView,
+    sigmoid_or_softmax,
+)
 from xent_core.lessons.sigmoid_or_softmax import CLASS_NAMES, DEFAULT_PRESET, PRESETS
 
 PAGE = "sigsoft"
@@ -154,6 +161,26 @@ def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
 # --------------------------------------------------------------------------- the details
 
 
+@dataclass(frozen=True)
+class Details:
+    """Where the lesson fragment writes below the stage. The full run draws the headings, the
+    prose that does not change and the pair of classes and pos_weight (they rerun the page),
+    so a move of a score resends only the numbers (and the chart of the two BCE routes, a
+    cached figure the browser does not redraw when it has not changed)."""
+
+    readings: DeltaGenerator
+    pair_softmax: DeltaGenerator
+    pair_sigmoid: DeltaGenerator
+    pair_text: DeltaGenerator
+    bce_table: DeltaGenerator
+    bce_naive: DeltaGenerator
+    bce_stable: DeltaGenerator
+    routes: DeltaGenerator
+    weighted: DeltaGenerator
+    weighted_terms: DeltaGenerator
+    code: DeltaGenerator
+
+
 def per_class_table(view: SigmoidOrSoftmaxView) -> str:
     unit = view.log_base.unit
     target = view.softmax_target
@@ -169,123 +196,122 @@ def per_class_table(view: SigmoidOrSoftmaxView) -> str:
     return markdown_table(header, rows)
 
 
-def both_readings(view: SigmoidOrSoftmaxView) -> None:
+def details_layout(state: LessonState) -> Details:
+    """Below the stage: class by class, two classes, the two BCE routes, pos_weight, PyTorch."""
     st.subheader("Class by class")
+    readings = st.container()
     st.markdown(
-        per_class_table(view) + "\n\n"
         "Softmax + cross-entropy: p = softmax(x), loss −Σ target · log p, gradient p − target. "
         "Sigmoid + BCE: σ(x) per class, loss −(y log σ + (1 − y) log(1 − σ)) per class, "
         "averaged over the classes; gradient (σ − y) / C. Raising one score lowers every other "
         "softmax probability, but no other sigmoid.")
 
-
-def two_classes(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
     st.subheader("Two classes: softmax is the sigmoid of the difference")
-    i, j = view.pair
     first_col, second_col, softmax_col, sigmoid_col = st.columns(4, vertical_alignment="bottom")
     for which, column in ((0, first_col), (1, second_col)):
         widget = state.private(f"pair.{which}")
-        st.session_state[widget] = view.pair[which]
+        st.session_state[widget] = state["pair"][which]
         column.selectbox("First class" if which == 0 else "Second class", options=list(range(N)),
                          format_func=CLASS_NAMES.__getitem__, key=widget, on_change=set_pair,
                          args=(state, which, widget))
-    softmax_col.metric(f"softmax([x_{CLASS_NAMES[i]}, x_{CLASS_NAMES[j]}])₀",
-                       fmt(view.pair_softmax, 6), border=True)
-    sigmoid_col.metric(f"σ(x_{CLASS_NAMES[i]} − x_{CLASS_NAMES[j]})",
-                       fmt(view.pair_sigmoid, 6), border=True)
-    st.markdown(
-        f"e^a / (e^a + e^b) = 1 / (1 + e^−(a − b)): with a = {fmt(view.logits[i], 3)} and "
-        f"b = {fmt(view.logits[j], 3)} both give **{fmt(view.pair_sigmoid, 6)}**. A two-class "
-        "softmax is one sigmoid of the score difference; that is why a binary classifier needs "
-        "only one output.")
+    pair_text = st.container()
 
-
-def stable_bce(view: SigmoidOrSoftmaxView) -> None:
     st.subheader("binary_cross_entropy on probabilities vs binary_cross_entropy_with_logits")
-    unit = view.log_base.unit
-    table = markdown_table(
-        ["class", "x", "y", "BCE(σ(x), y)", "with_logits", ""],
-        [[name, fmt(view.logits[i], 3), fmt(view.multi_hot[i], 0),
-          fmt(view.bce_naive_terms[i], 4), fmt(view.bce_terms[i], 4),
-          "**breaks**" if view.naive_breaks[i] else "agrees"]
-         for i, name in enumerate(CLASS_NAMES)])
     table_col, figure_col = st.columns([1.1, 1], gap="large")
     with table_col:
-        st.markdown(table)
+        bce_table = st.container()
         naive_col, stable_col = st.columns(2)
-        naive_col.metric("BCE(sigmoid(x), y), mean", f"{fmt(view.bce_naive, 4)} {unit}")
-        stable_col.metric("with_logits, mean", f"{fmt(view.bce, 4)} {unit}")
         st.markdown(
-            f"Beyond x ≈ {fmt(view.naive_breaks_above, 1)}, 1 / (1 + e^−x) is exactly 1.0 in "
-            "float64: log(1 − σ) is log 0, which PyTorch clamps to −100, so a wrong label "
+            f"Beyond x ≈ {fmt(NAIVE_SIGMOID_ROUNDS_TO_ONE, 1)}, 1 / (1 + e^−x) is exactly 1.0 "
+            "in float64: log(1 − σ) is log 0, which PyTorch clamps to −100, so a wrong label "
             "costs 100 nats however large x is. The fused `with_logits` works on x itself "
             "(log-sum-exp) and stays exact. Try the story “car score of 40”.")
-    show_figure(routes_figure(view.log_base, view), key=f"{PAGE}.fig.routes",
-                container=figure_col)
 
-
-def pos_weight(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
     st.subheader("pos_weight: make a missed label cost more")
     slider_col, result_col = st.columns([1, 1.3], gap="large")
     slider_col.slider("pos_weight (the same for every class)", *POS_WEIGHT_RANGE, step=0.1,
                       key=state.key("pw"),
                       help="Multiplies the y · log σ(x) term of each class's BCE.")
-    slider_col.metric("BCE with pos_weight, mean", f"{fmt(view.bce_weighted, 4)} "
-                      f"{view.log_base.unit}")
-    terms = " · ".join(f"{name} {fmt(t, 4)}"
-                       for name, t in zip(CLASS_NAMES, view.bce_weighted_terms, strict=True))
+    weighted = slider_col.container()
+    weighted_terms = result_col.container()
     result_col.markdown(
-        f"Per class: {terms}.\n\n"
         "loss = −(pos_weight · y · log σ(x) + (1 − y) · log(1 − σ(x))). Only classes whose "
         "label is 1 change: with rare positive labels (a tag on 1 photo in 50), pos_weight ≈ "
         "negatives / positives stops the model from learning to answer “no” everywhere.")
-
-
-def pytorch_code(view: SigmoidOrSoftmaxView) -> None:
     with st.expander("The same in PyTorch"):
-        scores = ", ".join(f"{v:g}" for v in view.logits)
-        multi_hot = ", ".join(f"{v:g}." for v in view.multi_hot)
-        st.code(
-            "import torch, torch.nn.functional as F\n"
-            f"x = torch.tensor([{scores}], dtype=torch.float64)\n"
-            f"y = torch.tensor([{multi_hot}], dtype=torch.float64)  # labels as a multi-hot\n"
-            "F.cross_entropy(x, y / y.sum())                      # softmax: target 1/k each\n"
-            "F.binary_cross_entropy_with_logits(x, y)             # sigmoid per class, stable\n"
-            "F.binary_cross_entropy(torch.sigmoid(x), y)          # same, until sigmoid hits 1\n"
-            f"F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.full((4,), "
-            f"{float(view.pos_weight[0]):g}))",
-            language="python")
+        code = st.container()
+    return Details(readings, softmax_col, sigmoid_col, pair_text, bce_table, naive_col,
+                   stable_col, figure_col.container(), weighted, weighted_terms, code)
+
+
+def draw_details(view: SigmoidOrSoftmaxView, details: Details) -> None:
+    """The numbers of the sections below the stage."""
+    unit = view.log_base.unit
+    details.readings.markdown(per_class_table(view))
+
+    i, j = view.pair
+    details.pair_softmax.metric(f"softmax([x_{CLASS_NAMES[i]}, x_{CLASS_NAMES[j]}])₀",
+                                fmt(view.pair_softmax, 6), border=True)
+    details.pair_sigmoid.metric(f"σ(x_{CLASS_NAMES[i]} − x_{CLASS_NAMES[j]})",
+                                fmt(view.pair_sigmoid, 6), border=True)
+    details.pair_text.markdown(
+        f"e^a / (e^a + e^b) = 1 / (1 + e^−(a − b)): with a = {fmt(view.logits[i], 3)} and "
+        f"b = {fmt(view.logits[j], 3)} both give **{fmt(view.pair_sigmoid, 6)}**. A two-class "
+        "softmax is one sigmoid of the score difference; that is why a binary classifier needs "
+        "only one output.")
+
+    details.bce_table.markdown(markdown_table(
+        ["class", "x", "y", "BCE(σ(x), y)", "with_logits", ""],
+        [[name, fmt(view.logits[i], 3), fmt(view.multi_hot[i], 0),
+          fmt(view.bce_naive_terms[i], 4), fmt(view.bce_terms[i], 4),
+          "**breaks**" if view.naive_breaks[i] else "agrees"]
+         for i, name in enumerate(CLASS_NAMES)]))
+    details.bce_naive.metric("BCE(sigmoid(x), y), mean", f"{fmt(view.bce_naive, 4)} {unit}")
+    details.bce_stable.metric("with_logits, mean", f"{fmt(view.bce, 4)} {unit}")
+    show_figure(routes_figure(view.log_base, view), key=f"{PAGE}.fig.routes",
+                container=details.routes)
+
+    details.weighted.metric("BCE with pos_weight, mean", f"{fmt(view.bce_weighted, 4)} {unit}")
+    terms = " · ".join(f"{name} {fmt(t, 4)}"
+                       for name, t in zip(CLASS_NAMES, view.bce_weighted_terms, strict=True))
+    details.weighted_terms.markdown(f"Per class: {terms}.")
+
+    scores = ", ".join(f"{v:g}" for v in view.logits)
+    multi_hot = ", ".join(f"{v:g}." for v in view.multi_hot)
+    details.code.code(
+        "import torch, torch.nn.functional as F\n"
+        f"x = torch.tensor([{scores}], dtype=torch.float64)\n"
+        f"y = torch.tensor([{multi_hot}], dtype=torch.float64)  # labels as a multi-hot\n"
+        "F.cross_entropy(x, y / y.sum())                      # softmax: target 1/k each\n"
+        "F.binary_cross_entropy_with_logits(x, y)             # sigmoid per class, stable\n"
+        "F.binary_cross_entropy(torch.sigmoid(x), y)          # same, until sigmoid hits 1\n"
+        f"F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.full((4,), "
+        f"{float(view.pos_weight[0]):g}))",
+        language="python")
 
 
 # ------------------------------------------------------------------------------- page
 
 
-def details(state: LessonState, view: SigmoidOrSoftmaxView) -> None:
-    """Below the stage: class by class, two classes, the two BCE routes, pos_weight, PyTorch."""
-    both_readings(view)
-    two_classes(state, view)
-    stable_bce(view)
-    pos_weight(state, view)
-    pytorch_code(view)
-
-
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage) -> None:
-    """Everything a move changes: the scores, both readings, two classes, the two BCE routes
-    and pos_weight (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
+def lesson(state: LessonState, on_stage: Stage, details: Details) -> None:
+    """Everything a move of a score or a label changes: the scores, both readings and the
+    numbers below them (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``).
+    """
     with on_stage.controls:
         controls(state)
     view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
                               log_base=state.base)
     draw_stage(view, on_stage)
-    details(state, view)
+    draw_details(view, details)
     finish_fragment()
 
 
 def sigmoid_or_softmax_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="sigmoid-or-softmax")
-    lesson(state, stage(state, widths=(2.1, 2.7, 1.7)))
+    on_stage = stage(state, widths=(2.1, 2.7, 1.7))
+    lesson(state, on_stage, details_layout(state))
 
 
 sigmoid_or_softmax_page()

@@ -44,7 +44,11 @@ from xent_core.lessons.pytorch_batch import (
     BatchView,
     pytorch_batch,
 )
-from xent_core.lessons.sigmoid_or_softmax import SigmoidOrSoftmaxView, sigmoid_or_softmax
+from xent_core.lessons.sigmoid_or_softmax import (
+    NAIVE_SIGMOID_ROUNDS_TO_ONE,
+    SigmoidOrSoftmaxView,
+    sigmoid_or_softmax,
+)
 from xent_core.lessons.soft_labels import SoftLabelsView, soft_labels
 from xent_core.lessons.why_not_mse import WhyNotMseView, why_not_mse
 
@@ -55,6 +59,7 @@ __all__ = [
     "FIVE_CLASS_NAMES",
     "FIVE_CLASS_OUTPUTS",
     "FIVE_CLASS_TARGET",
+    "NAIVE_SIGMOID_ROUNDS_TO_ONE",
     "PYTORCH_BATCH_LOGITS",
     "PYTORCH_BATCH_LOSS",
     "PYTORCH_BATCH_TARGETS",
