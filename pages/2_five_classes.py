@@ -22,7 +22,7 @@ from ui.five_class_figures import (
     probability_figure,
     softmax_columns,
 )
-from ui.lesson_state import LessonState, finish_fragment, lesson_state, stage
+from ui.lesson_state import LessonState, finish_fragment, lesson_state, section, stage
 from ui.logit_rows import apply_logit_edit, logit_row
 from ui.text import columns_table, escape_markdown, fmt
 from ui.url_state import (
@@ -349,8 +349,7 @@ class Details:
 
 def details_layout(state: LessonState) -> Details:
     """The sections below the stage: the softmax table, then the gradient and its steps."""
-    st.subheader("Softmax by hand: exp, sum, divide, then −log of the true class")
-    table = st.container()
+    table = section("Softmax by hand: exp, sum, divide, then −log of the true class")
     loss_col, amp_col = st.columns([1, 1.4], gap="large")
     st.subheader("The gradient, and gradient steps")
     controls_col, history_col = st.columns([1, 1.3], gap="large")

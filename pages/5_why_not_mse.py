@@ -9,9 +9,12 @@ inputs (``lesson_state``) → one call, :func:`xent_core.lessons.why_not_mse` �
 
 from __future__ import annotations
 
-import streamlit as st
+from dataclasses import dataclass
 
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.text import fmt, markdown_table
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list, parse_int
@@ -105,79 +108,106 @@ def readings_table(view: WhyNotMseView) -> str:
     return markdown_table(header, rows)
 
 
-def side_by_side(view: WhyNotMseView) -> None:
-    st.subheader("Values and gradients with respect to every logit")
-    st.markdown(readings_table(view))
+@dataclass(frozen=True)
+class Details:
+    """Where the lesson fragment writes below the stage. The full run draws the headings, the
+    fixed prose and the race's learning rate and steps (they rerun the page), so a move
+    resends only the numbers and the charts."""
+
+    table: DeltaGenerator
+    gradients: DeltaGenerator
+    probabilities: DeltaGenerator
+    race: DeltaGenerator
+    code: DeltaGenerator
+
+
+def details_layout(state: LessonState) -> Details:
+    """Below the stage: the three losses' values and gradients side by side, the race of
+    gradient descent on each (its learning rate and steps rerun the page), the same in
+    PyTorch."""
+    table = section("Values and gradients with respect to every logit")
     figure_col, text_col = st.columns([1.4, 1], gap="large")
-    show_figure(gradient_figure([r.grad for r in view.readings], CLASS_NAMES, view.target),
-                key=f"{PAGE}.fig.grad", container=figure_col)
-    probabilities = ", ".join(f"{name} {fmt(p, 4)}"
-                              for name, p in zip(CLASS_NAMES, view.probabilities, strict=True))
-    one_hot = ", ".join(fmt(v, 0) for v in view.one_hot)
+    probabilities = text_col.container()
     text_col.markdown(
-        f"Softmax probabilities: {probabilities}. The one-hot target MSE compares them with: "
-        f"({one_hot}).\n\n"
         "- **Cross-entropy**: gradient p − one-hot. The true class's entry is p − 1, close to "
         "−1 when p is tiny: the worse the mistake, the harder the push.\n"
         "- **MSE on probabilities**: the gradient passes back through softmax and picks up a "
         "factor p(true) on the way; when p(true) ≈ 0 it vanishes.\n"
         "- **Hinge**: pushes with a fixed 1/C per rival inside the margin of 1, and stops "
         "completely once the true logit leads every rival by 1.")
-
-
-def race(state: LessonState, view: WhyNotMseView) -> None:
     st.subheader("The race: gradient descent on each loss from the same start")
     lr_col, steps_col = st.columns(2)
     lr_col.slider("Learning rate lr (every step: x ← x − lr · gradient)", *LR_RANGE, step=0.1,
                   key=state.key("lr"))
     steps_col.slider("Steps", *STEPS_RANGE, key=state.key("steps"))
-    true_name = CLASS_NAMES[view.target]
-    show_figure(race_figure([r.race_loss for r in view.readings],
-                            [r.race_target_probability for r in view.readings],
-                            true_name=true_name, log_base=view.log_base, lr=view.lr),
-                key=f"{PAGE}.fig.race")
-    finals = "; ".join(f"{r.name} {fmt(r.race_target_probability[-1], 4)}"
-                       for r in view.readings)
-    st.markdown(f"After {view.steps} steps, p({true_name}) is: {finals}. Each loss is drawn "
-                "on its own scale (left); p of the true class (right) is the score all three "
-                "share.")
-
-
-def pytorch_code(view: WhyNotMseView) -> None:
+    race = st.container()
     with st.expander("The same three losses in PyTorch"):
-        logits = ", ".join(f"{v:g}" for v in view.logits)
-        st.code(
-            "import torch, torch.nn.functional as F\n"
-            f"x = torch.tensor([[{logits}]], dtype=torch.float64, requires_grad=True)\n"
-            f"y = torch.tensor([{view.target}]); C = {N}\n"
-            + "".join(f"{r.torch_call}.backward(); print(x.grad); x.grad = None\n"
-                      for r in view.readings),
-            language="python")
+        code = st.container()
+    return Details(table, figure_col.container(), probabilities, race, code)
+
+
+def side_by_side(view: WhyNotMseView, details: Details) -> None:
+    details.table.markdown(readings_table(view))
+    show_figure(gradient_figure([r.grad for r in view.readings], CLASS_NAMES, view.target),
+                key=f"{PAGE}.fig.grad", container=details.gradients)
+    probabilities = ", ".join(f"{name} {fmt(p, 4)}"
+                              for name, p in zip(CLASS_NAMES, view.probabilities, strict=True))
+    one_hot = ", ".join(fmt(v, 0) for v in view.one_hot)
+    details.probabilities.markdown(
+        f"Softmax probabilities: {probabilities}. The one-hot target MSE compares them with: "
+        f"({one_hot}).")
+
+
+def race(view: WhyNotMseView, details: Details) -> None:
+    true_name = CLASS_NAMES[view.target]
+    with details.race:
+        show_figure(race_figure([r.race_loss for r in view.readings],
+                                [r.race_target_probability for r in view.readings],
+                                true_name=true_name, log_base=view.log_base, lr=view.lr),
+                    key=f"{PAGE}.fig.race")
+        finals = "; ".join(f"{r.name} {fmt(r.race_target_probability[-1], 4)}"
+                           for r in view.readings)
+        st.markdown(f"After {view.steps} steps, p({true_name}) is: {finals}. Each loss is "
+                    "drawn on its own scale (left); p of the true class (right) is the score "
+                    "all three share.")
+
+
+def pytorch_code(view: WhyNotMseView, details: Details) -> None:
+    logits = ", ".join(f"{v:g}" for v in view.logits)
+    details.code.code(
+        "import torch, torch.nn.functional as F\n"
+        f"x = torch.tensor([[{logits}]], dtype=torch.float64, requires_grad=True)\n"
+        f"y = torch.tensor([{view.target}]); C = {N}\n"
+        + "".join(f"{r.torch_call}.backward(); print(x.grad); x.grad = None\n"
+                  for r in view.readings),
+        language="python")
 
 
 # ------------------------------------------------------------------------------- page
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage) -> None:
-    """Everything a move changes: the logit rows, the three losses and their gradients, and
-    the race (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
+def lesson(state: LessonState, on_stage: Stage, details: Details) -> None:
+    """Everything a move of the logits or the true class changes: the logit rows, the three
+    losses and their gradients, and the race (an ``st.fragment``: a move reruns it alone,
+    see ``finish_fragment``)."""
     # Widgets' callbacks have already written this run's inputs: the core call comes first.
     view = why_not_mse(state["x"], state["target"], lr=state["lr"], steps=state["steps"],
                        log_base=state.base)
     with on_stage.controls:
         controls(state)
     draw_stage(view, on_stage)
-    side_by_side(view)
-    race(state, view)
-    pytorch_code(view)
+    side_by_side(view, details)
+    race(view, details)
+    pytorch_code(view, details)
     finish_fragment()
 
 
 def why_not_mse_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="why-not-mse")
-    lesson(state, stage(state, widths=(2.1, 2.7, 1.7)))
+    on_stage = stage(state, widths=(2.1, 2.7, 1.7))
+    lesson(state, on_stage, details_layout(state))
 
 
 why_not_mse_page()

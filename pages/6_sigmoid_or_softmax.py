@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
 from ui.logit_rows import logit_rows, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
 from ui.text import fmt, markdown_table
@@ -198,8 +198,7 @@ def per_class_table(view: SigmoidOrSoftmaxView) -> str:
 
 def details_layout(state: LessonState) -> Details:
     """Below the stage: class by class, two classes, the two BCE routes, pos_weight, PyTorch."""
-    st.subheader("Class by class")
-    readings = st.container()
+    readings = section("Class by class")
     st.markdown(
         "Softmax + cross-entropy: p = softmax(x), loss −Σ target · log p, gradient p − target. "
         "Sigmoid + BCE: σ(x) per class, loss −(y log σ + (1 − y) log(1 − σ)) per class, "

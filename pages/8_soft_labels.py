@@ -10,7 +10,10 @@ inputs (``lesson_state``) → one call, :func:`xent_core.lessons.soft_labels` �
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import url_state as url
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, number_box, stage
@@ -180,7 +183,6 @@ def controls(state: LessonState) -> None:
 
 
 def logit_sliders(state: LessonState) -> None:
-    st.markdown("**The prediction's logits x**")
     for column, (i, name) in zip(st.columns(N), enumerate(CLASS_NAMES), strict=True):
         key = f"{PAGE}.slider.{i}"
         st.session_state[key] = min(max(state["x"][i], -SLIDER_LIMIT), SLIDER_LIMIT)
@@ -221,11 +223,11 @@ def terms_table(view: SoftLabelsView) -> str:
     return markdown_table(header, rows)
 
 
-def explanation(view: SoftLabelsView) -> None:
+def explanation(view: SoftLabelsView) -> str:
+    """Why the loss no longer goes to 0, and what the temperature did (markdown)."""
     unit = view.log_base.unit
-    st.markdown(terms_table(view))
     smoothing = view.label_smoothing
-    st.markdown(
+    return (
         f"**Why the loss no longer goes to 0.** The lowest loss any prediction can reach is "
         f"H(p) = **{fmt(view.lowest_loss, 4)} {unit}**, at q = p, with logits like the last "
         "column (any constant can be added). "
@@ -234,11 +236,28 @@ def explanation(view: SoftLabelsView) -> None:
         + (f"With label smoothing ε = {smoothing:g}, every class keeps at least ε / {N} of "
            "the target, so a finite set of logits is best: the model is no longer pushed to "
            "be infinitely sure. "
-           if smoothing > 0 else ""))
-    st.markdown(
-        f"**Temperature.** The prediction is softmax(x / T) with T = {view.temperature:g}: its "
-        f"entropy H(q) is {fmt(view.prediction_entropy, 4)} {unit}. T > 1 flattens q (what "
-        "distillation does to a teacher's outputs, to make soft targets), T < 1 sharpens it.")
+           if smoothing > 0 else "")
+        + f"\n\n**Temperature.** The prediction is softmax(x / T) with T = "
+        f"{view.temperature:g}: its entropy H(q) is {fmt(view.prediction_entropy, 4)} {unit}. "
+        "T > 1 flattens q (what distillation does to a teacher's outputs, to make soft "
+        "targets), T < 1 sharpens it.")
+
+
+@dataclass(frozen=True)
+class Details:
+    """Where the lesson fragment writes below the stage: the full run draws the heading and
+    the PyTorch code, so a move resends only the sliders and the numbers."""
+
+    sliders: DeltaGenerator
+    table: DeltaGenerator
+    notes: DeltaGenerator
+
+
+def details_layout() -> Details:
+    """Class by class: the logits' sliders, the terms of the loss, what they mean."""
+    st.subheader("Class by class")
+    st.markdown("**The prediction's logits x**")
+    sliders, table, notes = st.container(), st.container(), st.container()
     with st.expander("The same in PyTorch"):
         st.code(
             "q_log = F.log_softmax(logits / T, dim=-1)\n"
@@ -247,6 +266,8 @@ def explanation(view: SoftLabelsView) -> None:
             "F.kl_div(q_log, p, reduction='sum')              # KL(p‖q)\n"
             "torch.distributions.Categorical(probs=p).entropy()  # H(p)",
             language="python")
+    st.divider()
+    return Details(sliders, table, notes)
 
 
 # The calibration figures depend only on the MNIST temperature and the log base, not on the
@@ -308,26 +329,31 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage) -> None:
-    """Everything a move changes: the target, the prediction, the terms of the loss and the
-    calibration (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
+def lesson(state: LessonState, on_stage: Stage, details: Details) -> SoftLabelsView:
+    """Everything a move of the target or the prediction changes: the stage, the logits'
+    sliders and the terms of the loss (an ``st.fragment``: a move reruns it alone, see
+    ``finish_fragment``). Returns the view on a full run (for the calibration below)."""
     with on_stage.controls:
         controls(state)
     view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
                        state["ls"], state["T"], state["Tc"], log_base=state.base)
     draw_stage(view, on_stage)
-    st.subheader("Class by class")
-    logit_sliders(state)
-    explanation(view)
-    st.divider()
-    calibration(state, view)
+    with details.sliders:
+        logit_sliders(state)
+    details.table.markdown(terms_table(view))
+    details.notes.markdown(explanation(view))
     finish_fragment()
+    return view
 
 
 def soft_labels_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="soft-labels")
-    lesson(state, stage(state, widths=(2.1, 3.0, 1.8)))
+    on_stage = stage(state, widths=(2.1, 3.0, 1.8))
+    view = lesson(state, on_stage, details_layout())
+    # The calibration depends only on its own temperature and the log base, which rerun the
+    # page: the full run draws it, and a move of the lesson leaves it alone.
+    calibration(state, view)
 
 
 soft_labels_page()

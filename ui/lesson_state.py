@@ -344,6 +344,14 @@ class Stage:
         self.loss.metric(label, f"{fmt(value, digits)} {unit}", help=help, border=True)
 
 
+def section(title: str):
+    """A section below the stage: its heading, drawn by the full run, and the container
+    (returned) that the lesson fragment writes the section's numbers into, so a move resends
+    the numbers and not the heading."""
+    st.subheader(title)
+    return st.container()
+
+
 def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Stage:
     """The page header, then the stage: controls, main chart(s) and the loss side by side.
 
