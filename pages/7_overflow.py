@@ -9,7 +9,10 @@ inputs (``lesson_state``) → one call, :func:`xent_core.lessons.overflow` → d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import url_state as url
 from ui.lesson_state import (
@@ -18,6 +21,7 @@ from ui.lesson_state import (
     finish_fragment,
     lesson_state,
     number_box,
+    section,
     stage,
     twin_slider,
 )
@@ -206,34 +210,28 @@ def shift_table(view: OverflowView) -> str:
         for r in view.routes])
 
 
-def details(view: OverflowView) -> None:
-    st.subheader("Every route, step by step")
-    st.markdown(routes_table(view))
+@dataclass(frozen=True)
+class Details:
+    """Where the lesson fragment writes below the stage: the full run draws the headings,
+    the fixed prose and the PyTorch code, so a move resends only the tables and the notes
+    with numbers in them."""
+
+    routes: DeltaGenerator
+    logs: DeltaGenerator
+    shift: DeltaGenerator
+
+
+def details_layout() -> Details:
+    """Every route step by step, log(softmax) against log_softmax, shift invariance."""
+    routes = section("Every route, step by step")
     st.markdown(
         "By hand, a single e^x above the threshold is ∞, so the sum is ∞ and every p is "
         "∞ ÷ ∞ or x ÷ ∞: NaN and 0. Subtracting the largest logit first makes every exponent "
         "≤ 0, so every e^(x − max) lies between 0 and 1 and nothing overflows; the division "
         "cancels the e^(−max), so the probabilities are the same. Log-sum-exp is the same trick "
         "written as a log: log Σ e^x = max + log Σ e^(x − max).")
-    st.subheader("log(softmax(x)) against log_softmax(x)")
-    st.markdown(log_table(view))
-    st.markdown(
-        "When a class trails the largest logit by more than about "
-        f"{fmt(view.float16.underflow_gap, 1)} (float16), {fmt(view.float32.underflow_gap, 1)} "
-        f"(float32) or {fmt(view.float64.underflow_gap, 1)} (float64), its probability "
-        "underflows to 0 and log(0) is −∞. If that class is the true one, the loss is ∞; "
-        "either way the gradient through the log divides by that 0 (0 ÷ 0 = NaN), and the NaN "
-        "spreads to every weight at the next step. `log_softmax` computes "
-        "(x − max) − log Σ e^(x − max) and never takes the log of 0: the loss stays finite and "
-        "the gradient is softmax − one-hot. Try the example *log of 0*. That is why PyTorch's "
-        "`F.cross_entropy` takes logits and calls `log_softmax` itself.")
-    st.subheader("Shift invariance: add c to every logit")
-    st.markdown(
-        f"c = {fmt(view.shift, 3)}. Softmax only sees the gaps between logits: e^(x + c) = "
-        "e^x · e^c, and e^c cancels in the division. The table gives the largest change in any "
-        "probability (log-probability for log_softmax) between the logits with and without c; "
-        "NaN means the route broke.")
-    st.markdown(shift_table(view))
+    logs = section("log(softmax(x)) against log_softmax(x)")
+    shift = section("Shift invariance: add c to every logit")
     with st.expander("The same in PyTorch"):
         st.code(
             "x = torch.tensor([12.0, 10.0, 3.0], dtype=torch.float16)\n"
@@ -243,10 +241,31 @@ def details(view: OverflowView) -> None:
             "torch.log_softmax(x, dim=0)     # finite\n"
             "torch.logsumexp(x, dim=0)       # max + log(sum(exp(x - max)))",
             language="python")
+    return Details(routes, logs, shift)
+
+
+def draw_details(view: OverflowView, details: Details) -> None:
+    details.routes.markdown(routes_table(view))
+    details.logs.markdown(
+        log_table(view) + "\n\n"
+        "When a class trails the largest logit by more than about "
+        f"{fmt(view.float16.underflow_gap, 1)} (float16), {fmt(view.float32.underflow_gap, 1)} "
+        f"(float32) or {fmt(view.float64.underflow_gap, 1)} (float64), its probability "
+        "underflows to 0 and log(0) is −∞. If that class is the true one, the loss is ∞; "
+        "either way the gradient through the log divides by that 0 (0 ÷ 0 = NaN), and the NaN "
+        "spreads to every weight at the next step. `log_softmax` computes "
+        "(x − max) − log Σ e^(x − max) and never takes the log of 0: the loss stays finite and "
+        "the gradient is softmax − one-hot. Try the example *log of 0*. That is why PyTorch's "
+        "`F.cross_entropy` takes logits and calls `log_softmax` itself.")
+    details.shift.markdown(
+        f"c = {fmt(view.shift, 3)}. Softmax only sees the gaps between logits: e^(x + c) = "
+        "e^x · e^c, and e^c cancels in the division. The table gives the largest change in any "
+        "probability (log-probability for log_softmax) between the logits with and without c; "
+        "NaN means the route broke.\n\n" + shift_table(view))
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage) -> None:
+def lesson(state: LessonState, on_stage: Stage, details: Details) -> None:
     """Everything a move changes: the logits, the three routes in three precisions and their
     tables (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
     with on_stage.controls:
@@ -260,14 +279,15 @@ def lesson(state: LessonState, on_stage: Stage) -> None:
                    "**LSE** = e^(x − logsumexp x). On top: the true class's probability; "
                    "✗ = by hand breaks in that precision.")
     loss_panel(view, on_stage)
-    details(view)
+    draw_details(view, details)
     finish_fragment()
 
 
 def overflow_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="numbers-that-overflow", check=check_link)
-    lesson(state, stage(state, widths=(2.1, 3.1, 1.8)))
+    on_stage = stage(state, widths=(2.1, 3.1, 1.8))
+    lesson(state, on_stage, details_layout())
 
 
 overflow_page()
