@@ -20,12 +20,10 @@ from ui.lesson_state import (
     Stage,
     finish_fragment,
     lesson_state,
-    number_box,
     section,
     stage,
-    twin_slider,
 )
-from ui.logit_rows import set_logit
+from ui.logit_rows import logit_rows, number_row
 from ui.overflow_figures import precision_figure
 from ui.text import fmt, markdown_table
 from ui.widgets import show_figure
@@ -35,7 +33,6 @@ from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
 PAGE = "overflow"
 SLIDER_LIMIT = 100.0  # logit sliders ±100 (float32 breaks near 88.72); boxes take ±LOGIT_LIMIT
 SHIFT_SLIDER_LIMIT = 1000.0  # the shift slider reaches past float64's 709.78
-SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
 
 TITLE = "Numbers that overflow"
 INTRO = (
@@ -92,48 +89,20 @@ def current_preset(state: LessonState) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------------- widgets
-
-
-def slider_and_box(label: str, slider_key: str, box_key: str, value: float, limit: float,
-                   step: float, on_value, what: str, container) -> None:
-    """A slider for dragging and a box for the exact number, both showing ``value`` (the
-    slider's state is written only when it shows something else, and the box's text is not
-    an edit in a request where the slider moved: see ``number_box``)."""
-    shown = min(max(value, -limit), limit)
-    twin_slider(slider_key, shown)
-    slider_col, box_col = container.columns([3, 1.3], vertical_alignment="center")
-    slider_col.slider(label, -limit, limit, step=step, key=slider_key, format="%.1f",
-                      label_visibility="collapsed",
-                      on_change=lambda: on_value(st.session_state[slider_key]))
-    number_box(box_key, f"{label} (exact value)", value, parse_logit, on_value, what=what,
-               container=box_col, label_visibility="collapsed", digits=3,
-               twin=(slider_key, shown))
-    if abs(value) > limit:
-        container.caption(f"{fmt(value, 3)} is beyond the slider's ±{limit:g}: the slider "
-                          "waits at its end, the box holds the value.")
+# ---------------------------------------------------------------------------- controls
 
 
 def controls(state: LessonState) -> None:
-    """Examples, one slider and box per logit, the true class, and the shift c."""
+    """Examples, a row per logit (slider and exact box), the true class, and the shift c."""
     st.session_state[state.private("preset")] = current_preset(state)
     st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
                  on_change=apply_preset, args=(state,), placeholder="Your own logits",
                  help="Each example puts the logits where one precision breaks.")
     names = class_names(len(state["x"]))
-    st.caption(f"Logits x₀, x₁, … of class 0, 1, … (slider ±{SLIDER_LIMIT:g}; the box takes "
-               f"any value to ±{LOGIT_LIMIT:,.0f})")
-    for i, value in enumerate(state["x"]):
-        name_col, row = st.columns([0.5, 4.3], vertical_alignment="center")
-        name_col.markdown(f"x{SUBSCRIPTS[i]}")
-        slider_and_box(f"Logit of {names[i]}", f"{PAGE}.slider.{i}", f"{PAGE}.box.{i}",
-                       value, SLIDER_LIMIT, 0.1, lambda v, i=i: set_logit(state, "x", i, v),
-                       f"logit of {names[i]}", row)
+    logit_rows(state, "x", names, slider_limit=SLIDER_LIMIT, step=0.1)
     st.radio("True class", options=list(range(len(names))), format_func=names.__getitem__,
              key=state.key("target"), horizontal=True)
-    st.caption(f"Add the same c to every logit (slider ±{SHIFT_SLIDER_LIMIT:g})")
-    slider_and_box("Shift c", f"{PAGE}.shift_slider", f"{PAGE}.shift_box", state["c"],
-                   SHIFT_SLIDER_LIMIT, 1.0, lambda v: state.set("c", float(v)), "shift c", st)
+    number_row(state, "c", "Shift c", "c", slider_limit=SHIFT_SLIDER_LIMIT, step=1.0)
 
 
 # ----------------------------------------------------------------------------- results

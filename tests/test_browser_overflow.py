@@ -42,7 +42,7 @@ def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, pag
     assert metric_value(page) == loss([12.3, 10.0, 3.0])
     assert "x=12.3%2C10%2C3" in page.url
 
-    box = page.get_by_label("Logit of class 1 (exact value)")
+    box = page.get_by_label("Logit of class 1 (exact)")
     with expect_rerun(page):
         box.fill("800")
         box.press("Enter")
@@ -62,7 +62,7 @@ def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, pag
 def test_the_copy_link_is_the_address_bar_and_opens_the_same_loss(streamlit_server, page,
                                                                    browser):
     open_lesson(page, streamlit_server, PATH)
-    shift = page.get_by_label("Shift c (exact value)")
+    shift = page.get_by_label("Shift c (exact)")
     with expect_rerun(page):
         shift.fill("700")
         shift.press("Enter")

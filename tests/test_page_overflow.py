@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
 
 from ui.overflow_figures import bar_label
 from ui.text import fmt
@@ -15,7 +15,13 @@ from xent_core.lessons import overflow
 from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
 
 PAGE = "pages/7_overflow.py"
+ROWS, SHIFT_ROW = "overflow._rows", "overflow._rows.c"  # the logits' rows, the shift's row
 LOGITS, TARGET, SHIFT = PRESETS[DEFAULT_PRESET]
+
+
+def box_values(at, key: str = ROWS) -> list[float]:
+    """What the exact-value boxes of a rows element show, as numbers."""
+    return [float(row["text"]) for row in rows_data(at, key)]
 
 
 def shown_loss(at) -> str:
@@ -101,16 +107,16 @@ def test_log_of_zero_gives_an_infinite_loss_and_a_nan_gradient_but_log_softmax_d
 
 
 def test_a_logit_slider_changes_the_loss_to_the_cores(at):
-    at.slider(key="overflow.slider.0").set_value(5.0).run()
+    edit_row(at, ROWS, 0, "slider", 5.0)
     moved = [5.0, *LOGITS[1:]]
     assert shown_loss(at) == expected_loss(moved)
     assert at.query_params["x"] == "5,10,3"
-    assert float(at.text_input(key="overflow.box.0").value) == 5.0
+    assert box_values(at)[0] == 5.0
     assert "by hand :red[**NaN**]" not in page_text(at)  # e^10 fits in float16
 
 
 def test_dragging_a_logit_past_88_breaks_float32_too(at):
-    at.slider(key="overflow.slider.0").set_value(90.0).run()
+    edit_row(at, ROWS, 0, "slider", 90.0)
     assert top_labels(at)[0][0] == "NaN" and top_labels(at)[1][0] == "NaN"
     assert top_labels(at)[2][0] == bar_label(overflow([90.0, 10.0, 3.0], 0).float64
                                              .softmax_by_hand[0]) == "1.000"
@@ -118,12 +124,12 @@ def test_dragging_a_logit_past_88_breaks_float32_too(at):
 
 
 def test_a_logit_beyond_709_in_the_box_breaks_every_precision_but_not_the_stable_route(at):
-    at.text_input(key="overflow.box.0").input("800").run()
+    edit_row(at, ROWS, 0, "box", "800")
     assert [labels[0] for labels in top_labels(at)] == ["NaN", "NaN", "NaN"]
     assert [labels[1] for labels in top_labels(at)][1:] == ["1.000", "1.000"]
     assert shown_loss(at) == expected_loss([800.0, 10.0, 3.0])
-    assert at.slider(key="overflow.slider.0").value == 100.0  # only the slider is clamped
-    assert "800.000 is beyond the slider's ±100" in page_text(at)
+    assert rows_data(at, ROWS)[0]["slider"] == 100.0  # only the slider is clamped
+    assert rows_data(at, ROWS)[0]["note"].startswith("800.000 is beyond the slider's ±100")
 
 
 def test_the_true_class_changes_the_loss(at):
@@ -133,9 +139,9 @@ def test_the_true_class_changes_the_loss(at):
 
 
 def test_adding_c_changes_nothing_but_the_by_hand_route(at):
-    at.slider(key="overflow.slider.0").set_value(2.0).run()
+    edit_row(at, ROWS, 0, "slider", 2.0)
     before = shown_loss(at)
-    at.slider(key="overflow.shift_slider").set_value(1000.0).run()
+    edit_row(at, SHIFT_ROW, 0, "slider", 1000.0)
     view = overflow([2.0, 10.0, 3.0], 0, 1000.0)
     assert shown_loss(at) == before == expected_loss([2.0, 10.0, 3.0], shift=1000.0)
     assert [labels[0] for labels in top_labels(at)] == ["NaN", "NaN", "NaN"]
@@ -143,7 +149,7 @@ def test_adding_c_changes_nothing_but_the_by_hand_route(at):
     assert (f"| float64 | NaN | {fmt(view.float64.shift_change_max_subtracted)} | "
             f"{fmt(view.float64.shift_change_log_softmax)} |") in page_text(at)
     assert at.query_params["c"] == "1000"
-    assert float(at.text_input(key="overflow.shift_box").value) == 1000.0
+    assert box_values(at, SHIFT_ROW) == [1000.0]
 
 
 def test_the_log_base_relabels_the_loss(at):
@@ -158,32 +164,31 @@ def test_every_example_sets_its_logits_and_the_loss_is_the_cores(at, name):
     logits, target, shift = PRESETS[name]
     assert shown_loss(at) == expected_loss(logits, target, shift)
     assert at.radio(key="overflow.target").value == target
-    assert [float(at.text_input(key=f"overflow.box.{i}").value) for i in range(3)] == list(
-        logits)
+    assert box_values(at) == list(logits)
     assert at.selectbox(key="overflow._preset").value == name
 
 
 def test_moving_a_slider_leaves_the_example(at):
-    at.slider(key="overflow.slider.1").set_value(9.0).run()
+    edit_row(at, ROWS, 1, "slider", 9.0)
     assert at.selectbox(key="overflow._preset").value is None
 
 
 def test_reset_brings_back_the_lesson(at):
-    at.slider(key="overflow.slider.0").set_value(50.0).run()
-    at.slider(key="overflow.shift_slider").set_value(-20.0).run()
+    edit_row(at, ROWS, 0, "slider", 50.0)
+    edit_row(at, SHIFT_ROW, 0, "slider", -20.0)
     at.button(key="overflow.reset").click().run()
     assert shown_loss(at) == expected_loss()
     assert dict(at.query_params) == {}
-    assert at.slider(key="overflow.shift_slider").value == 0.0
+    assert rows_data(at, SHIFT_ROW)[0]["slider"] == 0.0
 
 
 # ----------------------------------------------------------------------------- the URL
 
 
 def test_the_link_round_trips_every_input(at):
-    at.text_input(key="overflow.box.1").input("95.5").run()
+    edit_row(at, ROWS, 1, "box", "95.5")
     at.radio(key="overflow.target").set_value(1).run()
-    at.text_input(key="overflow.shift_box").input("-40").run()
+    edit_row(at, SHIFT_ROW, 0, "box", "-40")
     params = dict(at.query_params)
     assert params == {"x": "12,95.5,3", "target": "1", "c": "-40"}
     again = open_page(PAGE, params)
@@ -196,7 +201,7 @@ def test_a_link_with_more_classes_draws_a_row_per_logit():
     at = open_page(PAGE, {"x": "1,2,3,4,720", "target": "4"})
     assert not at.warning
     assert shown_loss(at) == expected_loss([1.0, 2.0, 3.0, 4.0, 720.0], 4)
-    assert float(at.text_input(key="overflow.box.4").value) == 720.0
+    assert box_values(at)[4] == 720.0
 
 
 HOSTILE = [
@@ -230,15 +235,16 @@ def test_a_link_whose_true_class_is_past_the_last_class_uses_the_first():
 @pytest.mark.parametrize("typed, why", [("", "empty"), ("abc", "not a number"),
                                         ("1e999", "from -10000 to 10000"),
                                         ("99999", "from -10000 to 10000")])
-@pytest.mark.parametrize("box", ["overflow.box.0", "overflow.shift_box"])
-def test_a_bad_box_keeps_the_value_and_says_why_next_to_it(at, box, typed, why):
-    at.text_input(key=box).input(typed).run()
+@pytest.mark.parametrize("rows", [ROWS, SHIFT_ROW])
+def test_a_bad_box_keeps_the_value_and_says_why_next_to_it(at, rows, typed, why):
+    edit_row(at, rows, 0, "box", typed)
     assert shown_loss(at) == expected_loss()
     assert dict(at.query_params) == {}
-    message = next(e.value for e in at.error if "was not used" in e.value).replace("\\", "")
-    assert why in message
-    assert ("stays 12.000" if box.endswith("0") else "stays 0.000") in message
-    at.text_input(key=box).input("20").run()  # a good value clears the message
-    assert not any("was not used" in e.value for e in at.error)
-    assert shown_loss(at) == (expected_loss([20.0, 10.0, 3.0]) if box.endswith("0")
+    row = rows_data(at, rows)[0]
+    assert why in row["error"] and "was not used" in row["error"]
+    assert ("stays 12.000" if rows == ROWS else "stays 0.000") in row["error"]
+    assert row["text"] == typed  # the box keeps what was typed
+    edit_row(at, rows, 0, "box", "20")  # a good value clears the message
+    assert rows_data(at, rows)[0]["error"] is None
+    assert shown_loss(at) == (expected_loss([20.0, 10.0, 3.0]) if rows == ROWS
                               else expected_loss(shift=20.0))

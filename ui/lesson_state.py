@@ -367,17 +367,6 @@ def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Stage:
 # --------------------------------------------------------------------- typed numbers
 
 
-def twin_slider(key: str, value: float) -> None:
-    """Point the slider ``key`` at ``value`` only if it shows something else.
-
-    A slider whose state is written on every run is sent to the browser as "set this value"
-    every time, and a reply to an older move (arrow keys pressed faster than a run) puts the
-    thumb back; a slider left alone keeps the browser's own, newer value.
-    """
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
-
-
 def commit_number(key: str, text: str, parse: Callable[[str], float],
                   on_commit: Callable[[float], None], *, what: str, value: float,
                   digits: int = 4) -> None:
@@ -419,7 +408,7 @@ def box_error(key: str, value: float) -> tuple[str, str] | None:
 def number_box(key: str, label: str, value: float, parse: Callable[[str], float],
                on_commit: Callable[[float], None], *, what: str = "value",
                container=None, label_visibility: str = "visible", help: str | None = None,
-               digits: int = 4, twin: tuple[str, float] | None = None) -> None:
+               digits: int = 4) -> None:
     """A box for an exact number that never changes anything silently.
 
     ``value`` is the number the box stands for (kept elsewhere: a field, one entry of a list
@@ -428,21 +417,15 @@ def number_box(key: str, label: str, value: float, parse: Callable[[str], float]
     range leaves ``value`` as it was and shows why, next to the box, until the next good edit
     or until ``value`` changes another way (a slider, a reset): :func:`commit_number`.
 
-    ``twin = (slider key, value the slider shows)`` names a slider that moves the same number
-    (drawn with :func:`twin_slider`). The browser sends every widget's state with each move,
-    and while runs lag behind key presses the box's state in that request is still an older
-    run's text; Streamlit would call it an edit and put the old number back. So when the
-    twin moved in the same request (its state is no longer what this run showed), the
-    slider's move wins and the box's text is not an edit: the next run rewrites it.
+    (A number with both a slider and a box is a row of :mod:`ui.class_rows`: two Streamlit
+    widgets for one number lose arrow-key steps, see the README's "Arrow keys every 150 ms".)
     """
     target = container or st
     text, message = box_shows(key, value)
     if message is None and st.session_state.get(key) != text:
-        st.session_state[key] = text  # only when it shows something else, as twin_slider
+        st.session_state[key] = text  # only when it shows something else
 
     def commit() -> None:
-        if twin is not None and st.session_state.get(twin[0], twin[1]) != twin[1]:
-            return  # the twin slider moved in this request: the box's text is an old run's
         commit_number(key, str(st.session_state.get(key) or ""), parse, on_commit, what=what,
                       value=value, digits=digits)
 

@@ -39,26 +39,33 @@ def logit_row(label: str, name: str, value: float, box: str, slider_limit: float
                text=text, error=message, note=note)
 
 
-def apply_logit_edit(state: LessonState, name: str, edit: Edit, *, box: str, what: str,
-                     slider_limit: float) -> None:
-    """A slider move or a box's text for entry ``edit.row`` of the list field ``name``."""
-    value = state[name][edit.row]
+def apply_number_edit(edit: Edit, value: float, set_value: Callable[[float], None], *,
+                      box: str, what: str, slider_limit: float) -> None:
+    """A slider move or a box's text for a number that shows ``value``: ``set_value`` gets
+    the slider's value (held to ±``slider_limit``) or the box's, once it parses."""
     if edit.source == "slider":
         try:
             moved = float(edit.text)
         except ValueError:
             return  # a range input always sends a number; anything else is not a move
         if math.isfinite(moved):
-            set_logit(state, name, edit.row, min(max(moved, -slider_limit), slider_limit))
+            set_value(min(max(moved, -slider_limit), slider_limit))
     elif edit.source == "box":
-        commit_number(box, edit.text, parse_logit,
+        commit_number(box, edit.text, parse_logit, set_value, what=what, value=value, digits=3)
+
+
+def apply_logit_edit(state: LessonState, name: str, edit: Edit, *, box: str, what: str,
+                     slider_limit: float) -> None:
+    """A slider move or a box's text for entry ``edit.row`` of the list field ``name``."""
+    apply_number_edit(edit, state[name][edit.row],
                       lambda number: set_logit(state, name, edit.row, number),
-                      what=what, value=value, digits=3)
+                      box=box, what=what, slider_limit=slider_limit)
 
 
 def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
-               slider_limit: float = 10.0, word: str = "logit") -> None:
-    """One row per class: its name, a slider (±``slider_limit``) and an exact-value box.
+               slider_limit: float = 10.0, step: float = 0.01, word: str = "logit") -> None:
+    """One row per class: its name, a slider (±``slider_limit``, in steps of ``step``) and
+    an exact-value box.
 
     A value typed beyond the slider's range is kept (the box and the lesson use it); the
     slider waits at its end and a note says so.
@@ -80,7 +87,27 @@ def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
     class_rows(state.private("rows"), rows, on_edit=on_edit,
                head=["", f"{word} (slider: −{slider_limit:g} to {slider_limit:g})",
                      f"exact (±{LOGIT_LIMIT:,.0f})"],
-               low=-slider_limit, high=slider_limit, step=0.01)
+               low=-slider_limit, high=slider_limit, step=step)
+
+
+def number_row(state: LessonState, name: str, label: str, short_name: str, *,
+               slider_limit: float, step: float) -> None:
+    """One row, drawn like a class's, for the number field ``name`` (lesson 7's shift c):
+    ``short_name`` in front, a slider (±``slider_limit``) and an exact-value box."""
+    box = state.private(f"box.{name}")
+
+    def on_edit(edit: Edit) -> None:
+        if edit.row == 0:
+            apply_number_edit(edit, state[name], lambda number: state.set(name, float(number)),
+                              box=box, what=label[0].lower() + label[1:],
+                              slider_limit=slider_limit)
+
+    class_rows(state.private(f"rows.{name}"),
+               [logit_row(label, short_name, state[name], box, slider_limit)],
+               on_edit=on_edit,
+               head=["", f"slider: −{slider_limit:g} to {slider_limit:g}",
+                     f"exact (±{LOGIT_LIMIT:,.0f})"],
+               low=-slider_limit, high=slider_limit, step=step)
 
 
 def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]],
