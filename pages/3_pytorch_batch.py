@@ -7,8 +7,11 @@ that agree, the trap that does not, and the PyTorch code that prints the same nu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui.batch_figures import (
     cell_digits,
@@ -269,46 +272,58 @@ def loss_options(state: LessonState) -> tuple[LossOptions, str | None]:
                        label_smoothing=state["ls"]), problem
 
 
-def options_section(state: LessonState, weight_problem: str | None) -> None:
-    """Reduction, class weights and label smoothing; each explained in one sentence."""
-    n_classes = len(state["x"][0])
+def options_layout() -> tuple[DeltaGenerator, DeltaGenerator, DeltaGenerator]:
+    """Section 2's heading and one column per option, each explained in one sentence: the
+    places (returned) where the lesson fragment draws the reduction, weight and
+    label_smoothing inputs, above their sentences."""
     st.subheader("2 · The options PyTorch users meet")
     reduction_col, weight_col, smoothing_col = st.columns(3, gap="medium")
-    with reduction_col:
-        st.radio("reduction", REDUCTIONS, horizontal=True, key=state.key("red"))
-        st.caption("How the per-example losses become one number: `mean` divides their sum "
-                   "by the total weight of the examples counted, `sum` adds them, `none` "
-                   "returns them all.")
-    with weight_col:
+    places = reduction_col.container(), weight_col.container(), smoothing_col.container()
+    reduction_col.caption("How the per-example losses become one number: `mean` divides their "
+                          "sum by the total weight of the examples counted, `sum` adds them, "
+                          "`none` returns them all.")
+    weight_col.caption("Multiplies each example's loss by the weight of its target class, so "
+                       "rare classes can count more; empty means every class weighs 1.")
+    smoothing_col.caption("Only in `cross_entropy`: the target becomes (1 − ε) on the true "
+                          "class plus ε / C spread over every class, so the model is never "
+                          "pushed to be 100 % sure.")
+    return places
+
+
+def options_inputs(state: LessonState, details: Details, weight_problem: str | None) -> None:
+    """Reduction, class weights and label smoothing (a change reruns the lesson fragment)."""
+    n_classes = len(state["x"][0])
+    details.reduction.radio("reduction", REDUCTIONS, horizontal=True, key=state.key("red"))
+    with details.weight:
         st.text_input("weight (one per class, comma-separated)", key=state.key("w"),
                       placeholder="e.g. " + ", ".join(["1"] * (n_classes - 1) + ["2"]))
-        st.caption("Multiplies each example's loss by the weight of its target class, so "
-                   "rare classes can count more; empty means every class weighs 1.")
         if weight_problem:
             input_error(weight_problem)
-    with smoothing_col:
-        st.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
-                  key=state.key("ls"), format="%.2f")
-        st.caption("Only in `cross_entropy`: the target becomes (1 − ε) on the true class "
-                   "plus ε / C spread over every class, so the model is never pushed to be "
-                   "100 % sure.")
+    details.smoothing.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
+                             key=state.key("ls"), format="%.2f")
 
 
 # ----------------------------------------------------------- where the lesson starts
 
 
-def softmax_example(state: LessonState, view: BatchView) -> None:
-    """The tutorial's first call: softmax of one row of logits, printed as PyTorch prints it."""
+def softmax_example_layout(state: LessonState) -> DeltaGenerator:
+    """The tutorial's first call, softmax of one row: its logits' boxes (an edit reruns the
+    page); returns the place for what PyTorch prints."""
     st.subheader("1 · Where the tutorial starts: softmax of one row")
     logits_col, result_col = st.columns([2, 3], gap="large")
     with logits_col:
-        columns = st.columns(len(view.example_logits))
-        for i, (column, value) in enumerate(zip(columns, view.example_logits, strict=True)):
+        columns = st.columns(len(state["sx"]))
+        for i, (column, value) in enumerate(zip(columns, state["sx"], strict=True)):
             number_box(f"{PAGE}.example.{i}", f"logit {i}", value, parse_example_logit,
                        lambda v, i=i: set_example_logit(state, i, v), what=f"logit {i}",
                        container=column, digits=3)
+    return result_col
+
+
+def softmax_example(state: LessonState, view: BatchView, place: DeltaGenerator) -> None:
+    """softmax of the example row, printed as PyTorch prints it."""
     printed = ", ".join(f"{p:.4e}" for p in view.example_probabilities)
-    with result_col:
+    with place:
         st.code(f"torch.softmax(torch.tensor([{', '.join(f'{x:g}' for x in view.example_logits)}"
                 f"]), dim=0)\ntensor([{printed}])", language="python")
         if state["sx"] == SOFTMAX_EXAMPLE:
@@ -398,28 +413,37 @@ def heatmap_caption(view: BatchView) -> str:
                if cell_digits(len(result.chain.logits[0])) is None else ""))
 
 
-def draw_stage(view: BatchView, on_stage, stale: bool) -> None:
-    """The softmax of the batch (each row sums to 1, the targets outlined), and the loss."""
+def draw_batch(view: BatchView, on_stage: Stage, details: Details, stale: bool) -> None:
+    """What only the batch and the log base change, drawn by the full run: the softmax of the
+    batch on the stage (each row sums to 1, the targets outlined) and the chain's heat maps."""
     with on_stage.charts:
         if stale:
             st.info("The table has cells to fix, so the charts show the last valid batch.",
                     icon=":material/info:")
         show_figure(heatmaps(view)[1], key="pytorch.fig.stage")
         st.caption(heatmap_caption(view))
-    on_stage.loss.metric(f"Loss, F.cross_entropy ({view.log_base.unit})",
-                         value_text(view.batch.cross_entropy_loss), border=True,
-                         help="With the options below; in the sidebar's log base.")
-
-
-def chain_section(view: BatchView) -> None:
-    result, base = view.batch, view.log_base
-    chain = result.chain
-    st.subheader("3 · The chain, step by step")
-    columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
-    for column, figure, name in zip(columns, heatmaps(view), ("logits", "probs", "logs"),
+    for column, figure, name in zip(details.heatmaps, heatmaps(view), ("logits", "probs", "logs"),
                                     strict=True):
         show_figure(figure, key=f"pytorch.fig.{name}", container=column)
-    st.caption(heatmap_caption(view))
+    details.heatmap_caption.caption(heatmap_caption(view))
+
+
+def chain_layout() -> tuple[list[DeltaGenerator], DeltaGenerator, DeltaGenerator,
+                            DeltaGenerator, DeltaGenerator, DeltaGenerator]:
+    """Section 3's heading and places: three heat maps and their caption, the steps, the
+    table per example beside the bars of its losses, a note."""
+    st.subheader("3 · The chain, step by step")
+    columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
+    caption, steps = st.container(), st.container()
+    per_row_col, bars_col = st.columns([3, 2], gap="medium")
+    return list(columns), caption, steps, per_row_col.container(), bars_col.container(), \
+        st.container()
+
+
+def chain_numbers(view: BatchView, details: Details) -> None:
+    """The chain's steps with this batch's numbers, the table per example, the losses."""
+    result, base = view.batch, view.log_base
+    chain = result.chain
     weighted = result.options.weight is not None
     steps = [
         f"**1 · softmax** `probs = torch.softmax(logits, dim=1)`: every probability lies "
@@ -436,15 +460,15 @@ def chain_section(view: BatchView) -> None:
         f"**5 · × −1** turns it into a loss: **{value_text(result.loss)} {base.unit}**, "
         "which is `F.nll_loss(log_probs, targets)`.",
     ]
-    st.markdown("\n\n".join(steps))
-    per_row_col, bars_col = st.columns([3, 2], gap="medium")
-    per_row_col.markdown(columns_table(per_row_columns(view), left=("", "target")))
+    details.steps.markdown("\n\n".join(steps))
+    details.per_row.markdown(columns_table(per_row_columns(view), left=("", "target")))
     mean = result.loss if result.options.reduction == "mean" else None
     show_figure(loss_bars(result.row_losses, tuple(int(t) for t in chain.target), base, mean),
-                key="pytorch.fig.rows", container=bars_col)
+                key="pytorch.fig.rows", container=details.bars)
     if result.all_ignored_or_weightless:
-        st.info("No example counts (all ignored, or all weighted 0), so the mean divides 0 "
-                "by 0: PyTorch returns nan, and so does this page.", icon=":material/info:")
+        details.note.info("No example counts (all ignored, or all weighted 0), so the mean "
+                          "divides 0 by 0: PyTorch returns nan, and so does this page.",
+                          icon=":material/info:")
 
 
 def per_row_columns(view: BatchView) -> dict[str, list[str]]:
@@ -476,28 +500,39 @@ ROUTES = (
 )
 
 
-def routes_section(view: BatchView) -> None:
-    base, result = view.log_base, view.batch
+def routes_layout(base: LogBase) -> tuple[list[DeltaGenerator], list[DeltaGenerator],
+                                         DeltaGenerator]:
+    """Section 4's heading and one bordered box per route with its call: the places for
+    each route's loss (and the same in ``base``), and for the verdict below."""
     st.subheader("4 · Three routes, one number")
     st.caption("PyTorch's logs are natural logs, so these are in nats, as PyTorch prints them"
                + ("" if base.key == "e" else f"; the {base.unit} below each is the same loss "
                   f"in the sidebar's {base.log_name}") + ".")
-    columns = st.columns(3)
-    for column, (name, call), nats, in_base in zip(columns, ROUTES, view.routes_nats,
-                                                   view.routes, strict=True):
+    losses, in_base = [], []
+    for column, (_, call) in zip(st.columns(3), ROUTES, strict=True):
         with column.container(border=True):
-            st.metric(name, f"{value_text(nats)} nats")
+            losses.append(st.container())
             st.code(call, language="python", wrap_lines=True)
-            if base.key != "e":
-                st.caption(f"= **{value_text(in_base)}** {base.unit} (÷ ln {base.key})")
-    routes_verdict(result)
-    if view.is_lesson_batch:
-        st.caption(
-            f"The tutorial printed `tensor(1.0314)`: it computed from torch.randn's unrounded "
-            f"logits. The 4-decimal logits it printed (the table) give "
-            f"{fmt(result.cross_entropy, 5)}, which rounds to {fmt(result.cross_entropy)}."
-        )
-    trap_section(result)
+            in_base.append(st.container())
+    return losses, in_base, st.container()
+
+
+def routes_numbers(view: BatchView, details: Details) -> None:
+    """Each route's loss in nats (and in the sidebar's base), whether they agree, the trap."""
+    base, result = view.log_base, view.batch
+    for (name, _), loss, in_base, nats, value in zip(ROUTES, details.routes, details.in_base,
+                                                     view.routes_nats, view.routes, strict=True):
+        loss.metric(name, f"{value_text(nats)} nats")
+        if base.key != "e":
+            in_base.caption(f"= **{value_text(value)}** {base.unit} (÷ ln {base.key})")
+    with details.verdict:
+        routes_verdict(result)
+        if view.is_lesson_batch:
+            st.caption(
+                f"The tutorial printed `tensor(1.0314)`: it computed from torch.randn's "
+                f"unrounded logits. The 4-decimal logits it printed (the table) give "
+                f"{fmt(result.cross_entropy, 5)}, which rounds to {fmt(result.cross_entropy)}.")
+    details.trap.metric("F.nll_loss(probs, targets)", value_text(result.nll_of_probabilities))
 
 
 def routes_verdict(result: BatchOptionsBreakdown) -> None:
@@ -518,57 +553,103 @@ def routes_verdict(result: BatchOptionsBreakdown) -> None:
             icon=":material/warning:")
 
 
-def trap_section(result: BatchOptionsBreakdown) -> None:
+def trap_layout() -> DeltaGenerator:
+    """The classic trap, in a box: the place for its loss, beside why it is wrong."""
     with st.container(border=True):
         st.markdown("**The classic trap:** handing `nll_loss` the probabilities themselves.")
         trap_col, why_col = st.columns([1, 2], vertical_alignment="center")
-        trap_col.metric("F.nll_loss(probs, targets)", value_text(result.nll_of_probabilities))
         why_col.markdown(
             "`nll_loss` takes no log: it only picks each target's entry, negates it and "
             "reduces. Given probabilities it returns minus the target probabilities, a "
             "“loss” below 0 that gets *more negative* as the model improves. A negative loss "
             "is the tell-tale sign: apply `log_softmax` first."
         )
+    return trap_col.container()
 
 
 # -------------------------------------------------------------------------- code
 
 
-def code_section(view: BatchView) -> None:
+def code_layout() -> DeltaGenerator:
     st.subheader("5 · The same in PyTorch")
     st.caption("Copy this into Python with PyTorch installed: it rebuilds this batch in "
                "float64 and prints the numbers above (in nats).")
-    chain = view.batch.chain
-    st.code(torch_code(chain.logits, chain.target, view.batch.options), language="python")
+    return st.container()
 
 
 # -------------------------------------------------------------------------- page
 
 
+@dataclass(frozen=True)
+class Details:
+    """The places below the stage. The full run draws the headings and fixed prose (and,
+    after the lesson fragment, the heat maps: they change only with the batch and the log
+    base); the fragment draws the options' inputs and every number the options change."""
+
+    reduction: DeltaGenerator
+    weight: DeltaGenerator
+    smoothing: DeltaGenerator
+    heatmaps: list[DeltaGenerator]
+    heatmap_caption: DeltaGenerator
+    steps: DeltaGenerator
+    per_row: DeltaGenerator
+    bars: DeltaGenerator
+    note: DeltaGenerator
+    routes: list[DeltaGenerator]
+    in_base: list[DeltaGenerator]
+    verdict: DeltaGenerator
+    trap: DeltaGenerator
+    code: DeltaGenerator
+
+
+def details_layout(state: LessonState) -> Details:
+    """Sections 2 to 5 below the softmax example: options, chain, routes, code."""
+    reduction, weight, smoothing = options_layout()
+    heatmap_columns, caption, steps, per_row, bars, note = chain_layout()
+    routes, in_base, verdict = routes_layout(state.base)
+    trap = trap_layout()
+    return Details(reduction, weight, smoothing, heatmap_columns, caption, steps, per_row,
+                   bars, note, routes, in_base, verdict, trap, code_layout())
+
+
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage) -> None:
-    """Everything an edit changes: the batch and its options, the heat maps, the loss and
-    the chain of calls (an ``st.fragment``: an edit reruns it alone, see
-    ``finish_fragment``)."""
-    editor = editor_key(state)
-    problems = read_editor(state, editor)
+def lesson(state: LessonState, on_stage: Stage, details: Details) -> BatchView:
+    """Everything an option changes: the options' inputs, the loss and the numbers of the
+    chain, the routes and the code (an ``st.fragment``: a change of an option reruns it
+    alone, see ``finish_fragment``). Returns the view on a full run, for what the batch and
+    the log base alone change (the heat maps, the softmax example)."""
     options, weight_problem = loss_options(state)
-    with on_stage.controls:
-        batch_controls(state, editor, problems)
+    options_inputs(state, details, weight_problem)
     view = pytorch_batch(state["sx"], state["x"], state["t"], options,
                          log_base=state.base, lesson_batch=LESSON_BATCH)
-    draw_stage(view, on_stage, stale=bool(problems))
-    softmax_example(state, view)
-    options_section(state, weight_problem)
-    chain_section(view)
-    routes_section(view)
-    code_section(view)
+    on_stage.loss.metric(f"Loss, F.cross_entropy ({view.log_base.unit})",
+                         value_text(view.batch.cross_entropy_loss), border=True,
+                         help="With the options below; in the sidebar's log base.")
+    chain_numbers(view, details)
+    routes_numbers(view, details)
+    chain = view.batch.chain
+    details.code.code(torch_code(chain.logits, chain.target, view.batch.options),
+                      language="python")
     finish_fragment()
+    return view
 
 
 def pytorch_batch_page() -> None:
+    """The batch table (an edit reruns the page) and the softmax example come first; the
+    lesson fragment draws what the options change; the full run then draws what only the
+    batch changes."""
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="pytorch-batch", check=check_link)
-    lesson(state, stage(state, widths=(2.5, 2.3, 1.4)))
+    on_stage = stage(state, widths=(2.5, 2.3, 1.4))
+    editor = editor_key(state)
+    problems = read_editor(state, editor)
+    with on_stage.controls:
+        batch_controls(state, editor, problems)
+    example = softmax_example_layout(state)
+    details = details_layout(state)
+    view = lesson(state, on_stage, details)
+    draw_batch(view, on_stage, details, stale=bool(problems))
+    softmax_example(state, view, example)
+
 
 pytorch_batch_page()
