@@ -27,6 +27,7 @@ from ui.cat_dog_table import (
     table_frame,
     with_dog_following_cat,
 )
+from ui.figure_spec import frozen
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
 from ui.text import fmt
 from ui.url_state import Field
@@ -256,13 +257,13 @@ def show_screwy(state: LessonState, view: CatVsDogView, checked: CheckedRows) ->
 @st.cache_resource(max_entries=64, show_spinner=False)
 def curve_figure(base: LogBase, true_class_values: tuple, losses: tuple, labels: tuple,
                  row_numbers: tuple, mistake: int | None, x_name: str):
-    """The figure for these rows, built once (Plotly figures are slow to build and never
-    modified after)."""
-    return rows_on_loss_curve(
+    """The figure for these rows, built once (Plotly figures are slow to build) and frozen
+    into its spec (never modified after; drawing it then copies nothing)."""
+    return frozen(rows_on_loss_curve(
         base, true_class_values=true_class_values, losses=losses,
         labels=labels, row_numbers=row_numbers, class_names=CAT_DOG_CLASSES, mistake=mistake,
         x_name=x_name,
-    )
+    ))
 
 
 def curve(view: CatVsDogView, checked: CheckedRows, mode: str):

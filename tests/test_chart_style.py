@@ -34,7 +34,7 @@ from ui.colors import (
     contrast_ratio,
     relative_luminance,
 )
-from ui.figure_spec import SpecFigure, checked, figure_from_spec
+from ui.figure_spec import SpecFigure, checked, figure_from_spec, frozen
 from ui.figures import (
     PRESENTER_FONT_SIZE,
     class_bars,
@@ -51,7 +51,7 @@ from ui.widgets import (
     plain_spec,
     slug,
 )
-from xent_core import LOG_BASES, explain
+from xent_core import LOG_BASES, explain, get_log_base
 from xent_core.lessons import overflow, sigmoid_or_softmax, soft_labels, why_not_mse
 
 BACKGROUNDS = {"light": LIGHT_BACKGROUND, "dark": DARK_BACKGROUND}
@@ -464,6 +464,23 @@ def test_drawing_a_spec_figure_builds_no_plotly_figure(monkeypatch):
     assert sent["figure"]["data"][0]["y"] == [0.2, 0.8]
     assert figure.data[0].type == "bar"  # reading a property builds it
     assert "figure" in vars(figure)
+
+
+def test_a_shared_figure_is_encoded_once_and_sends_what_plotly_would(monkeypatch):
+    """A cached figure (``frozen``: a go.Figure as its spec) is sent as the same JSON as the
+    go.Figure, and encoded only the first time it is drawn."""
+    sent = []
+    monkeypatch.setattr(widgets, "live_chart", lambda figure_json, **kwargs: sent.append(
+        figure_json))
+    built = cat_dog_figures.rows_on_loss_curve(
+        get_log_base("10"), true_class_values=(0.3, 0.99), losses=(0.52, 0.004),
+        labels=(0, 1), row_numbers=(1, 2), class_names=("cat", "dog"), mistake=None)
+    shared = frozen(built)
+    widgets.show_figure(built, key="a")
+    widgets.show_figure(shared, key="b")
+    widgets.show_figure(shared, key="c")
+    assert json.loads(sent[0]) == json.loads(sent[1])
+    assert sent[1] is sent[2]  # the same string: not encoded again
 
 
 # ------------------------------------------------------------------------ toolbar and names

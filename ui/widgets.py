@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import plotly.io as pio
 import streamlit as st
 
+from ui.figure_spec import SpecFigure
 from ui.figures import present
 from ui.live_chart import live_chart
 from ui.presenter import presenting
@@ -100,7 +101,11 @@ def show_figure(figure, *, key: str, container=None, filename: str | None = None
     spec = plain_spec(figure)
     title = figure_title(spec)
     if presenting():
-        spec = present(spec)
-    live_chart(pio.to_json(spec, validate=False), key=key, alt=alt or title or None,
+        figure_json = pio.to_json(present(spec), validate=False)
+    elif isinstance(figure, SpecFigure):
+        figure_json = figure.json  # encoded once per figure (cached figures are shared)
+    else:
+        figure_json = pio.to_json(spec, validate=False)
+    live_chart(figure_json, key=key, alt=alt or title or None,
                config=chart_config(filename or chart_filename(title, st.context.url)),
                container=container)
