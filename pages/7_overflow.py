@@ -102,7 +102,9 @@ def controls(state: LessonState) -> None:
     logit_rows(state, "x", names, slider_limit=SLIDER_LIMIT, step=0.1)
     st.radio("True class", options=list(range(len(names))), format_func=names.__getitem__,
              key=state.key("target"), horizontal=True)
-    number_row(state, "c", "Shift c", "c", slider_limit=SHIFT_SLIDER_LIMIT, step=1.0)
+    st.caption("Add the same c to every logit: softmax should not notice.")
+    number_row(state, "c", "Shift c", "c", slider_limit=SHIFT_SLIDER_LIMIT, step=1.0,
+               says="shift")
 
 
 # ----------------------------------------------------------------------------- results

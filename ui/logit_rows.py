@@ -91,9 +91,10 @@ def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
 
 
 def number_row(state: LessonState, name: str, label: str, short_name: str, *,
-               slider_limit: float, step: float) -> None:
+               slider_limit: float, step: float, says: str) -> None:
     """One row, drawn like a class's, for the number field ``name`` (lesson 7's shift c):
-    ``short_name`` in front, a slider (±``slider_limit``) and an exact-value box."""
+    ``short_name`` in front, a slider (±``slider_limit``) headed by what the number
+    ``says``, and an exact-value box."""
     box = state.private(f"box.{name}")
 
     def on_edit(edit: Edit) -> None:
@@ -105,7 +106,7 @@ def number_row(state: LessonState, name: str, label: str, short_name: str, *,
     class_rows(state.private(f"rows.{name}"),
                [logit_row(label, short_name, state[name], box, slider_limit)],
                on_edit=on_edit,
-               head=["", f"slider: −{slider_limit:g} to {slider_limit:g}",
+               head=["", f"{says} (slider: −{slider_limit:g} to {slider_limit:g})",
                      f"exact (±{LOGIT_LIMIT:,.0f})"],
                low=-slider_limit, high=slider_limit, step=step)
 
