@@ -416,16 +416,17 @@ def heatmap_caption(view: BatchView) -> str:
 def draw_batch(view: BatchView, on_stage: Stage, details: Details, stale: bool) -> None:
     """What only the batch and the log base change, drawn by the full run: the softmax of the
     batch on the stage (each row sums to 1, the targets outlined) and the chain's heat maps."""
+    figures, caption = heatmaps(view), heatmap_caption(view)
     with on_stage.charts:
         if stale:
             st.info("The table has cells to fix, so the charts show the last valid batch.",
                     icon=":material/info:")
-        show_figure(heatmaps(view)[1], key="pytorch.fig.stage")
-        st.caption(heatmap_caption(view))
-    for column, figure, name in zip(details.heatmaps, heatmaps(view), ("logits", "probs", "logs"),
+        show_figure(figures[1], key="pytorch.fig.stage")
+        st.caption(caption)
+    for column, figure, name in zip(details.heatmaps, figures, ("logits", "probs", "logs"),
                                     strict=True):
         show_figure(figure, key=f"pytorch.fig.{name}", container=column)
-    details.heatmap_caption.caption(heatmap_caption(view))
+    details.heatmap_caption.caption(caption)
 
 
 def chain_layout() -> tuple[list[DeltaGenerator], DeltaGenerator, DeltaGenerator,

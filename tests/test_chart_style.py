@@ -34,7 +34,7 @@ from ui.colors import (
     contrast_ratio,
     relative_luminance,
 )
-from ui.figure_spec import SpecFigure, checked, figure_from_spec, frozen
+from ui.figure_spec import SpecFigure, checked, figure_from_spec, frozen, plain_spec
 from ui.figures import (
     PRESENTER_FONT_SIZE,
     class_bars,
@@ -48,7 +48,6 @@ from ui.widgets import (
     chart_config,
     chart_filename,
     figure_title,
-    plain_spec,
     slug,
 )
 from xent_core import LOG_BASES, explain, get_log_base

@@ -48,12 +48,15 @@ class SpecFigure:
         return {**self._spec, "layout": layout}
 
     @functools.cached_property
+    def plain(self) -> dict:
+        """The spec without a template (:func:`plain_spec`), made once."""
+        return _without_template(self._spec)
+
+    @functools.cached_property
     def json(self) -> str:
-        """The spec as the JSON a chart is sent as (no template: the browser themes it),
-        made once: a figure that a cache shares is encoded once, not on every run."""
-        layout = {k: v for k, v in self._spec.get("layout", {}).items() if k != "template"}
-        return pio.to_json({"data": self._spec.get("data", []), "layout": layout},
-                           validate=False)
+        """The plain spec as the JSON a chart is sent as, made once: a figure that a cache
+        shares is encoded once, not on every run."""
+        return pio.to_json(self.plain, validate=False)
 
     @functools.cached_property
     def figure(self) -> go.Figure:
@@ -66,6 +69,19 @@ class SpecFigure:
         if name.startswith("_"):  # never for private names (copy and pickle probe them)
             raise AttributeError(name)
         return getattr(self.figure, name)
+
+
+def plain_spec(figure) -> dict:
+    """A figure (``go.Figure``, :class:`SpecFigure` or its dict) as ``{"data", "layout"}``
+    without Plotly's template: :func:`ui.live_chart.live_chart` themes it in the browser."""
+    if isinstance(figure, SpecFigure):
+        return figure.plain
+    return _without_template(figure if isinstance(figure, dict) else figure.to_dict())
+
+
+def _without_template(spec: dict) -> dict:
+    layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
+    return {"data": spec.get("data", []), "layout": layout}
 
 
 @functools.cache

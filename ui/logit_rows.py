@@ -84,10 +84,7 @@ def logit_rows(state: LessonState, name: str, class_names: Sequence[str], *,
     rows = [logit_row(f"{word.capitalize()} of {class_name}", class_name, value, box(i),
                       slider_limit)
             for i, (class_name, value) in enumerate(zip(class_names, values, strict=True))]
-    class_rows(state.private("rows"), rows, on_edit=on_edit,
-               head=["", f"{word} (slider: −{slider_limit:g} to {slider_limit:g})",
-                     f"exact (±{LOGIT_LIMIT:,.0f})"],
-               low=-slider_limit, high=slider_limit, step=step)
+    _number_rows(state.private("rows"), rows, on_edit, word, slider_limit, step)
 
 
 def number_row(state: LessonState, name: str, label: str, short_name: str, *,
@@ -103,9 +100,16 @@ def number_row(state: LessonState, name: str, label: str, short_name: str, *,
                               box=box, what=label[0].lower() + label[1:],
                               slider_limit=slider_limit)
 
-    class_rows(state.private(f"rows.{name}"),
-               [logit_row(label, short_name, state[name], box, slider_limit)],
-               on_edit=on_edit,
+    _number_rows(state.private(f"rows.{name}"),
+                 [logit_row(label, short_name, state[name], box, slider_limit)],
+                 on_edit, says, slider_limit, step)
+
+
+def _number_rows(key: str, rows: Sequence[Row], on_edit: Callable[[Edit], None], says: str,
+                 slider_limit: float, step: float) -> None:
+    """Rows of numbers, each a slider (±``slider_limit``) and an exact box, under a head
+    that says what they are and how far each reaches."""
+    class_rows(key, rows, on_edit=on_edit,
                head=["", f"{says} (slider: −{slider_limit:g} to {slider_limit:g})",
                      f"exact (±{LOGIT_LIMIT:,.0f})"],
                low=-slider_limit, high=slider_limit, step=step)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import plotly.io as pio
 import streamlit as st
 
-from ui.figure_spec import SpecFigure
+from ui.figure_spec import SpecFigure, plain_spec
 from ui.figures import present
 from ui.live_chart import live_chart
 from ui.presenter import presenting
@@ -76,14 +76,6 @@ def chart_config(filename: str) -> dict:
     """Plotly's config for one chart: the house toolbar, PNG downloads at twice the size."""
     return {**CHART_CONFIG,
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
-
-
-def plain_spec(figure) -> dict:
-    """A figure (``go.Figure`` or its dict) as ``{"data", "layout"}`` without Plotly's template:
-    :func:`ui.live_chart.live_chart` themes it in the browser."""
-    spec = figure if isinstance(figure, dict) else figure.to_dict()
-    layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
-    return {"data": spec.get("data", []), "layout": layout}
 
 
 def show_figure(figure, *, key: str, container=None, filename: str | None = None,
