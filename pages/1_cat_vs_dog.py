@@ -12,23 +12,27 @@ import streamlit as st
 
 from ui.cat_dog_figures import rows_on_loss_curve
 from ui.cat_dog_table import (
+    MAX_ROWS,
     PRESET_ROWS,
     PROBABILITY,
     RAW,
+    TABLE_COLUMNS,
     CheckedRows,
     apply_edits,
     check_rows,
     column_names,
-    editor_key,
     encode_rows,
     parse_mode,
     parse_rows,
+    shown_table,
     softmax_rows,
-    table_frame,
+    table_edit,
     with_dog_following_cat,
 )
+from ui.edits import Edit
 from ui.figure_spec import frozen
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
+from ui.spreadsheet import Column, SheetRow, spreadsheet
 from ui.text import fmt
 from ui.url_state import Field
 from ui.widgets import input_error, on_a_phone, show_figure
@@ -51,7 +55,7 @@ MODE_NAMES = {
     PROBABILITY: "Probabilities: P(dog) = 1 − P(cat)",
     RAW: "Raw activations: any two scores",
 }
-# On a phone the grid shows what a learner needs first, the label and the two losses, then
+# On a phone the table shows what a learner needs first, the label and the two losses, then
 # the spreadsheet's columns A to D (a wide screen keeps the spreadsheet's order).
 PHONE_COLUMN_ORDER = ("row", "label", "loss_sum", "loss_if", "a", "b", "row_sum", "is_cat",
                       "is_dog", "verdict")
@@ -63,21 +67,27 @@ EXCEL_LOG = {"e": "LN({})", "10": "LOG({})", "2": "LOG({}, 2)"}
 
 
 def read_table(state: LessonState) -> tuple[tuple, tuple[str, ...]]:
-    """The rows with the editor's latest edits applied, and notes about refused cells."""
-    mode, rows = state["mode"], state["rows"]
-    key = editor_key(PAGE, rows, mode)
-    edits = st.session_state.get(key)
-    notes_key = state.private("edit_notes")  # (editor key they belong to, notes)
-    if edits and any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
-        result = apply_edits(rows, edits, mode)
-        rows = result.rows
-        del st.session_state[key]  # consumed: the edited rows get an editor of their own
-        st.session_state[notes_key] = (editor_key(PAGE, rows, mode), result.notes)
+    """The rows (in probability mode P(dog) follows P(cat)), and the notes about refused
+    cells of the edit that made them (dropped once the table changes again)."""
+    mode = state["mode"]
+    rows = state["rows"]
     if mode == PROBABILITY:
         rows = with_dog_following_cat(rows)
     state.set("rows", rows)
-    remembered_key, notes = st.session_state.get(notes_key, ("", ()))
-    return rows, notes if remembered_key == editor_key(PAGE, rows, mode) else ()
+    made_by, notes = st.session_state.get(state.private("edit_notes"), (None, ()))
+    return rows, notes if made_by == (rows, mode) else ()
+
+
+def on_edit(state: LessonState, edit: Edit) -> None:
+    """A learner's edit of the spreadsheet: a cell typed or chosen, a row deleted or added.
+    A refused cell keeps its value; the notes say why, under the table, until the table
+    changes again."""
+    mode = state["mode"]
+    result = apply_edits(state["rows"], table_edit(edit.row, edit.source, edit.text), mode)
+    rows = with_dog_following_cat(result.rows) if mode == PROBABILITY else result.rows
+    state.set("rows", rows)
+    if result.notes:
+        st.session_state[state.private("edit_notes")] = ((rows, mode), result.notes)
 
 
 def apply_softmax(state: LessonState) -> None:
@@ -87,46 +97,47 @@ def apply_softmax(state: LessonState) -> None:
 # ----------------------------------------------------------------------------- the table
 
 
-def column_config(mode: str, base: LogBase) -> dict:
+def table_columns(mode: str, base: LogBase) -> tuple[Column, ...]:
+    """The spreadsheet's columns, in the lesson's order (on a phone: the label and the two
+    losses first)."""
     a_name, b_name = ("P(cat)", "P(dog)") if mode == PROBABILITY else ("cat (raw)", "dog (raw)")
     log = base.log_name
-    number = st.column_config.NumberColumn
-    return {
-        "row": number("row", format="%d", disabled=True, width=40,
-                      help="Errors and formulas name rows by this number."),
-        "label": st.column_config.SelectboxColumn(
-            "label", options=list(CAT_DOG_CLASSES), required=True, default="cat", width=70,
-            help="The true class of this example."),
-        "a": number(f"A · {a_name}", default=0.5, format="%.4g", width=110,
+    columns = {
+        "row": Column("row", "row", "row", help="Errors and formulas name rows by this number."),
+        "label": Column("label", "label", "select", options=CAT_DOG_CLASSES,
+                        help="The true class of this example."),
+        "a": Column("a", f"A · {a_name}", "input",
                     help="The cat activation: type any score." if mode == RAW else
                     "Type a probability from 0 to 1; P(dog) follows."),
-        "b": number(f"B · {b_name}", format="%.4g", disabled=mode == PROBABILITY, width=110,
+        "b": Column("b", f"B · {b_name}", "input",
                     help="1 − P(cat): with two classes the rest goes to dog."
                     if mode == PROBABILITY else "The dog activation: type any score."),
-        "row_sum": number("A + B", format="%.4g", disabled=True, width=65,
-                          help="The loss only makes sense when this is 1."),
-        "is_cat": number("C · cat?", format="%d", disabled=True, width=70,
+        "row_sum": Column("row_sum", "A + B", help="The loss only makes sense when this is 1."),
+        "is_cat": Column("is_cat", "C · cat?", format="int",
                          help="One-hot label: 1 if the label is cat, else 0."),
-        "is_dog": number("D · dog?", format="%d", disabled=True, width=70,
+        "is_dog": Column("is_dog", "D · dog?", format="int",
                          help="One-hot label: 1 if the label is dog, else 0."),
-        "loss_sum": number("E · one-hot sum", format="%.4f", disabled=True, width=115,
+        "loss_sum": Column("loss_sum", "E · one-hot sum", format="fixed4",
                            help=f"−(C·{log} A + D·{log} B), in {base.unit}"),
-        "loss_if": number("F · “if” form", format="%.4f", disabled=True, width=105,
+        "loss_if": Column("loss_if", "F · “if” form", format="fixed4",
                           help=f"−{log} A if the label is cat, else −{log} B, in {base.unit}"),
-        "verdict": st.column_config.TextColumn("verdict", disabled=True, width=145),
+        "verdict": Column("verdict", "verdict", "text"),
     }
+    order = PHONE_COLUMN_ORDER if on_a_phone() else TABLE_COLUMNS
+    return tuple(columns[name] for name in order)
 
 
-def show_table(rows, mode: str, checked: CheckedRows, view: CatVsDogView | None,
-               base: LogBase, notes) -> None:
+def show_table(state: LessonState, rows, checked: CheckedRows, view: CatVsDogView | None,
+               notes) -> None:
+    mode, base = state["mode"], state.base
     a_name = column_names(mode)[0]
     if mode == PROBABILITY:
         st.markdown(
             f"Edit **{a_name}** and the **label**; **P(dog)** follows as 1 − P(cat), because "
-            "with two classes whatever is not cat is dog. Add a row at the bottom (up to 20) or "
-            "select rows and delete them. **C** and **D** write the label one-hot (1 for the "
-            "true class, 0 for the other); **E** and **F** are the loss, written two ways, in "
-            f"{base.unit}."
+            "with two classes whatever is not cat is dog. Type a number and press Enter (or "
+            f"Tab); add a row at the bottom (up to {MAX_ROWS}) or delete one with its ✕. "
+            "**C** and **D** write the label one-hot (1 for the true class, 0 for the other); "
+            f"**E** and **F** are the loss, written two ways, in {base.unit}."
         )
     else:
         st.markdown(
@@ -134,14 +145,16 @@ def show_table(rows, mode: str, checked: CheckedRows, view: CatVsDogView | None,
             "them: nothing makes a row sum to 1 (watch **A + B**). The loss columns (in "
             f"{base.unit}) are computed exactly as before."
         )
-    st.data_editor(
-        table_frame(rows, mode, checked, view),
-        key=editor_key(PAGE, rows, mode),
-        column_config=column_config(mode, base),
-        column_order=PHONE_COLUMN_ORDER if on_a_phone() else None,
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
+    shown = shown_table(rows, mode, checked, view)
+    columns = table_columns(mode, base)
+    spreadsheet(
+        state.private("sheet"), columns,
+        [SheetRow(tuple(shown.columns[c.key][i] for c in columns),
+                  disabled=("b",) if mode == PROBABILITY else (), flagged=i == shown.mistake)
+         for i in range(len(rows))],
+        on_edit=lambda edit: on_edit(state, edit), add_label="Add a row", max_rows=MAX_ROWS,
+        caption="The spreadsheet: one row per example, its label, the two activations and "
+                "the loss written two ways",
     )
     for message in (*checked.errors, *notes):
         input_error(message)
@@ -305,7 +318,7 @@ def lesson(state: LessonState, on_stage: Stage) -> None:
                  key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
         view = (cat_vs_dog(checked.activations, checked.targets, log_base=state.base)
                 if checked.usable else None)
-        show_table(rows, mode, checked, view, state.base, notes)
+        show_table(state, rows, checked, view, notes)
     if view is None:
         on_stage.charts.info("No row can be scored yet: fix the rows and the losses "
                              "appear.")

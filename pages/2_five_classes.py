@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui.class_rows import Edit, Row, class_rows
+from ui.class_rows import Row, class_rows
+from ui.edits import Edit
 from ui.five_class_figures import (
     logit_figure,
     loss_history_figure,

@@ -14,7 +14,8 @@ from functools import partial
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui.class_rows import Edit, Row, class_rows
+from ui.class_rows import Row, class_rows
+from ui.edits import Edit
 from ui.lesson_state import (
     LessonState,
     box_shows,

@@ -18,7 +18,8 @@ and the server's CPU per press (user + system CPU of the server process over eac
 
 Controls (found by role and label, never by Streamlit's ids), on every lesson of the registry
 (ui/lessons.py):
-  cat-vs-dog             the sidebar's log-base radio (ArrowDown / ArrowUp)
+  cat-vs-dog             row 3's P(cat) in the spreadsheet (a new value typed, then Enter;
+                         timed from Enter)
   five-classes           the fish's logit slider (ArrowRight / ArrowLeft, as every slider)
   pytorch-batch          the label_smoothing slider
   mnist-digits           the logit box of digit 3 (a new value typed, then Enter; timed from
@@ -138,21 +139,24 @@ SLIDERS = {
 }
 
 
+# Each page whose control is a box: its accessible name, and the two values typed in turn.
+BOXES = {
+    "cat-vs-dog": (re.compile(r"^Row 3, A · P\(cat\)"), ("0.2", "0.9")),
+    "mnist-digits": (re.compile(r"digit 3\b"), ("1.250", "1.750")),
+}
+
+
 def press(target: Target) -> None:
     """One key press on the target's control (direction alternates so values stay in range)."""
     page, n = target.page, target.presses
     if target.name in SLIDERS:
         page.get_by_role("slider", name=SLIDERS[target.name]).first.focus()
         page.keyboard.press("ArrowRight" if n % 2 == 0 else "ArrowLeft")
-    elif target.name == "cat-vs-dog":
-        radio = page.get_by_role("radiogroup", name=re.compile("log base", re.I))
-        radio.get_by_role("radio", checked=True).focus()
-        page.keyboard.press("ArrowDown" if n % 2 == 0 else "ArrowUp")
-    elif target.name == "mnist-digits":
-        name = re.compile(r"digit 3\b")  # a number input, or a text box that takes numbers
+    elif target.name in BOXES:
+        name, values = BOXES[target.name]
         box = page.get_by_role("spinbutton", name=name).or_(
             page.get_by_role("textbox", name=name)).first
-        box.fill(f"{1.25 + 0.5 * (n % 2):.3f}")
+        box.fill(values[n % 2])
         page.evaluate("() => { window.__xb.keydown = -1; }")
         box.press("Enter")
     else:

@@ -57,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from streamlit_client import RunResult, StreamlitSession, Widget, run_sync
 
-from ui.class_rows import edit_state
+from ui.edits import edit_state
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MAX_STUDENTS = 100

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui.class_rows import edit_state
+from ui.edits import edit_state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -99,4 +99,32 @@ def edit_row(at: AppTest, key: str, row: int, source: str, text, *, timeout: flo
     state = states.widgets.add()
     state.id = element.proto.id
     state.json_value = json.dumps(edit_state(None, row, source, str(text), applied))
+    return at._run(states, timeout=timeout)
+
+
+# ---------------------------------------------------------------- a spreadsheet element
+
+
+def sheet_element(at: AppTest, key: str):
+    """The spreadsheet element (``ui.spreadsheet``) drawn under ``key``."""
+    return next(element for element in at.get("bidi_component") if element.key == key)
+
+
+def sheet_data(at: AppTest, key: str) -> dict:
+    """What the spreadsheet element was sent: ``columns``, ``rows`` (each its ``cells`` in the
+    columns' order), ``applied`` and the rest (``ui.spreadsheet.spreadsheet``)."""
+    return json.loads(sheet_element(at, key).proto.json)
+
+
+def edit_sheet(at: AppTest, key: str, row: int, column: str, text="", *,
+               timeout: float | None = None) -> AppTest:
+    """Do what a learner does in the spreadsheet and run: type ``text`` into (or choose it
+    in) ``column`` of ``row`` (from 0), or ``column="delete"`` that row, or ``"add"`` one.
+    As the browser sends it (see :func:`edit_row`)."""
+    element = sheet_element(at, key)
+    applied = json.loads(element.proto.json)["applied"]
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = element.proto.id
+    state.json_value = json.dumps(edit_state(None, row, column, str(text), applied))
     return at._run(states, timeout=timeout)

@@ -1,13 +1,13 @@
 """Page 1, cat vs dog, in a real browser: the spreadsheet edited from the keyboard.
 
-The table is Streamlit's data editor (a canvas grid): a click selects a cell, the arrow keys
-move, Enter opens the cell's editor and Enter commits it, as in a spreadsheet. The grid
-sometimes drops a value typed at Playwright's speed (see type_into_cell), so that edit is
-checked in the grid and retried; the log-base radio test covers the keyboard path to a rerun
-without the grid.
+The table is one element (``ui/spreadsheet.py``): an HTML table whose input cells a learner
+types into; Enter (or Tab, or leaving the cell) commits the text, and the table keeps the
+focus where it was when the page answers.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from browser_helpers import (
@@ -15,15 +15,12 @@ from browser_helpers import (
     expect_rerun,
     goto_app,
     readme_screenshot,
-    streamlit_state,
     wait_for_streamlit_idle,
 )
 
 pytestmark = pytest.mark.browser
 
-GRID = '[data-testid="stDataFrame"]'
-HEADER_HEIGHT = ROW_HEIGHT = 35  # the data editor's default header and row heights, in px
-ROW_NUMBER_X = 50  # inside the "row" column, right of the row-selection checkboxes
+SHEET = '[data-testid="xent-sheet"]'
 
 # The y values of the markers of every row. Plotly keeps a base64 typed array as
 # {dtype, bdata} with the decoded values in _inputArray.
@@ -40,9 +37,8 @@ def metric_value(page, label: str) -> str:
 
 
 def wait_for_grid(page) -> None:
-    """Until the spreadsheet is drawn with its web fonts (it measures its text with them)."""
-    page.locator(f"{GRID} canvas").first.wait_for(state="visible")
-    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    """Until the spreadsheet is drawn (its first row's inputs are there)."""
+    page.locator(f"{SHEET} tbody input").first.wait_for(state="visible")
 
 
 def open_cat_vs_dog(page, server: str, query: str = "") -> None:
@@ -52,125 +48,31 @@ def open_cat_vs_dog(page, server: str, query: str = "") -> None:
     assert_no_streamlit_exception(page)
 
 
-# The grid draws on a canvas but keeps an accessibility <table> of the visible cells in it,
-# header row first: the text of the cell in table row ``row`` under the header ``column``.
-CELL_TEXT_JS = """
-([row, column]) => {
-  const rows = document.querySelectorAll('[data-testid="stDataFrame"] canvas table tr');
-  if (rows.length <= row) return null;
-  const at = Array.from(rows[0].children).findIndex(c => c.textContent.includes(column));
-  return at < 0 ? null : rows[row].children[at]?.textContent ?? null;
-}
-"""
-EDIT_ATTEMPTS = 8
-RELOAD_AFTER = 2  # dropped attempts before the page is loaded again
-
-# What has the keyboard focus, for the log of a dropped attempt.
-FOCUSED_ELEMENT_JS = """
-() => {
-  const e = document.activeElement;
-  if (!e) return 'nothing';
-  const id = e.getAttribute('data-testid') || e.getAttribute('aria-label') || e.className || '';
-  const where = `${e.tagName.toLowerCase()} ${id}`.trim();
-  return document.hasFocus() ? where : `${where} (page unfocused)`;
-}
-"""
+def cell(page, row: int, column: str):
+    """The input of ``column`` (its title's text, e.g. "P(cat)") in ``row`` (from 1)."""
+    return page.locator(SHEET).get_by_role(
+        "textbox", name=re.compile(rf"^Row {row}, .*{re.escape(column)}"))
 
 
-def close_cell_editor(page, cell_editor) -> None:
-    """Close an overlay editor left open by a dropped attempt (Escape discards its text)."""
-    if cell_editor.count():
-        page.keyboard.press("Escape")
-        cell_editor.wait_for(state="detached", timeout=5_000)
+def cell_text(page, row: int, column: str) -> str:
+    """The text of a computed cell: ``column`` is its header's text (e.g. "E · one-hot sum")."""
+    return page.evaluate("""([row, column]) => {
+      const table = document.querySelector('[data-testid="xent-sheet"] table');
+      const at = [...table.tHead.rows[0].cells].findIndex(c => c.textContent === column);
+      return table.tBodies[0].rows[row - 1].cells[at].textContent;
+    }""", [row, column])
 
 
-def cell_text(page, row: int, column: str) -> str | None:
-    return page.evaluate(CELL_TEXT_JS, [row, column])
-
-
-def type_into_cell(page, row: int, column: str, columns_right_of_row_number: int,
-                   text: str) -> int:
-    """Select the row-number cell of ``row`` with the mouse; the rest is keyboard, as in a
-    spreadsheet: arrows to move, Enter to open the cell, select all, type, Enter to commit.
-    Waits for the rerun the edit causes; returns how many attempts the edit took.
-
-    Why attempts: the grid (glide-data-grid) commits the overlay editor's value in a
-    ``setTimeout(0)`` after the Enter keydown. Playwright sends keys back to back, far faster
-    than a person, and on a busy machine that deferred commit sometimes loses the value: the
-    overlay closes, the selection moves down a row, the old value stays and nothing reaches
-    Streamlit. So the edit is checked in the grid itself (its accessibility table) and, if it
-    was dropped, typed again; a dropped edit sends nothing to the server, so a retry cannot
-    apply it twice. On a loaded machine the overlay editor also sometimes fails to open, or
-    opens without the keyboard focus (then it is clicked, as a person would); a dropped attempt
-    is closed with Escape and retried, and after two the page is loaded again.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    canvas = page.locator(f"{GRID} canvas").first
-    cell_editor = page.locator("input.gdg-input")  # the grid's overlay editor
-    for attempt in range(1, EDIT_ATTEMPTS + 1):
-        if attempt > 1:
-            close_cell_editor(page, cell_editor)
-        if attempt == RELOAD_AFTER + 1:
-            # Two dropped attempts in a row: start from a freshly loaded page, as a person
-            # would. A dropped edit sent nothing, so the page loads the same table.
-            print(f"attempt {attempt}: reloading the page first")
-            page.reload()
-            wait_for_streamlit_idle(page)
-            wait_for_grid(page)
-        wait_for_streamlit_idle(page)
-        before = streamlit_state(page)
-        canvas.scroll_into_view_if_needed()
-        box = canvas.bounding_box()
-        page.mouse.click(box["x"] + ROW_NUMBER_X,
-                         box["y"] + HEADER_HEIGHT + (row - 0.5) * ROW_HEIGHT)
-        for _ in range(columns_right_of_row_number):
-            page.keyboard.press("ArrowRight")
+def type_into_cell(page, row: int, column: str, text: str) -> None:
+    """Click the cell, select what it holds, type ``text`` and press Enter, as a person
+    does; waits for the rerun the edit causes."""
+    box = cell(page, row, column)
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    with expect_rerun(page):
         page.keyboard.press("Enter")
-        try:
-            cell_editor.wait_for(state="visible", timeout=5_000)
-        except PlaywrightTimeoutError:
-            print(f"attempt {attempt}: the cell editor did not open; focus on "
-                  f"{page.evaluate(FOCUSED_ELEMENT_JS)}")
-            continue
-        if not cell_editor.evaluate("e => e === document.activeElement"):
-            # A person clicks into an editor that opened without the caret.
-            print(f"attempt {attempt}: the cell editor opened without the focus (focus on "
-                  f"{page.evaluate(FOCUSED_ELEMENT_JS)}); clicking into it")
-            cell_editor.click()
-            if not cell_editor.evaluate("e => e === document.activeElement"):
-                print(f"attempt {attempt}: the click did not focus the cell editor either")
-                continue
-        page.keyboard.press("Control+A")
-        page.keyboard.type(text)
-        try:
-            page.wait_for_function(
-                "t => document.querySelector('input.gdg-input')?.value === t",
-                arg=text, timeout=5_000)
-        except PlaywrightTimeoutError:
-            print(f"attempt {attempt}: the cell editor lost the typed text")
-            continue
-        page.wait_for_timeout(200)  # a person's pause: the grid reads the editor on its own tick
-        # Hold Enter until the overlay has closed, as a person does: a keyup that reaches the
-        # still-open editor makes losing the value more likely.
-        page.keyboard.down("Enter")
-        try:
-            cell_editor.wait_for(state="detached", timeout=5_000)
-        except PlaywrightTimeoutError:
-            print(f"attempt {attempt}: Enter did not close the cell editor")
-            continue
-        finally:
-            page.keyboard.up("Enter")
-        try:
-            page.wait_for_function(f"a => ({CELL_TEXT_JS})(a) === a[2]",
-                                   arg=[row, column, text], timeout=5_000)
-        except PlaywrightTimeoutError:
-            print(f"attempt {attempt}: the grid dropped the edit; row {row} {column} shows "
-                  f"{cell_text(page, row, column)!r}")
-            continue
-        wait_for_streamlit_idle(page, rerun_since=before)
-        return attempt
-    pytest.fail(f"the grid dropped the edit of row {row} {column} {EDIT_ATTEMPTS} times")
+    wait_for_streamlit_idle(page)
 
 
 def test_typing_a_new_p_cat_updates_the_losses_and_the_plot(streamlit_server, page):
@@ -179,11 +81,11 @@ def test_typing_a_new_p_cat_updates_the_losses_and_the_plot(streamlit_server, pa
     markers_before = sorted(page.evaluate(MARKER_Y_JS))
 
     # Row 3 is the dog the model called a cat with P(cat) = 0.9; make it 0.2 instead.
-    attempts = type_into_cell(page, row=3, column="P(cat)", columns_right_of_row_number=2,
-                              text="0.2")
-    print(f"the edit took {attempts} attempt(s)")
-    wait_for_streamlit_idle(page)
+    type_into_cell(page, row=3, column="P(cat)", text="0.2")
     assert_no_streamlit_exception(page)
+    assert cell(page, 3, "P(cat)").evaluate("e => e === document.activeElement")
+    assert cell_text(page, 3, "E · one-hot sum") == "0.0969"  # −log10(0.8)
+    assert cell(page, 3, "P(dog)").input_value() == "0.8"
 
     # -log10(0.8) = 0.0969 replaces -log10(0.1) = 1: the total drops by 0.9031.
     assert metric_value(page, "Total loss") == "0.7535"
@@ -213,6 +115,35 @@ def test_the_log_base_radio_follows_the_arrow_keys(streamlit_server, page):
     markers_after = sorted(page.evaluate(MARKER_Y_JS))
     assert max(markers_after) == pytest.approx(max(markers_before) / 0.30103, rel=1e-3)
     assert "base=2" in page.url
+
+
+def test_a_typed_word_keeps_the_number_and_says_why_beside_the_table(streamlit_server, page):
+    open_cat_vs_dog(page, streamlit_server, "?base=10")
+    type_into_cell(page, row=2, column="P(cat)", text="abc")
+    assert cell(page, 2, "P(cat)").input_value() == "0.98"
+    error = page.locator('[data-testid="stAlertContentError"]').filter(has_text="Row 2")
+    assert "not a number" in error.inner_text() and "stays 0.98" in error.inner_text()
+    assert metric_value(page, "Total loss") == "1.6566"  # nothing changed
+
+
+def test_a_row_is_added_and_deleted_with_the_keyboard(streamlit_server, page):
+    open_cat_vs_dog(page, streamlit_server, "?base=10")
+    add = page.locator(SHEET).get_by_role("button", name="Add a row")
+    add.focus()
+    with expect_rerun(page):
+        page.keyboard.press("Enter")
+    wait_for_streamlit_idle(page)
+    assert page.locator(f"{SHEET} tbody tr").count() == 6
+    type_into_cell(page, row=6, column="P(cat)", text="0.01")
+    assert "Row 6 is the most confident mistake" in page.locator("main").inner_text()
+    delete = page.locator(SHEET).get_by_role("button", name="Delete row 1")
+    delete.focus()
+    with expect_rerun(page):
+        page.keyboard.press("Enter")
+    wait_for_streamlit_idle(page)
+    assert page.locator(f"{SHEET} tbody tr").count() == 5
+    assert cell(page, 1, "P(cat)").input_value() == "0.98"
+    assert "rows=0.98c" in page.url.replace("%2C", ",")
 
 
 def test_the_page_screenshot_for_the_readme(streamlit_server, page):

@@ -77,7 +77,7 @@ def loss_in_a_fresh_browser(browser, url: str) -> str:
 
 def edit_page_1(page) -> None:
     wait_for_grid(page)
-    type_into_cell(page, row=3, column="P(cat)", columns_right_of_row_number=2, text="0.2")
+    type_into_cell(page, row=3, column="P(cat)", text="0.2")
 
 
 def edit_page_2(page) -> None:

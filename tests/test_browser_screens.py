@@ -198,7 +198,7 @@ def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, brow
 
 SCREENS = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 # the stage's first input: whatever a learner moves first (a grid, a slider, a box, a choice)
-FIRST_INPUT = ", ".join(['[data-testid="xent-rows"] input'] + [
+FIRST_INPUT = ", ".join(['[data-testid="xent-rows"] input', '[data-testid="xent-sheet"]'] + [
     f'[data-testid="{kind}"]' for kind in ("stDataFrame", "stSlider", "stTextInput",
                                            "stNumberInput", "stButtonGroup", "stRadio",
                                            "stSelectbox")])
@@ -345,8 +345,8 @@ def test_no_chart_title_is_cut_on_a_phone(streamlit_server, browser, path):
         context.close()
 
 
-# What a learner moves first on a stage: page 1 starts with a radio and its grid.
-STAGE_CONTROLS = f'{CONTROLS}, [data-testid="stRadio"], [data-testid="stDataFrame"]'
+# What a learner moves first on a stage: page 1 starts with a radio and its spreadsheet.
+STAGE_CONTROLS = f'{CONTROLS}, [data-testid="stRadio"], [data-testid="xent-sheet"]'
 # Bottom edges (page coordinates) of the stage's first control, main chart and loss: the
 # stage's three columns are controls, charts and loss, whatever order a phone shows them in.
 STAGE_BOTTOMS_JS = """(controlSelector) => {
@@ -383,9 +383,8 @@ def test_the_stage_lies_within_two_phone_screens(streamlit_server, browser, path
 
 
 def grid_headers(page) -> list[str]:
-    """The column headers the data grid has drawn, left to right (glide-data-grid keeps an
-    accessible copy of the columns in view; it is in the page but not visible)."""
-    headers = page.get_by_test_id("stDataFrame").locator('[role="columnheader"]')
+    """The spreadsheet's column headers, left to right."""
+    headers = page.get_by_test_id("xent-sheet").locator("thead th")
     headers.first.wait_for(state="attached", timeout=DEFAULT_TIMEOUT_MS)
     return [header.inner_text().strip() for header in headers.all()]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from apptest_helpers import edit_row, open_page, rows_data
 
-from ui.class_rows import Edit, read_edits
+from ui.edits import Edit, read_edits
 
 FIVE = "pages/2_five_classes.py"
 ROWS = "five._rows"

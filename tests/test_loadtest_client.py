@@ -173,7 +173,7 @@ def test_a_select_box_set_to_no_choice_sends_nothing(streamlit_server):
     None by the page): a browser then sends no value for it, and neither does a student.
     (The client once sent "", which the page read as picking a story named "": every second
     move failed.)"""
-    from ui.class_rows import edit_state
+    from ui.edits import edit_state
 
     async def moves() -> list:
         session = StreamlitSession(streamlit_server, "why-not-mse")

@@ -12,8 +12,9 @@ import math
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+import pandas as pd
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import edit_sheet, open_page, page_text, plotly_figures, sheet_data
 from torch_helpers import require_torch
 
 import xent_core as xc
@@ -25,12 +26,13 @@ from ui.cat_dog_table import (
     RAW,
     apply_edits,
     check_rows,
-    editor_key,
     encode_rows,
+    input_text,
     parse_mode,
     parse_rows,
+    shown_table,
     softmax_rows,
-    table_frame,
+    table_edit,
 )
 from xent_core import lessons
 from xent_core.spreadsheet_rows import (
@@ -139,7 +141,7 @@ def test_a_broken_row_is_left_out_of_the_link_and_the_others_kept():
     assert encode_rows(rows) == "0.5c"
 
 
-def test_editor_edits_deletions_and_additions_apply_like_streamlit():
+def test_cell_edits_deletions_and_additions_apply_in_that_order():
     result = apply_edits(PRESET_ROWS, {
         "edited_rows": {"2": {"a": 0.2}, 0: {"label": "dog"}},
         "deleted_rows": [1],
@@ -157,11 +159,19 @@ def test_the_table_keeps_between_1_and_20_rows():
     assert len(crowded.rows) == MAX_ROWS and crowded.notes
 
 
-def test_the_editor_key_changes_with_the_rows_and_the_mode():
-    changed = ((0.6, 0.4, "cat"), *PRESET_ROWS[1:])
-    keys = {editor_key(PAGE, PRESET_ROWS, PROBABILITY), editor_key(PAGE, changed, PROBABILITY),
-            editor_key(PAGE, PRESET_ROWS, RAW)}
-    assert len(keys) == 3
+def test_one_learners_edit_is_one_table_edit():
+    assert apply_edits(PRESET_ROWS, table_edit(2, "a", "0.2")).rows[2][0] == 0.2
+    assert apply_edits(PRESET_ROWS, table_edit(0, "label", "dog")).rows[0][2] == "dog"
+    assert len(apply_edits(PRESET_ROWS, table_edit(-1, "add", "")).rows) == 6
+    deleted = apply_edits(PRESET_ROWS, table_edit(1, "delete", "")).rows
+    assert deleted == (PRESET_ROWS[0], *PRESET_ROWS[2:])
+    assert table_edit(0, "verdict", "right") == {}  # computed columns take no edit
+
+
+def test_an_input_cell_shows_its_number_exactly():
+    assert input_text(0.98) == "0.98"
+    assert float(input_text(1 / 3)) == 1 / 3
+    assert input_text(None) == ""
 
 
 @pytest.mark.parametrize(("cell", "words"), [
@@ -195,15 +205,29 @@ def test_softmax_rows_are_xent_core_softmax_and_sum_to_1():
     assert fixed[2] == rows[2]  # an empty cell stays for the learner to fix
 
 
-def test_the_table_frame_shows_one_hot_labels_and_both_loss_columns():
+def test_the_shown_table_has_one_hot_labels_and_both_loss_columns():
     checked = check_rows(PRESET_ROWS, PROBABILITY)
     view = lessons.cat_vs_dog(checked.activations, checked.targets, "10")
-    frame = table_frame(PRESET_ROWS, PROBABILITY, checked, view)
-    assert list(frame.index) == [1, 2, 3, 4, 5]
-    assert frame["is_cat"].tolist() == [1, 1, 0, 0, 1]
-    assert frame["is_dog"].tolist() == [0, 0, 1, 1, 0]
-    np.testing.assert_allclose(frame["loss_sum"], frame["loss_if"])
-    assert frame.loc[3, "verdict"] == "CONFIDENTLY WRONG"
+    shown = shown_table(PRESET_ROWS, PROBABILITY, checked, view)
+    columns = shown.columns
+    assert columns["row"] == [1, 2, 3, 4, 5]
+    assert columns["is_cat"] == [1, 1, 0, 0, 1]
+    assert columns["is_dog"] == [0, 0, 1, 1, 0]
+    np.testing.assert_allclose(columns["loss_sum"], SLIDE_LOSSES_LOG10, atol=0.005)
+    np.testing.assert_allclose(columns["loss_sum"], columns["loss_if"])
+    np.testing.assert_allclose(columns["b"], [0.5, 0.02, 0.1, 0.5, 0.1])
+    assert shown.mistake == 2 and columns["verdict"][2] == "CONFIDENTLY WRONG"
+
+
+def test_a_row_that_cannot_be_scored_has_empty_computed_cells():
+    rows = ((0.5, 0.5, "cat"), (1.7, 0.5, "dog"), (0.0, 1.0, "cat"))
+    checked = check_rows(rows, PROBABILITY)
+    view = lessons.cat_vs_dog(checked.activations, checked.targets, "e")
+    columns = shown_table(rows, PROBABILITY, checked, view).columns
+    assert [columns[name][1] for name in ("b", "row_sum", "loss_sum", "verdict")] == [
+        None, None, None, ""]
+    assert columns["a"][1] == "1.7"  # what was typed stays, with the error under the table
+    assert columns["loss_sum"][2] is None  # −ln 0 = ∞: an empty cell, never NaN in JSON
 
 
 # -------------------------------------------------------------------- ui.cat_dog_figures
@@ -251,19 +275,27 @@ def formulas(at) -> str:
     return "\n".join(c.value for c in at.code if "=-" in c.value)
 
 
-def table(at):
-    return at.dataframe[0].value
+SHEET = f"{PAGE}._sheet"
 
 
-def current_editor_key(at):
-    return editor_key(PAGE, at.session_state[f"{PAGE}.rows"], at.session_state[f"{PAGE}.mode"])
+def table(at) -> pd.DataFrame:
+    """The spreadsheet as the page shows it, a column per key, index from 1; the typed cells
+    (``a``, ``b``) and empty cells as numbers (NaN when empty)."""
+    data = sheet_data(at, SHEET)
+    keys = [column["key"] for column in data["columns"]]
+    frame = pd.DataFrame([row["cells"] for row in data["rows"]], columns=keys,
+                         index=range(1, len(data["rows"]) + 1))
+    for key in keys:
+        if key not in ("label", "verdict"):
+            frame[key] = pd.to_numeric(frame[key].replace("", None), errors="coerce")
+    return frame
 
 
-def edit(at, edits):
-    at.session_state[current_editor_key(at)] = {
-        "edited_rows": {}, "added_rows": [], "deleted_rows": [], **edits}
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+def edit(at, *edits):
+    """Each ``(row, column, text)`` as a learner's edit (rows from 0), one run each."""
+    for row, column, text in edits:
+        edit_sheet(at, SHEET, row, column, text)
+        assert not at.exception, [e.value for e in at.exception]
 
 
 def test_the_page_loads_with_the_lesson_rows():
@@ -296,7 +328,7 @@ def test_with_ln_the_losses_are_pytorchs_nll_of_the_log():
 
 def test_editing_p_cat_changes_the_loss_to_what_xent_core_computes():
     at = open_page(PAGE_FILE, {"base": "10"})
-    edit(at, {"edited_rows": {2: {"a": 0.2}}})
+    edit(at, (2, "a", "0.2"))
     frame = table(at)
     assert frame.loc[3, "b"] == pytest.approx(0.8)
     expected = xc.index_cross_entropy([[0.2, 0.8]], [1], log_base="10")[0]
@@ -309,8 +341,8 @@ def test_editing_p_cat_changes_the_loss_to_what_xent_core_computes():
 
 def test_the_link_brings_back_the_same_table():
     at = open_page(PAGE_FILE)
-    edit(at, {"edited_rows": {0: {"label": "dog", "a": 0.3}}, "added_rows": [{"a": 0.05}],
-              "deleted_rows": [4]})
+    edit(at, (0, "label", "dog"), (0, "a", "0.3"), (4, "delete", ""), (-1, "add", ""),
+         (4, "a", "0.05"))
     at.radio(key=f"{PAGE}.mode").set_value(RAW).run()
     params = dict(at.query_params.items())
     assert params == {"rows": "0.3d,0.98c,0.9d,0.5d,0.05c", "mode": "raw"}
@@ -334,7 +366,7 @@ def test_hostile_links_fall_back_to_the_lesson_with_a_note(hostile):
 
 def test_a_negative_activation_shows_an_error_naming_its_row_and_keeps_the_other_losses():
     at = open_page(PAGE_FILE, {"mode": "raw"})
-    edit(at, {"edited_rows": {1: {"b": -1.0}}})
+    edit(at, (1, "b", "-1"))
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("Row 2") and "negative" in errors[0]
     frame = table(at)
@@ -345,15 +377,16 @@ def test_a_negative_activation_shows_an_error_naming_its_row_and_keeps_the_other
 
 
 @pytest.mark.parametrize(("mode", "column", "cell", "words"), [
-    ("raw", "b", math.nan, "NaN"), ("raw", "b", "abc", "text"), ("raw", "b", None, "empty"),
-    ("raw", "b", 1e308, "1e\\+308"), ("prob", "a", "abc", "text"), ("prob", "a", None, "empty"),
+    ("raw", "b", "nan", "NaN"), ("raw", "b", "abc", "text"), ("raw", "b", "", "empty"),
+    ("raw", "b", "1e308", "1e\\+308"), ("prob", "a", "abc", "text"), ("prob", "a", "", "empty"),
+    ("raw", "b", "inf", "not a finite"),
 ])
 def test_a_cell_that_is_not_a_number_keeps_its_value_and_row_and_says_why(mode, column, cell,
                                                                           words):
     at = open_page(PAGE_FILE, {"mode": mode})
     before = table(at)
     link = dict(at.query_params)
-    edit(at, {"edited_rows": {1: {column: cell}}})
+    edit(at, (1, column, cell))
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("Row 2") and words in errors[0]
     assert "stays 0\\.98" in errors[0] or "stays 0\\.02" in errors[0]
@@ -366,7 +399,7 @@ def test_a_cell_that_is_not_a_number_keeps_its_value_and_row_and_says_why(mode, 
 
 def test_p_cat_above_1_in_probability_mode_is_an_inline_error():
     at = open_page(PAGE_FILE)
-    edit(at, {"edited_rows": {4: {"a": 1.7}}})
+    edit(at, (4, "a", "1.7"))
     assert at.error[0].value.startswith("Row 5")
     assert len(plotly_figures(at)) == 1  # the other rows are still drawn
 
@@ -385,10 +418,10 @@ def test_raw_rows_that_do_not_sum_to_1_are_screwy_and_softmax_fixes_them():
 
 def test_rows_can_be_added_and_deleted():
     at = open_page(PAGE_FILE)
-    edit(at, {"added_rows": [{"a": 0.01, "label": "cat"}]})
+    edit(at, (-1, "add", ""), (5, "a", "0.01"))
     assert len(table(at)) == 6
     assert "Row 6 is the most confident mistake" in page_text(at)
-    edit(at, {"deleted_rows": [0, 1, 2, 3]})
+    edit(at, (0, "delete", ""), (0, "delete", ""), (0, "delete", ""), (0, "delete", ""))
     assert table(at)["a"].tolist() == [0.9, 0.01]
 
 
@@ -411,7 +444,7 @@ def test_reset_brings_back_the_lesson_rows():
 
 def test_the_copy_link_holds_the_edit_just_made_not_the_one_before():
     at = open_page(PAGE_FILE)
-    edit(at, {"edited_rows": {2: {"a": 0.2}}})
+    edit(at, (2, "a", "0.2"))
     link = next(c.value for c in at.code if c.value.startswith("http"))
     query = parse_qs(urlsplit(link).query)
     assert query["rows"] == [at.query_params["rows"]] == ["0.5c,0.98c,0.2d,0.5d,0.9c"]

@@ -1,4 +1,4 @@
-"""The cat-vs-dog table as plain data: rows ⇄ URL text, editor edits → rows, rows → arrays.
+"""The cat-vs-dog table as plain data: rows ⇄ URL text, edits → rows, rows → arrays.
 
 No Streamlit here, so every helper is tested on its own.
 
@@ -14,7 +14,6 @@ dog column follows an underscore: ``2_3c`` is cat activation 2, dog activation 3
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ui.url_state import ACTIVATION_LIMIT, MAX_PARAM_LENGTH, encode_float, parse_float
 from xent_core import softmax
@@ -37,12 +35,12 @@ MODES = (PROBABILITY, RAW)
 MAX_ROWS = 20
 # Activations this large are not what a model outputs; 1e308 and the like are typos or attacks.
 MAX_ACTIVATION = ACTIVATION_LIMIT
-NEW_ROW: Row = (0.5, 0.5, "cat")  # what a row added in the editor starts as
+NEW_ROW: Row = (0.5, 0.5, "cat")  # what a row added to the table starts as
 
 LETTERS = {label: label[0] for label in CAT_DOG_CLASSES}  # cat -> c, dog -> d
 LABEL_OF_LETTER = {letter: label for label, letter in LETTERS.items()}
 
-# Column names of the editor's DataFrame (what the editor's edits refer to).
+# Column names of the shown table (what the edits refer to).
 ROW, LABEL, A, B = "row", "label", "a", "b"
 INPUT_COLUMNS = (LABEL, A, B)
 
@@ -131,11 +129,11 @@ def parse_mode(raw: str) -> str:
     return text
 
 
-# ------------------------------------------------------------------------ editor edits
+# ------------------------------------------------------------------------ table edits
 
 
 def cell_value(value: Any) -> Cell:
-    """What the editor sent, as a cell: a float, ``None`` (empty) or the text as typed."""
+    """What the learner typed, as a cell: a float, ``None`` (empty) or the text as typed."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -163,7 +161,7 @@ def _typed_number_problem(cell: Cell) -> str | None:
 
 def _edited(row: Row, changes: Mapping[str, Any], number: int, mode: str,
             notes: list[str]) -> Row:
-    """``row`` with the editor's ``changes``. A number cell typed as text, left empty, or
+    """``row`` with the edit's ``changes``. A number cell typed as text, left empty, or
     set to NaN, ∞ or a huge number keeps its previous value, and ``notes`` says why."""
     cells = dict(zip(INPUT_COLUMNS, (row[2], row[0], row[1]), strict=True))
     names = dict(zip((A, B), column_names(mode), strict=True))
@@ -191,9 +189,10 @@ class EditResult:
 
 def apply_edits(rows: Sequence[Row], edits: Mapping[str, Any] | None,
                 mode: str = PROBABILITY) -> EditResult:
-    """Apply a ``st.data_editor`` state (``edited_rows``, ``deleted_rows``, ``added_rows``).
+    """Apply edits (``edited_rows``, ``deleted_rows``, ``added_rows``: the form of a
+    ``st.data_editor`` state; :func:`table_edit` writes one learner's edit in it).
 
-    As Streamlit does: cell edits first (by row position), then deletions (positions in the
+    Cell edits first (by row position), then deletions (positions in the
     original table), then additions, which start from :data:`NEW_ROW`. A cell typed as text,
     emptied, or set to NaN, ∞ or beyond :data:`MAX_ACTIVATION` keeps its previous value, with
     a note: a row never loses a number it had. The table keeps 1 to :data:`MAX_ROWS` rows; an
@@ -219,16 +218,6 @@ def apply_edits(rows: Sequence[Row], edits: Mapping[str, Any] | None,
         kept.append(_edited(NEW_ROW, added if isinstance(added, Mapping) else {},
                             len(kept) + 1, mode, notes))
     return EditResult(tuple(kept), tuple(notes))
-
-
-def editor_key(page: str, rows: Sequence[Row], mode: str) -> str:
-    """A key for the editor that changes whenever the rows do.
-
-    The page applies the editor's edits to the rows itself; a fresh key then shows the new
-    rows in a fresh editor, with no stale edits left to be applied twice.
-    """
-    digest = hashlib.sha1(repr((tuple(rows), mode)).encode()).hexdigest()[:12]
-    return f"{page}.table.{digest}"
 
 
 # ------------------------------------------------------------------------ checking rows
@@ -339,53 +328,81 @@ def softmax_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
 
 # --------------------------------------------------------------------- the shown table
 
-# Plain words: the editor draws on a canvas, where symbols without a font become boxes.
 VERDICT_TEXT = {RIGHT: "right", UNSURE: "unsure (a tie)", WRONG: "wrong"}
 MISTAKE_TEXT = "CONFIDENTLY WRONG"
 COMPUTED_COLUMNS = ("row_sum", "is_cat", "is_dog", "loss_sum", "loss_if")
+TABLE_COLUMNS = (ROW, LABEL, A, B, *COMPUTED_COLUMNS, "verdict")
 
 
-def _shown_number(cell: Cell) -> float:
-    return cell if isinstance(cell, float) else math.nan
+def input_text(cell: Cell) -> str:
+    """What an input cell shows: the number exactly (the shortest text that reads back as
+    the same float), or nothing for an empty cell."""
+    if cell is None:
+        return ""
+    return repr(cell) if isinstance(cell, float) else str(cell)
 
 
-def table_frame(rows: Sequence[Row], mode: str, checked: CheckedRows,
-                view: CatVsDogView | None) -> pd.DataFrame:
-    """The spreadsheet as the editor shows it, one row per table row (index from 1).
+@dataclass(frozen=True)
+class ShownTable:
+    """The spreadsheet as the page shows it: per column name (:data:`TABLE_COLUMNS`), one
+    value per table row (``None``: an empty cell), and the position of the row marked as the
+    most confident mistake."""
 
-    Columns: ``row`` (the number errors and formulas use), ``label``, ``a``, ``b`` (what the
-    learner typed; in probability mode ``b`` is ``1 - a`` and shown only where ``a`` is a
-    probability), then the computed ``row_sum``, ``is_cat`` / ``is_dog`` (the one-hot label),
-    ``loss_sum`` (one-hot form), ``loss_if`` (the "if" form) and ``verdict``. Rows that cannot
-    be scored get empty computed cells.
+    columns: dict[str, list]
+    mistake: int | None
+
+
+def shown_table(rows: Sequence[Row], mode: str, checked: CheckedRows,
+                view: CatVsDogView | None) -> ShownTable:
+    """The spreadsheet's columns, one value per table row.
+
+    ``row`` (the number errors and formulas use), ``label``, ``a``, ``b`` (what the learner
+    typed, as text; in probability mode ``b`` is ``1 - a``, a number, shown only where ``a``
+    is a probability), then the computed ``row_sum``, ``is_cat`` / ``is_dog`` (the one-hot
+    label), ``loss_sum`` (one-hot form), ``loss_if`` (the "if" form) and ``verdict``. Rows
+    that cannot be scored get empty computed cells. Every number comes from ``view``
+    (``xent_core``).
     """
     n = len(rows)
-    columns = {name: np.full(n, np.nan) for name in ("b", *COMPUTED_COLUMNS)}
+    computed: dict[str, list] = {name: [None] * n for name in COMPUTED_COLUMNS}
+    b: list = ([input_text(row[1]) for row in rows] if mode == RAW else [None] * n)
     verdicts = [""] * n
-    if mode == RAW:
-        columns["b"] = np.array([_shown_number(row[1]) for row in rows], dtype=float)
+    mistake = None
     if view is not None:
         at = list(checked.usable)
-        analysis = view.analysis
-        sheet = analysis.sheet
-        labels_one_hot = view.one_hot
-        columns["b"][at] = view.activations[:, 1]
-        columns["row_sum"][at] = sheet.row_sums
-        columns["is_cat"][at] = labels_one_hot[:, 0]
-        columns["is_dog"][at] = labels_one_hot[:, 1]
-        columns["loss_sum"][at] = sheet.one_hot_losses
-        columns["loss_if"][at] = sheet.if_form_losses
+        analysis, sheet = view.analysis, view.analysis.sheet
+        values = {"row_sum": sheet.row_sums, "is_cat": view.one_hot[:, 0],
+                  "is_dog": view.one_hot[:, 1], "loss_sum": sheet.one_hot_losses,
+                  "loss_if": sheet.if_form_losses}
+        for name, column in values.items():
+            for position, value in zip(at, column.tolist(), strict=True):
+                computed[name][position] = value if math.isfinite(value) else None
+        if mode == PROBABILITY:
+            for position, value in zip(at, view.activations[:, 1].tolist(), strict=True):
+                b[position] = value
         for position, verdict in zip(at, analysis.verdicts, strict=True):
             verdicts[position] = VERDICT_TEXT[verdict]
         if analysis.confident_mistake is not None:
-            verdicts[at[analysis.confident_mistake]] = MISTAKE_TEXT
-    return pd.DataFrame(
-        {
-            ROW: np.arange(1, n + 1),
-            LABEL: [row[2] if row[2] in CAT_DOG_CLASSES else None for row in rows],
-            A: np.array([_shown_number(row[0]) for row in rows], dtype=float),
-            **columns,
-            "verdict": verdicts,
-        },
-        index=pd.RangeIndex(1, n + 1),
-    )
+            mistake = at[analysis.confident_mistake]
+            verdicts[mistake] = MISTAKE_TEXT
+    return ShownTable({
+        ROW: list(range(1, n + 1)),
+        LABEL: [row[2] if row[2] in CAT_DOG_CLASSES else None for row in rows],
+        A: [input_text(row[0]) for row in rows],
+        B: b,
+        **computed,
+        "verdict": verdicts,
+    }, mistake)
+
+
+def table_edit(row: int, column: str, text: str) -> dict[str, Any]:
+    """One learner's edit of the spreadsheet (``column``: ``label``, ``a`` or ``b`` typed or
+    chosen in row ``row``, counted from 0; ``delete`` that row; ``add`` a row) in the form
+    :func:`apply_edits` takes; ``{}`` for anything else."""
+    if column in INPUT_COLUMNS:
+        return {"edited_rows": {row: {column: text}}}
+    if column == "delete":
+        return {"deleted_rows": [row]}
+    if column == "add":
+        return {"added_rows": [{}]}
+    return {}

@@ -12,9 +12,8 @@ same parser a link uses (:func:`ui.lesson_state.commit_number`), so an empty box
 ``1e999`` or a number out of range changes nothing and the message says why, beside the box.
 
 The browser keeps each row's latest edit, numbered, and sends them all with every edit; the
-server applies those it has not applied yet, in order. So an edit is not lost when a faster
-one follows before the server has answered (Streamlit keeps only a component's latest
-state).
+server applies those it has not applied yet, in order (:mod:`ui.edits`). So an edit is not
+lost when a faster one follows before the server has answered.
 
 Accessible as the widgets it replaces: a native range input (arrow keys move it by its step,
 Home / End to its ends), text boxes with labels, messages in ``role="alert"`` tied to their
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.edits import Edit, last_applied, pending_edits
 from ui.presenter import presenting
 
 HTML = '<div class="xent-rows" data-testid="xent-rows"><div class="xr-head"></div>' \
@@ -88,6 +88,9 @@ function cell(tag, className) {
 function send(root, row, source, text) {
   const xr = root.__xr;
   xr.seq += 1;
+  for (const [name, edit] of Object.entries(xr.edits)) {  // applied: the server has them
+    if (edit.seq <= xr.applied) delete xr.edits[name];
+  }
   xr.edits[`${row}:${source}`] = { row, source, text, seq: xr.seq };
   xr.setStateValue('edits', { ...xr.edits });
 }
@@ -260,50 +263,6 @@ class Row:
     remove_help: str = ""
 
 
-@dataclass(frozen=True)
-class Edit:
-    """What a learner did on a row: ``source`` is ``"slider"``, ``"box"``, ``"name"`` or
-    ``"remove"``; ``text`` the slider's value, the box's or name's text (raw)."""
-
-    row: int
-    source: str
-    text: str
-    seq: int
-
-
-def read_edits(value) -> list[Edit]:
-    """The edits in the element's state (``{"edits": {...}}``), oldest first; anything not
-    shaped like an edit (a stale or hand-made request) is skipped, never an error."""
-    edits = value.get("edits") if isinstance(value, dict) else None
-    found = []
-    for edit in edits.values() if isinstance(edits, dict) else ():
-        try:
-            found.append(Edit(int(edit["row"]), str(edit["source"]), str(edit["text"]),
-                              int(edit["seq"])))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return sorted(found, key=lambda e: e.seq)
-
-
-def edit_state(sent, row: int, source: str, text: str, applied: int) -> dict:
-    """The state the element sends for a new edit, as its JavaScript ``send`` builds it: the
-    edits ``sent`` so far (its last state) and this one, numbered above every edit sent or
-    ``applied``. For clients that are not a browser (the load test, AppTest)."""
-    edits = dict(sent.get("edits", {})) if isinstance(sent, dict) else {}
-    seq = max([applied, *(edit.seq for edit in read_edits({"edits": edits}))]) + 1
-    edits[f"{row}:{source}"] = {"row": row, "source": source, "text": text, "seq": seq}
-    return {"edits": edits}
-
-
-def pending_edits(key: str, applied_key: str) -> list[Edit]:
-    """The edits the browser sent that this session has not applied yet, oldest first."""
-    applied = st.session_state.get(applied_key, 0)
-    new = [edit for edit in read_edits(st.session_state.get(key)) if edit.seq > applied]
-    if new:
-        st.session_state[applied_key] = new[-1].seq
-    return new
-
-
 def class_rows(key: str, rows: Sequence[Row], *, on_edit: Callable[[Edit], None],
                head: Sequence[str] = (), sliders: bool = True, low: float = -10.0,
                high: float = 10.0, step: float = 0.01, editable_names: bool = False,
@@ -317,10 +276,8 @@ def class_rows(key: str, rows: Sequence[Row], *, on_edit: Callable[[Edit], None]
     ``sliders=False`` leaves the sliders out; ``cells=n`` sets the rows side by side, ``n``
     to a line, each its name over its box.
     """
-    applied_key = f"_class_rows.applied.{key}"  # not under ``key``: a reset keeps it
-
     def changed() -> None:
-        for edit in pending_edits(key, applied_key):
+        for edit in pending_edits(key):
             on_edit(edit)
 
     _rows(key=key, on_edits_change=changed, data={
@@ -328,5 +285,5 @@ def class_rows(key: str, rows: Sequence[Row], *, on_edit: Callable[[Edit], None]
         "step": step, "sliders": sliders, "cells": cells,
         "editable_names": editable_names, "removable": removable,
         "name_length": name_length, "columns": columns,
-        "applied": st.session_state.get(applied_key, 0), "large": presenting(),
+        "applied": last_applied(key), "large": presenting(),
     })

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
-from ui.class_rows import Edit, Row, class_rows
+from ui.class_rows import Row, class_rows
+from ui.edits import Edit
 from ui.lesson_state import LessonState, box_shows, commit_number
 from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, parse_float
