@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -20,6 +19,7 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
+from ui.edits import Edit
 from ui.lesson_state import (
     LessonState,
     Stage,
@@ -28,6 +28,7 @@ from ui.lesson_state import (
     number_box,
     stage,
 )
+from ui.spreadsheet import Column, SheetRow, spreadsheet
 from ui.text import columns_table, fmt
 from ui.torch_code import torch_code
 from ui.url_state import (
@@ -67,6 +68,7 @@ PAGE = "pytorch"
 MAX_EXAMPLES = 12
 IGNORE = "ignore"  # the target column's choice for ignore_index = -100
 TARGET_COLUMN = "target"
+MAX_CELL_TEXT = 32  # characters a logit cell takes
 LESSON_BATCH = (PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS)
 TITLE = "The PyTorch batch"
 INTRO = (
@@ -150,7 +152,7 @@ def check_link(state: LessonState) -> None:
     )
 
 
-# ---------------------------------------------------------------- the table editor
+# ----------------------------------------------------------------------- the batch table
 
 
 def class_column(c: int) -> str:
@@ -161,69 +163,86 @@ def target_choice(target: int) -> str:
     return IGNORE if target == IGNORE_INDEX else str(target)
 
 
-def editor_key(state: LessonState) -> str:
-    """The editor's key: a fresh editor whenever the batch changed outside it (reset, draw)."""
-    # The version outlives a reset, so a reset editor never reuses an older editor's edits.
-    seen, version = state.private("seen"), f"{PAGE}.editor.version"
+def draft(state: LessonState) -> dict:
+    """What the table shows: each cell's text as typed and each target's choice. It starts
+    from the batch, and starts again whenever the batch changes outside the table (reset, a
+    random draw, a link), so text typed there never outlives the batch it was typed into."""
     batch = (state["x"], state["t"])
-    if st.session_state.get(seen) != batch:
-        st.session_state[version] = st.session_state.get(version, 0) + 1
-        st.session_state[seen] = st.session_state[state.private("source")] = batch
-    st.session_state[state.private("editor")] = f"{PAGE}.editor.{st.session_state[version]}"
-    return st.session_state[state.private("editor")]
+    shown = st.session_state.get(state.private("draft"))
+    if shown is None or shown["batch"] != batch:
+        logits, targets = batch
+        shown = {"batch": batch, "cells": [[encode_float(v) for v in row] for row in logits],
+                 "choices": [target_choice(t) for t in targets]}
+        st.session_state[state.private("draft")] = shown
+    return shown
 
 
-def read_editor(state: LessonState, editor: str) -> list[str]:
-    """Apply the editor's pending edits; store the batch if valid; return problems to show."""
-    logits, targets = st.session_state[state.private("source")]
-    cells = [[encode_float(v) for v in row] for row in logits]
-    choices = [target_choice(t) for t in targets]
-    columns = {class_column(c): c for c in range(len(logits[0]))}
-    for row, changes in (st.session_state.get(editor) or {}).get("edited_rows", {}).items():
-        for column, new in changes.items():
-            if column == TARGET_COLUMN:
-                choices[int(row)] = new
-            elif column in columns:
-                cells[int(row)][columns[column]] = new
-    table = read_logit_cells(cells, limit=LOGIT_LIMIT)
+@dataclass(frozen=True)
+class TableCheck:
+    """The table as typed, checked: one message per bad cell or missing target, the bad
+    cells' ``(row, column)``, and the batch it makes when nothing is bad (else None)."""
+
+    problems: list[str]
+    bad: set[tuple[int, int]]
+    batch: tuple | None
+
+
+def check_table(shown: dict) -> TableCheck:
+    table = read_logit_cells(shown["cells"], limit=LOGIT_LIMIT)
+    choices = shown["choices"]
+    allowed = (*map(str, range(len(shown["cells"][0]))), IGNORE)
     problems = [p.message for p in table.problems]
     problems += [f"Example {n} has no target: choose a class or {IGNORE}."
-                 for n, choice in enumerate(choices) if choice is None]
-    if problems:
-        return problems
-    batch = (tuple(tuple(float(v) for v in row) for row in table.values),
-             tuple(IGNORE_INDEX if choice == IGNORE else int(choice) for choice in choices))
-    state.set("x", batch[0])
-    state.set("t", batch[1])
-    st.session_state[state.private("seen")] = batch
-    return []
+                 for n, choice in enumerate(choices) if choice not in allowed]
+    batch = None if problems else (
+        tuple(tuple(float(v) for v in row) for row in table.values),
+        tuple(IGNORE_INDEX if choice == IGNORE else int(choice) for choice in choices))
+    return TableCheck(problems, {(p.row, p.column) for p in table.problems}, batch)
 
 
-def table_height(n_rows: int) -> int:
-    """Pixels that show every row (Streamlit's grid rows are 35 px, plus the header)."""
-    return 35 * (n_rows + 1) + 3
+def on_table_edit(state: LessonState, edit: Edit) -> None:
+    """A cell typed or a target chosen: kept as typed; the batch changes once every cell is
+    a number (the page shows the last valid batch meanwhile, and says which cells are not)."""
+    shown = draft(state)
+    cells, choices = shown["cells"], shown["choices"]
+    if not 0 <= edit.row < len(cells):
+        return
+    if edit.source == TARGET_COLUMN:
+        choices[edit.row] = edit.text
+    elif edit.source.startswith("class ") and edit.source[6:].isdigit():
+        column = int(edit.source[6:])
+        if column < len(cells[edit.row]):
+            cells[edit.row][column] = edit.text[:MAX_CELL_TEXT]
+    batch = check_table(shown).batch
+    if batch is not None:
+        state.set("x", batch[0])
+        state.set("t", batch[1])
+        shown["batch"] = (state["x"], state["t"])
 
 
-def batch_table(state: LessonState, editor: str) -> None:
-    """The editable table: one row per example, one column per class, and its target."""
-    logits, targets = st.session_state[state.private("source")]
-    n_classes = len(logits[0])
-    frame = pd.DataFrame(
-        [[encode_float(v) for v in row] + [target_choice(t)]
-         for row, t in zip(logits, targets, strict=True)],
-        columns=[class_column(c) for c in range(n_classes)] + [TARGET_COLUMN],
-        index=[f"example {n}" for n in range(len(logits))],
-    )
-    config = {class_column(c): st.column_config.TextColumn(
-        alignment="right", max_chars=32, required=True, width="small")
-        for c in range(n_classes)}
-    config[TARGET_COLUMN] = st.column_config.SelectboxColumn(
-        "target", options=[str(c) for c in range(n_classes)] + [IGNORE], required=True,
-        pinned=True,  # first after the example, in view on any screen however many classes
-        help=f"The true class of this example, or “{IGNORE}” (ignore_index = -100).")
-    config["_index"] = st.column_config.TextColumn(disabled=True)
-    st.data_editor(frame, key=editor, num_rows="fixed", column_config=config,
-                   height=table_height(len(logits)))
+def batch_table(state: LessonState, shown: dict, check: TableCheck) -> None:
+    """The editable table: one row per example, its target (first: in view on any screen,
+    however many classes), then one column per class."""
+    cells, choices = shown["cells"], shown["choices"]
+    n_classes = len(cells[0])
+    columns = [Column("example", "example", "row"),
+               Column(TARGET_COLUMN, "target", "select",
+                      options=(*map(str, range(n_classes)), IGNORE),
+                      help=f"The true class of this example, or “{IGNORE}” "
+                           "(ignore_index = -100).")]
+    columns += [Column(class_column(c), class_column(c), "input", max_chars=MAX_CELL_TEXT,
+                       help=f"The logit of class {c}: type any number.")
+                for c in range(n_classes)]
+    spreadsheet(
+        state.private("table"), columns,
+        [SheetRow((f"example {n}", choice, *row),
+                  invalid=tuple(class_column(c) for c in range(n_classes)
+                                if (n, c) in check.bad))
+         for n, (row, choice) in enumerate(zip(cells, choices, strict=True))],
+        on_edit=lambda edit: on_table_edit(state, edit), deletable=False,
+        caption="The batch: one row per example, its target, and its logits, one per class")
+    for message in check.problems:
+        input_error(message)
 
 
 def draw_random_batch(state: LessonState) -> None:
@@ -237,12 +256,11 @@ def draw_random_batch(state: LessonState) -> None:
         state.set("w", "")  # weights for another number of classes
 
 
-def batch_controls(state: LessonState, editor: str, problems: list[str]) -> None:
+def batch_controls(state: LessonState, shown: dict, check: TableCheck) -> None:
     """The stage's controls: the editable batch, then random logits of a chosen shape."""
-    st.markdown("**The batch**: one row per example, one column per class, and its target.")
-    batch_table(state, editor)
-    for message in problems:
-        input_error(message)
+    st.markdown("**The batch**: one row per example, its target, and one logit per class "
+                "(type a number, then Enter or Tab).")
+    batch_table(state, shown, check)
     with st.expander(":material/casino: Random logits, like `torch.randn((N, C))`"):
         columns = st.columns(3)
         for column, (name, label) in zip(columns, (("n", "N (examples)"), ("c", "C (classes)"),
@@ -642,14 +660,14 @@ def pytorch_batch_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="pytorch-batch", check=check_link)
     on_stage = stage(state, widths=(2.5, 2.3, 1.4))
-    editor = editor_key(state)
-    problems = read_editor(state, editor)
+    shown = draft(state)
+    check = check_table(shown)
     with on_stage.controls:
-        batch_controls(state, editor, problems)
+        batch_controls(state, shown, check)
     example = softmax_example_layout(state)
     details = details_layout(state)
     view = lesson(state, on_stage, details)
-    draw_batch(view, on_stage, details, stale=bool(problems))
+    draw_batch(view, on_stage, details, stale=bool(check.problems))
     softmax_example(state, view, example)
 
 

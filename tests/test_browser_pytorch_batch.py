@@ -59,3 +59,29 @@ def test_label_smoothing_by_keyboard_changes_only_cross_entropy(streamlit_server
         slider.press("ArrowLeft")
     assert metric_value(page, "cross_entropy on raw logits") == "1.0313 nats"
     readme_screenshot(page, "pytorch_batch")
+
+
+def test_a_logit_typed_into_the_batch_table_changes_every_route(streamlit_server, page):
+    open_batch_page(page, streamlit_server)
+    page.get_by_text("Three routes, one number").wait_for(timeout=60_000)
+    cell = page.get_by_role("textbox", name="Row 1, class 3")  # example 0's logit of class 3
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("3.5")
+    with expect_rerun(page):
+        page.keyboard.press("Enter")
+    assert_no_streamlit_exception(page)
+    changed = [list(row) for row in PYTORCH_BATCH_LOGITS]
+    changed[0][3] = 3.5
+    expected = float(xc.cross_entropy(changed, PYTORCH_BATCH_TARGETS))
+    for label in ("cross_entropy on raw logits", "log_softmax → nll_loss"):
+        assert metric_value(page, label) == f"{expected:.4f} nats"
+    assert cell.evaluate("e => e === document.activeElement")  # the focus stays in the cell
+
+    # A word is kept as typed, marked, and named under the table; the batch stays.
+    with expect_rerun(page):
+        cell.fill("abc")
+        cell.press("Tab")
+    assert cell.get_attribute("aria-invalid") == "true"
+    assert page.get_by_text("Example 0, class 3").first.is_visible()
+    assert metric_value(page, "cross_entropy on raw logits") == f"{expected:.4f} nats"

@@ -199,7 +199,7 @@ def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, brow
 SCREENS = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 # the stage's first input: whatever a learner moves first (a grid, a slider, a box, a choice)
 FIRST_INPUT = ", ".join(['[data-testid="xent-rows"] input', '[data-testid="xent-sheet"]'] + [
-    f'[data-testid="{kind}"]' for kind in ("stDataFrame", "stSlider", "stTextInput",
+    f'[data-testid="{kind}"]' for kind in ("stSlider", "stTextInput",
                                            "stNumberInput", "stButtonGroup", "stRadio",
                                            "stSelectbox")])
 

@@ -10,9 +10,10 @@ import sys
 
 import numpy as np
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import edit_sheet, open_page, page_text, plotly_figures, sheet_data
 
 import xent_core as xc
+from ui.url_state import encode_float
 from xent_core.batch_options import IGNORE_INDEX, random_batch
 from xent_core.lessons import PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS
 
@@ -39,11 +40,12 @@ def nats(value: float) -> str:
 
 
 def edit_table(at, edited_rows: dict) -> None:
-    """Type into the data editor, as the browser would report it."""
-    at.session_state[at.session_state["pytorch._editor"]] = {
-        "edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    """Type into the batch table (``{row: {column: text}}``), one learner's edit at a time,
+    as the browser reports them."""
+    for row, changes in edited_rows.items():
+        for column, text in changes.items():
+            edit_sheet(at, "pytorch._table", row, column, text)
+            assert not at.exception, [e.value for e in at.exception]
 
 
 def heatmap_z(figure: dict) -> np.ndarray:
@@ -194,6 +196,31 @@ def test_huge_logits_break_the_softmax_then_log_route_and_the_page_says_why():
     assert metric(at, ROUTE_LABELS[0]) == "∞ nats"
     assert metric(at, ROUTE_LABELS[2]) != "∞ nats"
     assert "log(0) = −∞" in page_text(at)
+
+
+def test_the_table_keeps_a_bad_cell_as_typed_and_marks_it():
+    at = open_page(PAGE)
+    edit_table(at, {1: {"class 2": "abc"}})
+    rows = sheet_data(at, "pytorch._table")["rows"]
+    assert rows[1]["cells"][:2] == ["example 1", "0"]  # the row's header, then its target
+    assert rows[1]["cells"][2 + 2] == "abc" and rows[1]["invalid"] == ["class 2"]
+    assert all(row["invalid"] == [] for row in (rows[0], rows[2]))
+    # Reset brings back the lesson batch and its text, the bad cell's too.
+    next(b for b in at.button if "Reset" in b.label).click().run()
+    rows = sheet_data(at, "pytorch._table")["rows"]
+    assert rows[1]["invalid"] == [] and rows[1]["cells"][4] == encode_float(LOGITS[1, 2])
+    assert not at.error
+
+
+def test_the_target_column_offers_every_class_and_ignore():
+    at = open_page(PAGE)
+    columns = sheet_data(at, "pytorch._table")["columns"]
+    target = next(c for c in columns if c["key"] == "target")
+    assert target["options"] == ["0", "1", "2", "3", "4", "ignore"]
+    assert [c["key"] for c in columns][2:] == [f"class {c}" for c in range(5)]
+    edit_table(at, {0: {"target": "7"}})  # not a choice the table offers
+    assert batch(at)[1] == tuple(TARGETS)
+    assert any("Example 0 has no target" in e.value for e in at.error)
 
 
 # -------------------------------------------------------------------------- random

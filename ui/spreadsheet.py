@@ -56,6 +56,8 @@ CSS = """
   border-radius: calc(var(--st-base-radius, 0.5rem) / 2); }
 .xent-sheet input { width: 4.6em; text-align: right; padding: 0 0.4em; }
 .xent-sheet select { padding: 0 0.2em; }
+.xent-sheet input[aria-invalid=true] { border-color: var(--st-red-color, #C62828);
+  border-width: 2px; }
 .xent-sheet input:disabled { background: transparent; border-color: transparent; opacity: 1; }
 .xent-sheet input:focus-visible, .xent-sheet select:focus-visible,
 .xent-sheet button:focus-visible { outline: 2px solid var(--st-primary-color);
@@ -158,6 +160,7 @@ function build(root, data) {
         input.inputMode = 'decimal';
         input.autocomplete = 'off';
         input.dataset.column = column.key;
+        if (column.max_chars) input.maxLength = column.max_chars;
         const commit = () => {
           if (!input.disabled && input.value !== input.dataset.sent) {
             input.dataset.sent = input.value;
@@ -219,6 +222,7 @@ function update(root, data) {
         input.dataset.off = String(off);
         input.disabled = off;
         input.setAttribute('aria-label', name);
+        input.setAttribute('aria-invalid', String(row.invalid.includes(column.key)));
         show(root, input, i, column.key, off ? format(value, column.format) : value);
       } else if (column.kind === 'select') {
         const select = cell.firstChild;
@@ -285,17 +289,20 @@ class Column:
     help: str = ""
     format: str = "g4"
     options: tuple[str, ...] = ()
+    max_chars: int = 0  # inputs: the most characters a cell takes (0: no limit)
 
 
 @dataclass(frozen=True)
 class SheetRow:
     """One row's cells, in the columns' order: an input's text, a select's choice, a number
     (``None`` for an empty cell) or text. ``disabled`` lists the input columns shown but not
-    editable in this row (their cell is then a number); ``flagged`` draws the row in bold
-    with a red mark."""
+    editable in this row (their cell is then a number); ``invalid`` the input columns whose
+    text is not usable (marked, and ``aria-invalid``; the page says why); ``flagged`` draws
+    the row in bold with a red mark."""
 
     cells: tuple
     disabled: tuple[str, ...] = ()
+    invalid: tuple[str, ...] = ()
     flagged: bool = False
 
 
@@ -315,7 +322,7 @@ def spreadsheet(key: str, columns: Sequence[Column], rows: Sequence[SheetRow], *
     _sheet(key=key, on_edits_change=changed, data={
         "columns": [vars(column) | {"options": list(column.options)} for column in columns],
         "rows": [{"cells": list(row.cells), "disabled": list(row.disabled),
-                  "flagged": row.flagged} for row in rows],
+                  "invalid": list(row.invalid), "flagged": row.flagged} for row in rows],
         "caption": caption, "deletable": deletable, "add_label": add_label,
         "max_rows": max_rows, "applied": last_applied(key), "large": presenting(),
     })
