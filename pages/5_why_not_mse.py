@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
-from ui.logit_rows import logit_rows, story_picker
+from ui.logit_rows import logit_rows, rerun_if_story_changed, story_picker
 from ui.text import fmt, markdown_table
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list, parse_int
 from ui.url_state import encode_float_list as encode_logits
@@ -61,11 +61,14 @@ def story_now(state: LessonState) -> dict:
 # ----------------------------------------------------------------------------- the stage
 
 
-def controls(state: LessonState) -> None:
+def controls(state: LessonState) -> DeltaGenerator:
+    """The story and the true class (drawn by the full run: either changes the whole lesson)
+    around the place of the logit rows, which the lesson fragment fills."""
     story_picker(state, STORIES, story_now)
-    logit_rows(state, "x", CLASS_NAMES)
+    rows_slot = st.container()
     st.radio("The true class", options=list(range(N)), format_func=CLASS_NAMES.__getitem__,
              key=state.key("target"), horizontal=True)
+    return rows_slot
 
 
 def draw_stage(view: WhyNotMseView, on_stage) -> None:
@@ -187,15 +190,18 @@ def pytorch_code(view: WhyNotMseView, details: Details) -> None:
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage, details: Details) -> None:
-    """Everything a move of the logits or the true class changes: the logit rows, the three
-    losses and their gradients, and the race (an ``st.fragment``: a move reruns it alone,
-    see ``finish_fragment``)."""
-    # Widgets' callbacks have already written this run's inputs: the core call comes first.
+def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
+           details: Details) -> None:
+    """Everything a move of a logit changes: the logit rows, the three losses and their
+    gradients, and the race (an ``st.fragment``: a move reruns it alone, see
+    ``finish_fragment``; the first move off a story reruns the page, whose box then says
+    so)."""
+    rerun_if_story_changed(state, STORIES, story_now)
+    # The rows' edits have already written this run's inputs: the core call comes first.
     view = why_not_mse(state["x"], state["target"], lr=state["lr"], steps=state["steps"],
                        log_base=state.base)
-    with on_stage.controls:
-        controls(state)
+    with rows_slot:
+        logit_rows(state, "x", CLASS_NAMES)
     draw_stage(view, on_stage)
     side_by_side(view, details)
     race(view, details)
@@ -207,7 +213,9 @@ def why_not_mse_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="why-not-mse")
     on_stage = stage(state, widths=(2.1, 2.7, 1.7))
-    lesson(state, on_stage, details_layout(state))
+    with on_stage.controls:
+        rows_slot = controls(state)
+    lesson(state, on_stage, rows_slot, details_layout(state))
 
 
 why_not_mse_page()

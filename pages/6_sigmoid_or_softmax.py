@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
-from ui.logit_rows import logit_rows, story_picker
+from ui.logit_rows import logit_rows, rerun_if_story_changed, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
 from ui.text import fmt, markdown_table
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list
@@ -118,14 +118,17 @@ def set_pair(state: LessonState, which: int, widget: str) -> None:
 # ----------------------------------------------------------------------------- the stage
 
 
-def controls(state: LessonState) -> None:
+def controls(state: LessonState) -> DeltaGenerator:
+    """The story and the true labels (drawn by the full run: either changes the whole
+    lesson) around the place of the score rows, which the lesson fragment fills."""
     story_picker(state, STORIES, story_now)
-    logit_rows(state, "x", CLASS_NAMES, word="score")
+    rows_slot = st.container()
     widget = state.private("labels")
     st.session_state[widget] = list(state["labels"])
     st.multiselect("True labels (any number, none included)", options=list(range(N)),
                    format_func=CLASS_NAMES.__getitem__, key=widget, on_change=set_labels,
                    args=(state, widget), placeholder="no label is true")
+    return rows_slot
 
 
 def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
@@ -293,12 +296,14 @@ def draw_details(view: SigmoidOrSoftmaxView, details: Details) -> None:
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage, details: Details) -> None:
-    """Everything a move of a score or a label changes: the scores, both readings and the
-    numbers below them (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``).
-    """
-    with on_stage.controls:
-        controls(state)
+def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
+           details: Details) -> None:
+    """Everything a move of a score changes: the score rows, both readings and the numbers
+    below them (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``; the
+    first move off a story reruns the page, whose box then says so)."""
+    rerun_if_story_changed(state, STORIES, story_now)
+    with rows_slot:
+        logit_rows(state, "x", CLASS_NAMES, word="score")
     view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
                               log_base=state.base)
     draw_stage(view, on_stage)
@@ -310,7 +315,9 @@ def sigmoid_or_softmax_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="sigmoid-or-softmax")
     on_stage = stage(state, widths=(2.1, 2.7, 1.7))
-    lesson(state, on_stage, details_layout(state))
+    with on_stage.controls:
+        rows_slot = controls(state)
+    lesson(state, on_stage, rows_slot, details_layout(state))
 
 
 sigmoid_or_softmax_page()

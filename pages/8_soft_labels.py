@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from ui import url_state as url
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, number_box, stage
+from ui.logit_rows import logit_rows
 from ui.soft_label_figures import (
     decomposition_figure,
     reliability_figure,
@@ -129,12 +130,6 @@ def set_probability(state: LessonState, i: int, value: float) -> None:
     st.session_state.pop(state.private("drafts"), None)
 
 
-def set_logit(state: LessonState, i: int) -> None:
-    logits = list(state["x"])
-    logits[i] = float(st.session_state[f"{PAGE}.slider.{i}"])
-    state.set("x", tuple(logits))
-
-
 def use_temperature(state: LessonState, temperature: float) -> None:
     """Put the MNIST temperature slider on ``temperature``, to its step of 0.01 (the fitted
     T's exact value and its NLL are printed under the charts)."""
@@ -180,14 +175,6 @@ def controls(state: LessonState) -> None:
               step=0.05, key=state.key("T"),
               help="Distillation divides the teacher's logits by T > 1 to soften its "
                    "probabilities into targets that say which wrong classes look alike.")
-
-
-def logit_sliders(state: LessonState) -> None:
-    for column, (i, name) in zip(st.columns(N), enumerate(CLASS_NAMES), strict=True):
-        key = f"{PAGE}.slider.{i}"
-        st.session_state[key] = min(max(state["x"][i], -SLIDER_LIMIT), SLIDER_LIMIT)
-        column.slider(name, -SLIDER_LIMIT, SLIDER_LIMIT, step=0.01, key=key, format="%.3f",
-                      on_change=set_logit, args=(state, i))
 
 
 # ----------------------------------------------------------------------------- results
@@ -246,18 +233,19 @@ def explanation(view: SoftLabelsView) -> str:
 @dataclass(frozen=True)
 class Details:
     """Where the lesson fragment writes below the stage: the full run draws the heading and
-    the PyTorch code, so a move resends only the sliders and the numbers."""
+    the PyTorch code, so a move resends only the logits' rows and the numbers."""
 
-    sliders: DeltaGenerator
+    logits: DeltaGenerator
     table: DeltaGenerator
     notes: DeltaGenerator
 
 
 def details_layout() -> Details:
-    """Class by class: the logits' sliders, the terms of the loss, what they mean."""
+    """Class by class: the logits (a slider and an exact box each), the terms of the loss,
+    what they mean."""
     st.subheader("Class by class")
     st.markdown("**The prediction's logits x**")
-    sliders, table, notes = st.container(), st.container(), st.container()
+    logits, table, notes = st.container(), st.container(), st.container()
     with st.expander("The same in PyTorch"):
         st.code(
             "q_log = F.log_softmax(logits / T, dim=-1)\n"
@@ -267,7 +255,7 @@ def details_layout() -> Details:
             "torch.distributions.Categorical(probs=p).entropy()  # H(p)",
             language="python")
     st.divider()
-    return Details(sliders, table, notes)
+    return Details(logits, table, notes)
 
 
 # The calibration figures depend only on the MNIST temperature and the log base, not on the
@@ -331,15 +319,15 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
 @st.fragment
 def lesson(state: LessonState, on_stage: Stage, details: Details) -> SoftLabelsView:
     """Everything a move of the target or the prediction changes: the stage, the logits'
-    sliders and the terms of the loss (an ``st.fragment``: a move reruns it alone, see
+    logits' rows and the terms of the loss (an ``st.fragment``: a move reruns it alone, see
     ``finish_fragment``). Returns the view on a full run (for the calibration below)."""
     with on_stage.controls:
         controls(state)
     view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
                        state["ls"], state["T"], state["Tc"], log_base=state.base)
     draw_stage(view, on_stage)
-    with details.sliders:
-        logit_sliders(state)
+    with details.logits:
+        logit_rows(state, "x", CLASS_NAMES, slider_limit=SLIDER_LIMIT)
     details.table.markdown(terms_table(view))
     details.notes.markdown(explanation(view))
     finish_fragment()

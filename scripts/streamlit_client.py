@@ -325,10 +325,14 @@ class StreamlitSession:
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element" and run:
             self._element(msg.delta.new_element, msg.delta.fragment_id, run)
         elif kind == "script_finished":
+            if msg.script_finished == ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
+                # The script asked for a rerun (st.rerun, e.g. a lesson fragment whose move
+                # changes what the full run drew): the server starts it at once, and the
+                # move is answered when that run finishes, as a browser sees it.
+                return
             if run is not None:
                 run.status = msg.script_finished
-                if run.status != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
-                    self._end_run(run)
+                self._end_run(run)
             if self._finished is not None and not self._finished.done():
                 self._finished.set_result(None)
 

@@ -173,6 +173,8 @@ def test_a_select_box_set_to_no_choice_sends_nothing(streamlit_server):
     None by the page): a browser then sends no value for it, and neither does a student.
     (The client once sent "", which the page read as picking a story named "": every second
     move failed.)"""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
     from ui.edits import edit_state
 
     async def moves() -> list:
@@ -195,3 +197,15 @@ def test_a_select_box_set_to_no_choice_sends_nothing(streamlit_server):
     assert [result.exceptions for result in results] == [[], [], []]
     assert all(result.ok for result in results)
     assert story.value is None and widget_state(story) is None
+    # The first move off the story reruns the page (its story box is drawn by the full run),
+    # and that move is answered when the page's run ends; the moves after it rerun the lesson
+    # fragment alone.
+    status = ForwardMsg.ScriptFinishedStatus
+    assert [result.status for result in results] == [
+        status.FINISHED_SUCCESSFULLY, status.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+        status.FINISHED_FRAGMENT_RUN_SUCCESSFULLY]
+    for result, text in zip(results, ("1.25", "1.5", "1.75"), strict=True):
+        rows = next(e.bidi_component for e in result.elements
+                    if e.WhichOneof("type") == "bidi_component"
+                    and e.bidi_component.component_name.endswith("class_rows"))
+        assert json.loads(rows.json)["rows"][0]["text"] == text

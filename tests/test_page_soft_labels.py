@@ -5,7 +5,7 @@ fitted temperature, the URL round trip, bad links and bad boxes."""
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import open_page, page_text, plotly_figures
+from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
 
 from ui.text import fmt
 from xent_core.lessons import soft_labels
@@ -106,10 +106,21 @@ def test_the_true_class_radio(at):
 
 
 def test_a_logit_slider_moves_the_prediction(at):
-    at.slider(key="soft.slider.3").set_value(5.0).run()
+    edit_row(at, "soft._rows", 3, "slider", 5.0)
     moved = (*LOGITS[:3], 5.0, LOGITS[4])
     assert_stage(at, core(logits=moved))
     assert at.query_params["x"] == "-2.17,-1.63,-2.75,5,-0.156"
+
+
+def test_a_logit_typed_beyond_the_slider_is_kept_and_a_word_changes_nothing(at):
+    edit_row(at, "soft._rows", 1, "box", "12.5")
+    moved = (LOGITS[0], 12.5, *LOGITS[2:])
+    assert_stage(at, core(logits=moved))
+    rows = rows_data(at, "soft._rows")
+    assert rows[1]["text"] == "12.5" and rows[1]["slider"] == 10.0 and rows[1]["note"]
+    edit_row(at, "soft._rows", 2, "box", "abc")
+    assert_stage(at, core(logits=moved))  # nothing changed
+    assert "not a number" in rows_data(at, "soft._rows")[2]["error"]
 
 
 def test_the_log_base_relabels_every_loss(at):
@@ -221,7 +232,7 @@ def test_the_link_round_trips_every_input(at):
     at.text_input(key="soft.p.0").input("0.5").run()
     at.slider(key="soft.ls").set_value(0.2).run()
     at.slider(key="soft.T").set_value(2.5).run()
-    at.slider(key="soft.slider.0").set_value(1.0).run()
+    edit_row(at, "soft._rows", 0, "box", "1")
     at.slider(key="soft.Tc").set_value(1.5).run()
     params = dict(at.query_params)
     assert params == {"p": "0.5,0,0,0.5,0", "ls": "0.2", "T": "2.5",

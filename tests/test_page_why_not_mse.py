@@ -82,6 +82,15 @@ def test_each_logit_slider_is_live(at, i, value):
     assert at.selectbox(key="mse._story").value is None  # no story any more
 
 
+def test_the_story_box_follows_moves_off_and_back_onto_its_story(at):
+    edit_row(at, ROWS, 0, "box", "-3")
+    edit_row(at, ROWS, 0, "box", "-2.5")
+    assert at.selectbox(key="mse._story").value is None
+    edit_row(at, ROWS, 0, "box", f"{WRONG[0][0]:g}")  # back to the story's own logits
+    assert_shows(at, list(WRONG[0]), 0)
+    assert at.selectbox(key="mse._story").value == "confidently wrong"
+
+
 def test_typing_a_logit_moves_its_slider_and_the_numbers(at):
     edit_row(at, ROWS, 1, "box", "0.5")
     assert rows_data(at, ROWS)[1]["slider"] == 0.5

@@ -116,6 +116,12 @@ def _number_rows(key: str, rows: Sequence[Row], on_edit: Callable[[Edit], None],
                low=-slider_limit, high=slider_limit, step=step)
 
 
+def _story_told(stories: Mapping[str, Mapping[str, object]],
+                current: Mapping[str, object]) -> str | None:
+    now = dict(current)
+    return next((story for story, values in stories.items() if dict(values) == now), None)
+
+
 def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]],
                  current: Callable[[LessonState], Mapping[str, object]], *,
                  label: str = "Story") -> None:
@@ -123,12 +129,11 @@ def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]]
 
     ``stories`` maps a story's name to the field values it sets; ``current(state)`` gives
     the same fields as they are now, so the box shows the story the inputs still tell
-    (empty once the learner has moved away from every story).
+    (empty once the learner has moved away from every story). Drawn by the page's full run:
+    a lesson fragment calls :func:`rerun_if_story_changed` so the box follows a move.
     """
     widget = state.private("story")
-    now = dict(current(state))
-    st.session_state[widget] = next(
-        (story for story, values in stories.items() if dict(values) == now), None)
+    st.session_state[widget] = _story_told(stories, current(state))
 
     def pick() -> None:
         chosen = st.session_state[widget]
@@ -140,3 +145,12 @@ def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]]
                  placeholder="your own numbers (pick a story to start one)",
                  help="Each story sets the logits and the true class(es) to an example the "
                       "lesson tells. Move anything afterwards.")
+
+
+def rerun_if_story_changed(state: LessonState, stories: Mapping[str, Mapping[str, object]],
+                           current: Callable[[LessonState], Mapping[str, object]]) -> None:
+    """In a lesson fragment: when a move has taken the inputs off the story the full run's
+    box shows (or onto one), rerun the page so the box says so. Only that first move off a
+    story reruns the page; the moves after it rerun the fragment alone."""
+    if _story_told(stories, current(state)) != st.session_state.get(state.private("story")):
+        st.rerun()
