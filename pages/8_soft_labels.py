@@ -244,8 +244,9 @@ def details_layout() -> Details:
     """Class by class: the logits (a slider and an exact box each), the terms of the loss,
     what they mean."""
     st.subheader("Class by class")
-    st.markdown("**The prediction's logits x**")
-    logits, table, notes = st.container(), st.container(), st.container()
+    rows_col, notes = st.columns([1.2, 1], gap="large")
+    rows_col.markdown("**The prediction's logits x**")
+    logits, table = rows_col.container(), st.container()
     with st.expander("The same in PyTorch"):
         st.code(
             "q_log = F.log_softmax(logits / T, dim=-1)\n"

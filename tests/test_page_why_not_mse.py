@@ -82,11 +82,13 @@ def test_each_logit_slider_is_live(at, i, value):
     assert at.selectbox(key="mse._story").value is None  # no story any more
 
 
-def test_the_story_box_follows_moves_off_and_back_onto_its_story(at):
+def test_the_story_box_empties_on_a_move_off_its_story_and_names_it_on_a_page_run(at):
     edit_row(at, ROWS, 0, "box", "-3")
-    edit_row(at, ROWS, 0, "box", "-2.5")
     assert at.selectbox(key="mse._story").value is None
-    edit_row(at, ROWS, 0, "box", f"{WRONG[0][0]:g}")  # back to the story's own logits
+    # Back on the story's own logits (AppTest reruns the whole page each time; in a browser
+    # the move reruns the lesson fragment alone and the box names the story on the next run
+    # of the page: tests/test_loadtest_client.py).
+    edit_row(at, ROWS, 0, "box", f"{WRONG[0][0]:g}")
     assert_shows(at, list(WRONG[0]), 0)
     assert at.selectbox(key="mse._story").value == "confidently wrong"
 

@@ -150,7 +150,11 @@ def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]]
 def rerun_if_story_changed(state: LessonState, stories: Mapping[str, Mapping[str, object]],
                            current: Callable[[LessonState], Mapping[str, object]]) -> None:
     """In a lesson fragment: when a move has taken the inputs off the story the full run's
-    box shows (or onto one), rerun the page so the box says so. Only that first move off a
-    story reruns the page; the moves after it rerun the fragment alone."""
-    if _story_told(stories, current(state)) != st.session_state.get(state.private("story")):
+    box shows, rerun the page so the box says "your own numbers". Only that first move off a
+    story reruns the page; the moves after it rerun the fragment alone, even one that lands
+    on a story's numbers again (the box names a story again when one is picked, or on the
+    page's next full run: nudging a slider back and forth must not rerun the page each
+    time)."""
+    shown = st.session_state.get(state.private("story"))
+    if shown is not None and _story_told(stories, current(state)) != shown:
         st.rerun()
