@@ -270,8 +270,6 @@ def draw_details(view: SigmoidOrSoftmaxView, details: Details) -> None:
          for i, name in enumerate(CLASS_NAMES)]))
     details.bce_naive.metric("BCE(sigmoid(x), y), mean", f"{fmt(view.bce_naive, 4)} {unit}")
     details.bce_stable.metric("with_logits, mean", f"{fmt(view.bce, 4)} {unit}")
-    show_figure(routes_figure(view.log_base, view), key=f"{PAGE}.fig.routes",
-                container=details.routes)
 
     details.weighted.metric("BCE with pos_weight, mean", f"{fmt(view.bce_weighted, 4)} {unit}")
     terms = " · ".join(f"{name} {fmt(t, 4)}"
@@ -297,10 +295,11 @@ def draw_details(view: SigmoidOrSoftmaxView, details: Details) -> None:
 
 @st.fragment
 def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
-           details: Details) -> None:
+           details: Details) -> SigmoidOrSoftmaxView:
     """Everything a move of a score changes: the score rows, both readings and the numbers
     below them (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``; the
-    first move off a story reruns the page, whose box then says so)."""
+    first move off a story reruns the page, whose box then says so). Returns the view on a
+    full run (for the routes chart, which only the log base changes)."""
     rerun_if_story_changed(state, STORIES, story_now)
     with rows_slot:
         logit_rows(state, "x", CLASS_NAMES, word="score")
@@ -309,6 +308,7 @@ def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
     draw_stage(view, on_stage)
     draw_details(view, details)
     finish_fragment()
+    return view
 
 
 def sigmoid_or_softmax_page() -> None:
@@ -317,7 +317,12 @@ def sigmoid_or_softmax_page() -> None:
     on_stage = stage(state, widths=(2.1, 2.7, 1.7))
     with on_stage.controls:
         rows_slot = controls(state)
-    lesson(state, on_stage, rows_slot, details_layout(state))
+    details = details_layout(state)
+    view = lesson(state, on_stage, rows_slot, details)
+    # The two BCE routes along a sweep depend only on the log base, which reruns the page:
+    # the full run draws them, and a move of the scores leaves the chart alone.
+    show_figure(routes_figure(state.base, view), key=f"{PAGE}.fig.routes",
+                container=details.routes)
 
 
 sigmoid_or_softmax_page()
