@@ -134,6 +134,7 @@ def test_a_row_is_added_and_deleted_with_the_keyboard(streamlit_server, page):
         page.keyboard.press("Enter")
     wait_for_streamlit_idle(page)
     assert page.locator(f"{SHEET} tbody tr").count() == 6
+    assert add.evaluate("e => e === document.activeElement")  # the focus is given back
     type_into_cell(page, row=6, column="P(cat)", text="0.01")
     assert "Row 6 is the most confident mistake" in page.locator("main").inner_text()
     delete = page.locator(SHEET).get_by_role("button", name="Delete row 1")
@@ -142,6 +143,9 @@ def test_a_row_is_added_and_deleted_with_the_keyboard(streamlit_server, page):
         page.keyboard.press("Enter")
     wait_for_streamlit_idle(page)
     assert page.locator(f"{SHEET} tbody tr").count() == 5
+    # The focus is on the delete button now in row 1's place (the next row moved up).
+    assert page.locator(SHEET).get_by_role("button", name="Delete row 1").evaluate(
+        "e => e === document.activeElement")
     assert cell(page, 1, "P(cat)").input_value() == "0.98"
     assert "rows=0.98c" in page.url.replace("%2C", ",")
 

@@ -91,7 +91,10 @@ function send(root, row, column, text) {
     if (edit.seq <= xs.applied) delete xs.edits[k];
   }
   xs.edits[key] = { row, source: column, text, seq: xs.seq };
-  if (STRUCTURAL.has(column)) busy(root, true);
+  if (STRUCTURAL.has(column)) {
+    xs.refocus = { row, column };  // the button pressed, to give the focus back to
+    busy(root, true);
+  }
   xs.setStateValue('edits', { ...xs.edits });
 }
 
@@ -249,6 +252,26 @@ function update(root, data) {
   add.title = data.rows.length >= data.max_rows
     ? `The table holds at most ${data.max_rows} rows` : data.add_label;
   busy(root, structuralPending(root));
+  refocus(root);
+}
+
+// After a row was added or deleted (the buttons were disabled meanwhile, and the rows built
+// again), the keyboard focus goes back to the add button, or to the delete button now in the
+// deleted row's place, unless the learner has moved it elsewhere since.
+function refocus(root) {
+  const xs = root.__xs;
+  const active = document.activeElement;
+  if (!xs.refocus || structuralPending(root)) return;
+  const where = xs.refocus;
+  xs.refocus = null;
+  if (active && active !== document.body && !root.contains(active)) return;
+  let target = root.querySelector('.xs-add');
+  if (where.column === 'delete') {
+    const rows = root.querySelectorAll('tbody tr');
+    const tr = rows[Math.min(where.row, rows.length - 1)];
+    target = (tr && tr.querySelector('.xs-delete')) || target;
+  }
+  if (target && !target.disabled && !target.hidden) target.focus();
 }
 
 export default function (component) {
