@@ -76,24 +76,17 @@ def plotly_array(value) -> list:
 # ------------------------------------------------------------------ a lesson's class rows
 
 
-def rows_element(at: AppTest, key: str):
-    """The class-rows element (``ui.class_rows``) drawn under ``key``."""
+def element_of(at: AppTest, key: str):
+    """The components-v2 element of ours (rows of classes, spreadsheet) drawn under ``key``."""
     return next(element for element in at.get("bidi_component") if element.key == key)
 
 
-def rows_data(at: AppTest, key: str) -> list[dict]:
-    """What the class-rows element shows, one dict per class (``ui.class_rows.Row``)."""
-    return json.loads(rows_element(at, key).proto.json)["rows"]
-
-
-def edit_row(at: AppTest, key: str, row: int, source: str, text, *, timeout: float | None = None
-             ) -> AppTest:
-    """Do what a learner does on a class row and run: ``source`` is ``"slider"`` (``text`` the
-    value it moved to), ``"box"`` (the text committed), ``"name"`` or ``"remove"``.
-
-    As the browser does: the edit goes with a number above every edit the session applied,
-    as the component's state (AppTest has no typed handle for a components-v2 element)."""
-    element = rows_element(at, key)
+def send_edit(at: AppTest, key: str, row: int, source: str, text, *,
+              timeout: float | None = None) -> AppTest:
+    """Send one learner's edit to element ``key`` and run, as the browser does: numbered
+    above every edit the session applied, as the component's state (``ui.edits``; AppTest has
+    no typed handle for a components-v2 element)."""
+    element = element_of(at, key)
     applied = json.loads(element.proto.json)["applied"]
     states = at._tree.get_widget_states()
     state = states.widgets.add()
@@ -102,29 +95,30 @@ def edit_row(at: AppTest, key: str, row: int, source: str, text, *, timeout: flo
     return at._run(states, timeout=timeout)
 
 
+def rows_data(at: AppTest, key: str) -> list[dict]:
+    """What the class-rows element shows, one dict per class (``ui.class_rows.Row``)."""
+    return json.loads(element_of(at, key).proto.json)["rows"]
+
+
+def edit_row(at: AppTest, key: str, row: int, source: str, text, *, timeout: float | None = None
+             ) -> AppTest:
+    """Do what a learner does on a class row and run: ``source`` is ``"slider"`` (``text`` the
+    value it moved to), ``"box"`` (the text committed), ``"name"`` or ``"remove"``."""
+    return send_edit(at, key, row, source, text, timeout=timeout)
+
+
 # ---------------------------------------------------------------- a spreadsheet element
-
-
-def sheet_element(at: AppTest, key: str):
-    """The spreadsheet element (``ui.spreadsheet``) drawn under ``key``."""
-    return next(element for element in at.get("bidi_component") if element.key == key)
 
 
 def sheet_data(at: AppTest, key: str) -> dict:
     """What the spreadsheet element was sent: ``columns``, ``rows`` (each its ``cells`` in the
     columns' order), ``applied`` and the rest (``ui.spreadsheet.spreadsheet``)."""
-    return json.loads(sheet_element(at, key).proto.json)
+    return json.loads(element_of(at, key).proto.json)
 
 
 def edit_sheet(at: AppTest, key: str, row: int, column: str, text="", *,
                timeout: float | None = None) -> AppTest:
     """Do what a learner does in the spreadsheet and run: type ``text`` into (or choose it
     in) ``column`` of ``row`` (from 0), or ``column="delete"`` that row, or ``"add"`` one.
-    As the browser sends it (see :func:`edit_row`)."""
-    element = sheet_element(at, key)
-    applied = json.loads(element.proto.json)["applied"]
-    states = at._tree.get_widget_states()
-    state = states.widgets.add()
-    state.id = element.proto.id
-    state.json_value = json.dumps(edit_state(None, row, column, str(text), applied))
-    return at._run(states, timeout=timeout)
+    As the browser sends it (:func:`send_edit`)."""
+    return send_edit(at, key, row, column, text, timeout=timeout)

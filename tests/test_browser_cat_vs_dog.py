@@ -126,22 +126,23 @@ def test_a_typed_word_keeps_the_number_and_says_why_beside_the_table(streamlit_s
     assert metric_value(page, "Total loss") == "1.6566"  # nothing changed
 
 
-def test_a_row_is_added_and_deleted_with_the_keyboard(streamlit_server, page):
-    open_cat_vs_dog(page, streamlit_server, "?base=10")
-    add = page.locator(SHEET).get_by_role("button", name="Add a row")
-    add.focus()
+def press_enter_on(page, button) -> None:
+    """Focus ``button`` and press Enter, as a keyboard user does; waits for the rerun."""
+    button.focus()
     with expect_rerun(page):
         page.keyboard.press("Enter")
     wait_for_streamlit_idle(page)
+
+
+def test_a_row_is_added_and_deleted_with_the_keyboard(streamlit_server, page):
+    open_cat_vs_dog(page, streamlit_server, "?base=10")
+    add = page.locator(SHEET).get_by_role("button", name="Add a row")
+    press_enter_on(page, add)
     assert page.locator(f"{SHEET} tbody tr").count() == 6
     assert add.evaluate("e => e === document.activeElement")  # the focus is given back
     type_into_cell(page, row=6, column="P(cat)", text="0.01")
     assert "Row 6 is the most confident mistake" in page.locator("main").inner_text()
-    delete = page.locator(SHEET).get_by_role("button", name="Delete row 1")
-    delete.focus()
-    with expect_rerun(page):
-        page.keyboard.press("Enter")
-    wait_for_streamlit_idle(page)
+    press_enter_on(page, page.locator(SHEET).get_by_role("button", name="Delete row 1"))
     assert page.locator(f"{SHEET} tbody tr").count() == 5
     # The focus is on the delete button now in row 1's place (the next row moved up).
     assert page.locator(SHEET).get_by_role("button", name="Delete row 1").evaluate(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from apptest_helpers import edit_sheet, open_page, sheet_data, sheet_element
+from apptest_helpers import edit_sheet, element_of, open_page, sheet_data
 
 from ui.cat_dog_table import PRESET_ROWS
 from ui.edits import edit_state, read_edits
@@ -23,7 +23,7 @@ def send_state(at, state: dict):
     """Send ``state`` as the spreadsheet's own state, as a browser would, and run."""
     states = at._tree.get_widget_states()
     widget = states.widgets.add()
-    widget.id = sheet_element(at, SHEET).proto.id
+    widget.id = element_of(at, SHEET).proto.id
     widget.json_value = json.dumps(state)
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
