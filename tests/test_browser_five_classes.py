@@ -6,6 +6,7 @@ import re
 
 import pytest
 from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app, readme_screenshot
+from PIL import Image
 
 from xent_core import explain
 from xent_core.lessons import FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
@@ -63,3 +64,65 @@ def test_screenshot_of_the_lesson_example_after_ten_steps(streamlit_server, page
     assert "10 step(s) so far" in page.inner_text("body")
     assert_no_streamlit_exception(page)
     readme_screenshot(page, "five_classes")
+
+
+BARS_JS = """
+(chart) => [...chart.querySelectorAll('.bars .point path')].map(path => {
+  const height = /v(-?[\\d.]+)/.exec(path.getAttribute('d'));
+  return { height: Math.abs(parseFloat(height[1])), fill: path.getAttribute('fill'),
+           stroke: path.getAttribute('stroke-width') };
+})
+"""
+
+
+def test_the_charts_are_svg_with_the_lessons_numbers_hover_png_and_full_screen(
+        streamlit_server, page, tmp_path):
+    open_five_classes(page, streamlit_server)
+    preset = explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET)
+    chart = page.locator('[data-testid="xent-chart"]').nth(1)  # the probabilities
+    assert chart.get_attribute("aria-label").startswith("Softmax probabilities p")
+    bars = chart.locator("svg.main-svg").evaluate(BARS_JS)
+    assert len(bars) == 5
+    tallest = max(bar["height"] for bar in bars)
+    top = max(preset.probabilities)
+    for bar, p in zip(bars, preset.probabilities, strict=True):  # heights in proportion to p
+        assert bar["height"] / tallest == pytest.approx(p / top, abs=0.01)
+    assert [bar["stroke"] for bar in bars].count("3") == 1 and bars[3]["stroke"] == "3"
+    assert chart.locator(".xtick text").all_text_contents() == [
+        "cat", "dog", "plane", "fish", "building"]
+    assert chart.locator(".bartext text").all_text_contents() == [
+        f"{p:.3f}" for p in preset.probabilities]
+
+    # Hovering a bar names its class and gives the probability to 4 decimals.
+    chart.locator(".bars .point").nth(3).hover()
+    tip = chart.locator(".xent-chart-tip")
+    tip.wait_for(state="visible")
+    assert tip.inner_text() == f"fish: {preset.probabilities[3]:.4f}"
+
+    # A move redraws the same chart with the new numbers.
+    with expect_rerun(page):
+        page.get_by_role("slider").nth(3).press("ArrowRight")
+    moved = [*FIVE_CLASS_OUTPUTS]
+    moved[3] = round(moved[3] + 0.01, 2)
+    after = explain(moved, FIVE_CLASS_TARGET).probabilities
+    page.wait_for_function(
+        "(text) => document.querySelectorAll('[data-testid=\"xent-chart\"]')[1]"
+        ".querySelectorAll('.bartext text')[3].textContent === text", arg=f"{after[3]:.3f}")
+
+    # The toolbar: a PNG of the chart at twice its size, named after the page and chart.
+    chart.hover()
+    with page.expect_download() as download:
+        chart.get_by_role("button", name="Download plot as PNG").click()
+    assert download.value.suggested_filename == (
+        "five-classes-softmax-probabilities-p-they-add-up.png")
+    saved = tmp_path / "chart.png"
+    download.value.save_as(saved)
+    width = float(chart.locator("svg.main-svg").get_attribute("width"))
+    with Image.open(saved) as image:
+        assert image.format == "PNG" and image.width == pytest.approx(2 * width, abs=2)
+
+    chart.get_by_role("button", name="Full screen").click()
+    page.wait_for_function("() => document.fullscreenElement"
+                           " && document.fullscreenElement.dataset.testid === 'xent-chart'")
+    page.evaluate("() => document.exitFullscreen()")
+    assert_no_streamlit_exception(page)

@@ -180,16 +180,18 @@ def test_presenter_toggle_collapses_the_sidebar_and_writes_the_link(streamlit_se
 
 
 def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, browser):
-    context, page = open_lesson(browser, streamlit_server, "five-classes")
+    # A chart Plotly draws, from Plotly's toolbar (the SVG route's own toolbar:
+    # tests/test_browser_five_classes.py).
+    context, page = open_lesson(browser, streamlit_server, "sigmoid-or-softmax")
     try:
-        chart = page.locator('[data-testid="xent-chart"]').nth(1)
+        chart = page.locator('[data-testid="xent-chart"]').first
         chart.hover()
         button = chart.locator('.modebar-btn[data-title^="Download plot"]')
         button.wait_for(state="visible")
         with page.expect_download() as download:
             button.click()
         assert download.value.suggested_filename == (
-            "five-classes-softmax-probabilities-p-they-add-up.png")
+            "sigmoid-or-softmax-probability-per-class-a-true-label.png")
     finally:
         context.close()
 

@@ -91,3 +91,72 @@ def test_processes_starting_together_each_install_a_whole_copy(tmp_path, monkeyp
     assert done == [static / "plotly.min.js"] * 8
     assert (static / "plotly.min.js").read_bytes() == live_chart.PLOTLY_JS_SOURCE.read_bytes()
     assert sorted(p.name for p in static.iterdir()) == ["plotly.min.js"]
+
+
+# ----------------------------------------------------------------- which route draws a chart
+
+
+def five_class_figures() -> tuple[dict, dict]:
+    from ui.five_class_figures import logit_figure, probability_figure
+    names = ["cat", "dog", "<b>plane</b>", "fish", "building"]
+    logits = [-2.17, -1.63, -2.75, 2.39, -0.156]
+    logit = logit_figure(logits, [v + 0.1 for v in logits], [0.1] * 5, names, 3, lr=1.0)
+    probability = probability_figure([0.1, 0.1, 0.1, 0.6, 0.1], names, 3)
+    return logit.plain, probability.plain
+
+
+def test_bars_per_class_and_gradient_arrows_are_drawn_as_svg_also_when_presenting():
+    from ui.figures import present
+    from ui.mnist_figures import log_probability_bars, logit_bars, probability_bars
+    from xent_core import LOG_BASES
+
+    mnist = [logit_bars([0.5] * 10, 3), probability_bars([0.1] * 10, 3),
+             log_probability_bars([-2.3] * 10, 3, LOG_BASES["e"])]
+    for figure in [*five_class_figures(), *(f.plain for f in mnist)]:
+        assert live_chart.drawn_as_svg(figure)
+        assert live_chart.drawn_as_svg(present(figure))
+
+
+def changed(figure: dict, where: str, value) -> dict:
+    """A deep copy of ``figure`` with the entry at ``where`` (dotted path; a number picks a
+    trace) set to ``value``."""
+    figure = json.loads(json.dumps(figure))
+    *path, last = where.split(".")
+    node = figure
+    for part in path:
+        node = node[int(part)] if part.isdigit() else node.setdefault(part, {})
+    node[int(last) if last.isdigit() else last] = value
+    return figure
+
+
+def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
+    logit, probability = five_class_figures()
+    unlike = [
+        changed(probability, "data.0.type", "scatter"),
+        changed(probability, "data.0.orientation", "h"),
+        changed(probability, "data.0.textposition", "inside"),
+        changed(probability, "data.0.x", [1, 2, 3, 4, 5]),  # not one bar per class in order
+        changed(probability, "data.0.y", {"dtype": "f8", "bdata": "AAAAAAAA8D8="}),
+        changed(probability, "data.0.y", [0.1, None, 0.1, 0.6, 0.1]),
+        changed(probability, "data.0.marker.pattern", {"shape": "/"}),
+        changed(probability, "layout.yaxis.type", "log"),
+        changed(probability, "layout.xaxis.title.text", "class"),
+        changed(probability, "layout.title.text", "p<sup>2</sup>"),
+        changed(probability, "layout.title.x", 0.5),
+        changed(probability, "layout.annotations", [{"text": "a note"}]),
+        changed(logit, "layout.showlegend", True),
+        changed(logit, "data.1.marker.symbol", "circle"),
+        changed(logit, "data.1.fill", "tozeroy"),
+        {"data": [], "layout": probability["layout"]},
+    ]
+    assert live_chart.drawn_as_svg(probability)
+    for figure in unlike:
+        assert not live_chart.drawn_as_svg(figure), figure
+
+
+def test_pages_send_each_chart_with_the_route_that_draws_it():
+    five = [chart_data(chart)["draw"] for chart in charts(open_page(FIVE))]
+    assert five == ["svg", "svg"]
+    mse = [chart_data(chart)["draw"] for chart in charts(open_page("pages/5_why_not_mse.py"))]
+    assert mse and set(mse) == {"plotly"}
+

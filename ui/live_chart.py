@@ -45,19 +45,47 @@ PLOTLY_JS = STATIC_DIR / "plotly.min.js"
 PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-HTML = '<div class="xent-chart" data-testid="xent-chart" role="figure"><div></div></div>'
+SVG_BARS_JS = (Path(__file__).with_name("svg_bars.js")).read_text(encoding="utf-8")
+
+FULLSCREEN_PATH = "M4 4h6v2H6v4H4V4zm10 0h6v6h-2V6h-4V4zM4 14h2v4h4v2H4v-6zm14 4v-4h2v6h-6v-2h4z"
+CAMERA_PATH = ("M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2"
+               "L15 3H9zm3 5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0"
+               " 0 0-5z")
+
+
+def _tool(name: str, label: str, path: str) -> str:
+    return (f'<button type="button" class="xent-{name}" aria-label="{label}" title="{label}">'
+            f'<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">'
+            f'<path fill="currentColor" d="{path}"/></svg></button>')
+
+
+# The plot, then the toolbar of the SVG route (Plotly draws its own): PNG and full screen.
+HTML = ('<div class="xent-chart" data-testid="xent-chart" role="figure"><div></div>'
+        '<div class="xent-chart-tools" hidden>'
+        + _tool("png", "Download plot as PNG", CAMERA_PATH)
+        + _tool("full", "Full screen", FULLSCREEN_PATH) + "</div></div>")
 
 CSS = """
-.xent-chart { width: 100%; min-height: 2rem; }
+.xent-chart { width: 100%; min-height: 2rem; position: relative; }
+.xent-chart > div:first-child > svg { display: block; }
+.xent-chart-tools { position: absolute; top: 0; right: 0; display: flex; gap: 2px;
+                    opacity: 0; transition: opacity 0.15s; }
+.xent-chart-tools[hidden] { display: none; }
+.xent-chart:hover .xent-chart-tools, .xent-chart:focus-within .xent-chart-tools { opacity: 1; }
+.xent-chart-tools button { border: none; background: transparent; padding: 4px; cursor: pointer;
+                           color: var(--st-text-color); border-radius: 4px; line-height: 0; }
+.xent-chart-tools button:hover { background: var(--st-secondary-background-color); }
+.xent-chart-tools button:focus-visible { outline: 2px solid var(--st-primary-color); }
+.xent-chart-tip { position: absolute; pointer-events: none; white-space: nowrap; z-index: 2;
+                  background: var(--st-secondary-background-color); color: var(--st-text-color);
+                  border: 1px solid var(--st-border-color); border-radius: 4px;
+                  padding: 2px 6px; font-size: 14px; }
 .xent-chart:fullscreen { background: var(--st-background-color); padding: 1rem;
                          box-sizing: border-box; }
 """
 
-JS = """
-const FULLSCREEN_ICON = {
-  width: 24, height: 24,
-  path: 'M4 4h6v2H6v4H4V4zm10 0h6v6h-2V6h-4V4zM4 14h2v4h4v2H4v-6zm14 4v-4h2v6h-6v-2h4z',
-};
+JS = SVG_BARS_JS + """
+const FULLSCREEN_ICON = { width: 24, height: 24, path: '""" + FULLSCREEN_PATH + """' };
 
 function loadPlotly() {
   if (!window.__xentPlotly) {
@@ -127,6 +155,46 @@ function draw(wrapper, plot, Plotly) {
   return Plotly.react(plot, figure.data, layout, config);
 }
 
+// The SVG route (svg_bars.js): drawn at the wrapper's width, which a ResizeObserver keeps
+// (read from the page only for the first drawing: reading it after every move would make
+// the browser lay out the page React just changed).
+function drawSvg(wrapper, plot) {
+  const state = wrapper.__xent;
+  const theme = themeOf(wrapper);
+  const figure = JSON.parse(state.figure.split('""" + INK + """').join(theme.text));
+  if (!wrapper.__xentWidth) wrapper.__xentWidth = wrapper.clientWidth;
+  let height = figure.layout.height || 320;
+  if (document.fullscreenElement === wrapper) height = wrapper.clientHeight - 32;
+  plot.innerHTML = barChartSvg(figure, wrapper.__xentWidth, height, theme);
+  wrapper.dispatchEvent(new CustomEvent('xent-chart-drawn', { bubbles: true }));
+}
+
+function watchSvg(wrapper, plot) {
+  if (wrapper.__xentSvgWatched) return;
+  wrapper.__xentSvgWatched = true;
+  watchHover(wrapper, plot);
+  const tools = wrapper.querySelector('.xent-chart-tools');
+  tools.querySelector('.xent-png').addEventListener('click', () => {
+    const options = (wrapper.__xent.config || {}).toImageButtonOptions || {};
+    downloadPng(plot, options.filename || 'chart', options.scale || 2);
+  });
+  tools.querySelector('.xent-full').addEventListener('click', () => (
+    document.fullscreenElement === wrapper ? document.exitFullscreen()
+      : wrapper.requestFullscreen()));
+  wrapper.addEventListener('fullscreenchange', () => {
+    if (wrapper.__xentRoute === 'svg') drawSvg(wrapper, plot);
+  });
+  let pending = false;
+  new ResizeObserver((entries) => {
+    const width = Math.round(entries[entries.length - 1].contentRect.width);
+    if (!width || width === wrapper.__xentWidth) return;
+    wrapper.__xentWidth = width;
+    if (pending || wrapper.__xentRoute !== 'svg') return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; drawSvg(wrapper, plot); });
+  }).observe(wrapper);
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   const wrapper = parentElement.querySelector('.xent-chart');
@@ -136,10 +204,25 @@ export default function (component) {
   const theme = JSON.stringify(themeOf(wrapper));
   const previous = wrapper.__xent;
   if (previous && previous.figure === data.figure && previous.theme === theme
+      && previous.draw === data.draw
       && previous.configText === JSON.stringify(data.config)) return;
-  wrapper.__xent = { figure: data.figure, config: data.config, theme,
+  wrapper.__xent = { figure: data.figure, config: data.config, theme, draw: data.draw,
                      configText: JSON.stringify(data.config) };
+  const route = data.draw === 'svg' ? 'svg' : 'plotly';
+  if (wrapper.__xentRoute && wrapper.__xentRoute !== route) {  // the figure changed kind
+    if (window.Plotly && plot._fullLayout) window.Plotly.purge(plot);
+    plot.innerHTML = '';
+    wrapper.__xentFrame = null;
+  }
+  wrapper.__xentRoute = route;
+  wrapper.querySelector('.xent-chart-tools').hidden = route !== 'svg';
+  if (route === 'svg') {
+    watchSvg(wrapper, plot);
+    drawSvg(wrapper, plot);
+    return;
+  }
   loadPlotly().then((Plotly) => {
+    if (wrapper.__xentRoute !== 'plotly') return;  // an SVG figure arrived meanwhile
     draw(wrapper, plot, Plotly);
     if (!wrapper.__xentResize) {
       let pending = false;
@@ -149,7 +232,9 @@ export default function (component) {
         requestAnimationFrame(() => { pending = false; Plotly.Plots.resize(plot); });
       });
       wrapper.__xentResize.observe(wrapper);
-      wrapper.addEventListener('fullscreenchange', () => draw(wrapper, plot, Plotly));
+      wrapper.addEventListener('fullscreenchange', () => {
+        if (wrapper.__xentRoute === 'plotly') draw(wrapper, plot, Plotly);
+      });
     }
   });
 }
@@ -177,14 +262,73 @@ def install_plotly_js() -> Path:
     return PLOTLY_JS
 
 
+# What the SVG route (svg_bars.js) draws: one bar per class (ui.figures.class_bars_spec),
+# optionally with arrows (ui.five_class_figures.logit_figure). A figure that uses any other
+# property, or another value of these, is drawn by Plotly.
+_SVG_BAR = {"type", "x", "y", "marker", "text", "textposition", "cliponaxis", "hovertext",
+            "hovertemplate"}
+_SVG_ARROWS = {"type", "x", "y", "mode", "line", "marker", "hovertext", "hovertemplate",
+               "cliponaxis"}
+_SVG_LAYOUT = {"title", "height", "margin", "font", "showlegend", "xaxis", "yaxis", "legend"}
+_SVG_TITLE = {"text", "x", "xanchor", "font"}
+_SVG_XAXIS = {"automargin", "tickfont", "showline", "tickmode", "tickvals", "ticktext", "title"}
+_SVG_YAXIS = {"automargin", "tickfont", "title", "range"}
+
+
+def _numbers(values, *, gaps: bool = False) -> bool:
+    return isinstance(values, list) and all(
+        isinstance(v, int | float) or (gaps and v is None) for v in values)
+
+
+def _svg_bars(trace: dict) -> bool:
+    marker = trace.get("marker", {})
+    return (trace.get("type") == "bar" and trace.keys() <= _SVG_BAR and _numbers(trace["y"])
+            and trace.get("x") == list(range(len(trace["y"])))
+            and trace.get("textposition", "outside") == "outside"
+            and marker.keys() <= {"color", "line"}
+            and marker.get("line", {}).keys() <= {"color", "width"})
+
+
+def _svg_arrows(trace: dict) -> bool:
+    marker = trace.get("marker", {})
+    return (trace.get("type") == "scatter" and trace.keys() <= _SVG_ARROWS
+            and trace.get("mode") == "lines+markers"
+            and _numbers(trace.get("x"), gaps=True) and _numbers(trace.get("y"), gaps=True)
+            and marker.keys() <= {"symbol", "angleref", "size", "color"}
+            and marker.get("symbol") == "arrow" and marker.get("angleref") == "previous"
+            and trace.get("line", {}).keys() <= {"color", "width"})
+
+
+def drawn_as_svg(figure: dict) -> bool:
+    """Whether ``figure`` (``{"data", "layout"}``, no template) is drawn by the chart's SVG
+    route (``ui/svg_bars.js``) rather than by plotly.js: one bar trace of one bar per class
+    (x = 0, 1, ...; values above the bars), then only gradient-step arrows, with a title
+    (line breaks only), fonts, height, margins, class names as x ticks and a y title and
+    range. Anything else, however small, goes to Plotly, which draws every figure."""
+    data, layout = figure.get("data", []), figure.get("layout", {})
+    title = layout.get("title", {})
+    xaxis, yaxis = layout.get("xaxis", {}), layout.get("yaxis", {})
+    return bool(
+        data and _svg_bars(data[0]) and all(_svg_arrows(trace) for trace in data[1:])
+        and (len(data) == 1 or layout.get("showlegend") is False)
+        and layout.keys() <= _SVG_LAYOUT and title.keys() <= _SVG_TITLE
+        and "<" not in str(title.get("text", "")).replace("<br>", "")
+        and title.get("x", 0) == 0 and title.get("xanchor", "left") == "left"
+        and xaxis.keys() <= _SVG_XAXIS and yaxis.keys() <= _SVG_YAXIS
+        and not xaxis.get("title", {}).get("text")
+        and xaxis.get("tickvals", data[0]["x"]) == data[0]["x"])
+
+
 def live_chart(figure_json: str, *, key: str, alt: str | None, config: dict,
-               container=None) -> None:
+               svg: bool = False, container=None) -> None:
     """Draw a figure (its JSON, ``{"data": [...], "layout": {...}}``, no template) as the
     element named ``key``; the next run with the same ``key`` redraws it in place.
 
-    ``alt`` is the chart's accessible name; ``config`` is Plotly's config (toolbar, PNG name).
+    ``alt`` is the chart's accessible name; ``config`` is Plotly's config (toolbar, PNG name);
+    ``svg`` draws it as SVG instead of with plotly.js (only a figure :func:`drawn_as_svg`).
     """
-    data = {"figure": figure_json, "alt": alt, "config": config}
+    data = {"figure": figure_json, "alt": alt, "config": config,
+            "draw": "svg" if svg else "plotly"}
     if container is None:
         _chart(key=key, data=data)
     else:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.figure_spec import SpecFigure, plain_spec
 from ui.figures import present
-from ui.live_chart import live_chart
+from ui.live_chart import drawn_as_svg, live_chart
 from ui.presenter import presenting
 from ui.text import escape_markdown
 
@@ -100,4 +100,4 @@ def show_figure(figure, *, key: str, container=None, filename: str | None = None
         figure_json = pio.to_json(spec, validate=False)
     live_chart(figure_json, key=key, alt=alt or title or None,
                config=chart_config(filename or chart_filename(title, st.context.url)),
-               container=container)
+               svg=drawn_as_svg(spec), container=container)
