@@ -8,9 +8,9 @@ into the URL and its copy link after the page has drawn.
 import streamlit as st
 
 from ui import heap, lesson_state
+from ui.assets import install_static
 from ui.class_session import class_sidebar
 from ui.lessons import PAGES
-from ui.live_chart import install_plotly_js
 from ui.presenter import presenter_toggle, sidebar_state, style_page
 
 CLASSROOM_NOTE = """
@@ -27,7 +27,7 @@ CLASSROOM_NOTE = """
 - *Teach: class session* runs predict-then-reveal questions with the whole class.
 """
 
-install_plotly_js()  # once per process: the charts' plotly.js, served from static/
+install_static()  # once per process: plotly.js and our elements' scripts, served from static/
 lesson_state.start_shell()  # first: presenter mode decides how the sidebar opens
 st.set_page_config(page_title="Cross-Entropy Lab", page_icon=":material/functions:", layout="wide",
                    initial_sidebar_state=sidebar_state())

@@ -74,12 +74,13 @@ def test_app_image_installs_exactly_requirements_txt_on_the_tests_python() -> No
     assert '"app.py"' in cmd and '"0.0.0.0"' in cmd and '"8501"' in cmd
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
     assert ".venv" in ignored, "the host's .venv must not be copied into the image"
-    # The charts' plotly.js is copied from the image's own plotly package, after the app.
+    # plotly.js (from the image's own plotly package) and our elements' scripts are copied
+    # into static/ after the app.
     assert "static" in ignored
     runs = [args for word, args in steps if word == "RUN"]
     app_copied = next(i for i, (word, args) in enumerate(steps)
                       if word == "COPY" and shlex.split(args) == [".", "/app"])
-    assert any(shlex.split(args)[1:] == ["-m", "ui.live_chart"]
+    assert any(shlex.split(args)[1:] == ["-m", "ui.assets"]
                for word, args in steps[app_copied:] if word == "RUN"), runs
 
 

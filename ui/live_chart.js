@@ -1,14 +1,24 @@
-// Bar charts drawn as plain SVG: the light route of ui/live_chart.py.
+// The browser side of ui/live_chart.py: one chart element, redrawn in place on every move.
+// Loaded once per tab from static/ (ui/assets.py), not sent with every chart.
 //
-// A figure of one bar per class (ui.figures.class_bars_spec), optionally with gradient-step
-// arrows (a scatter of "arrow" markers), is drawn here instead of by plotly.js, when
-// ui.live_chart.drawn_as_svg(figure) says every property it uses is one this file draws.
-// Same spec, same look (house fonts, class colours, outlined true class, values above the
-// bars, the theme's colours), a fraction of the browser's time: a move rebuilds one small SVG
-// (about 1 ms) where Plotly.react measured 20-30 ms a chart plus a layout of the whole page.
+// Two routes. A figure of one bar per class (ui.figures.class_bars_spec), optionally with
+// gradient-step arrows (a scatter of "arrow" markers), is drawn here as plain SVG when
+// ui.live_chart.drawn_as_svg(figure) says every property it uses is one this file draws:
+// same spec, same look (house fonts, class colours, outlined true class, values above the
+// bars, the theme's colours), in about 1 ms a move, where Plotly.react measured 20-30 ms a
+// chart plus a layout of the whole page. Every other figure is drawn by plotly.js.
 //
-// The drawing keeps Plotly's class names for what tests and screenshots read: svg.main-svg,
+// The SVG keeps Plotly's class names for what tests and screenshots read: svg.main-svg,
 // .gtitle, .xtick / .ytick text, .bars .point path.
+
+// The placeholder for the theme's text colour in every figure (ui.colors.INK).
+const INK = '#000037';
+const FULLSCREEN_PATH = 'M4 4h6v2H6v4H4V4zm10 0h6v6h-2V6h-4V4zM4 14h2v4h4v2H4v-6zm14 4v-4h2v6h-6v-2h4z';
+const CAMERA_PATH = 'M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 '
+  + '0-2-2h-3.2L15 3H9zm3 5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 '
+  + '2.5 0 0 0 0-5z';
+
+// ------------------------------------------------------------------------ the SVG route
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MINUS = '\u2212';  // Plotly's minus sign in tick labels
@@ -261,4 +271,173 @@ function downloadPng(plot, name, scale) {
     link.click();
   };
   image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.outerHTML)}`;
+}
+
+// ------------------------------------------------------------------- the element
+const FULLSCREEN_ICON = { width: 24, height: 24, path: FULLSCREEN_PATH };
+
+function loadPlotly() {
+  if (!window.__xentPlotly) {
+    window.__xentPlotly = new Promise((resolve, reject) => {
+      if (window.Plotly) { resolve(window.Plotly); return; }
+      const script = document.createElement('script');
+      script.src = new URL('app/static/plotly.min.js', document.baseURI).href;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { window.__xentPlotly = null; reject(new Error('plotly.js')); };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__xentPlotly;
+}
+
+function themeOf(element) {
+  const css = getComputedStyle(element);
+  const read = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  const text = read('--st-text-color', css.color);
+  return {
+    text,
+    font: css.fontFamily,
+    background: read('--st-background-color', '#FFFFFF'),
+    panel: read('--st-secondary-background-color', '#F0F2F6'),
+    border: read('--st-border-color', 'rgba(128, 128, 128, 0.4)'),
+  };
+}
+
+function themedTemplate(theme) {
+  const axis = { gridcolor: theme.border, zerolinecolor: theme.border,
+                 linecolor: theme.text, tickcolor: theme.border };
+  return { layout: {
+    font: { family: theme.font, color: theme.text },
+    paper_bgcolor: theme.background, plot_bgcolor: theme.background,
+    xaxis: axis, yaxis: axis,
+    hoverlabel: { bgcolor: theme.panel, bordercolor: theme.border,
+                  font: { family: theme.font, color: theme.text } },
+    legend: { font: { color: theme.text } },
+    modebar: { bgcolor: 'rgba(0,0,0,0)', color: theme.text, activecolor: theme.text },
+  } };
+}
+
+function draw(wrapper, plot, Plotly) {
+  const state = wrapper.__xent;
+  const theme = themeOf(wrapper);
+  const figure = JSON.parse(state.figure.split(INK).join(theme.text));
+  const layout = { ...figure.layout, template: themedTemplate(theme), autosize: true };
+  if (layout.title && layout.title.text) {  // bold, as Streamlit draws a chart's title
+    layout.title = { ...layout.title, text: `<b>${layout.title.text}</b>` };
+  }
+  // Margins: the axes make room for their labels (automargin), which costs Plotly a second
+  // layout pass whenever the margins grow. A redraw of the same chart (only its numbers
+  // changed) starts from the margins it already grew to, so they grow only when the labels
+  // need more room; new titles, fonts or size (presenter mode) start afresh.
+  const frame = JSON.stringify([layout.height, layout.title, layout.font,
+    (layout.xaxis || {}).title, (layout.yaxis || {}).title]);
+  const size = plot._fullLayout && plot._fullLayout._size;
+  if (size && wrapper.__xentFrame === frame) {
+    layout.margin = { ...(layout.margin || {}), l: size.l, r: size.r, t: size.t, b: size.b };
+  }
+  wrapper.__xentFrame = frame;
+  if (document.fullscreenElement === wrapper) layout.height = wrapper.clientHeight - 32;
+  const config = { ...state.config, responsive: false,
+    modeBarButtonsToAdd: [{ name: 'fullscreen', title: 'Full screen', icon: FULLSCREEN_ICON,
+      click: () => (document.fullscreenElement === wrapper
+        ? document.exitFullscreen() : wrapper.requestFullscreen()) }] };
+  return Plotly.react(plot, figure.data, layout, config);
+}
+
+// The SVG route (svg_bars.js): drawn at the wrapper's width, which a ResizeObserver keeps
+// (read from the page only for the first drawing: reading it after every move would make
+// the browser lay out the page React just changed).
+function drawSvg(wrapper, plot, theme = themeOf(wrapper)) {
+  const state = wrapper.__xent;
+  const figure = JSON.parse(state.figure.split(INK).join(theme.text));
+  if (!wrapper.__xentWidth) wrapper.__xentWidth = wrapper.clientWidth;
+  let height = figure.layout.height || 320;
+  if (document.fullscreenElement === wrapper) height = wrapper.clientHeight - 32;
+  plot.innerHTML = barChartSvg(figure, wrapper.__xentWidth, height, theme);
+  wrapper.dispatchEvent(new CustomEvent('xent-chart-drawn', { bubbles: true }));
+}
+
+function toolButton(name, label, path) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = name;
+  button.title = label;
+  button.setAttribute('aria-label', label);
+  button.innerHTML = `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">`
+    + `<path fill="currentColor" d="${path}"/></svg>`;
+  return button;
+}
+
+// The SVG route's toolbar (Plotly draws its own): PNG and full screen, shown on hover/focus.
+function watchSvg(wrapper, plot) {
+  if (wrapper.__xentSvgWatched) return;
+  wrapper.__xentSvgWatched = true;
+  watchHover(wrapper, plot);
+  const tools = wrapper.querySelector('.xent-chart-tools');
+  tools.append(toolButton('xent-png', 'Download plot as PNG', CAMERA_PATH),
+               toolButton('xent-full', 'Full screen', FULLSCREEN_PATH));
+  tools.querySelector('.xent-png').addEventListener('click', () => {
+    const options = (wrapper.__xent.config || {}).toImageButtonOptions || {};
+    downloadPng(plot, options.filename || 'chart', options.scale || 2);
+  });
+  tools.querySelector('.xent-full').addEventListener('click', () => (
+    document.fullscreenElement === wrapper ? document.exitFullscreen()
+      : wrapper.requestFullscreen()));
+  wrapper.addEventListener('fullscreenchange', () => {
+    if (wrapper.__xentRoute === 'svg') drawSvg(wrapper, plot);
+  });
+  let pending = false;
+  new ResizeObserver((entries) => {
+    const width = Math.round(entries[entries.length - 1].contentRect.width);
+    if (!width || width === wrapper.__xentWidth) return;
+    wrapper.__xentWidth = width;
+    if (pending || wrapper.__xentRoute !== 'svg') return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; drawSvg(wrapper, plot); });
+  }).observe(wrapper);
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  const wrapper = parentElement.querySelector('.xent-chart');
+  const plot = wrapper.firstElementChild;
+  if (data.alt) wrapper.setAttribute('aria-label', data.alt);
+  else wrapper.removeAttribute('aria-label');
+  const colors = themeOf(wrapper);
+  const theme = JSON.stringify(colors);
+  const previous = wrapper.__xent;
+  if (previous && previous.figure === data.figure && previous.theme === theme
+      && previous.draw === data.draw
+      && previous.configText === JSON.stringify(data.config)) return;
+  wrapper.__xent = { figure: data.figure, config: data.config, theme, draw: data.draw,
+                     configText: JSON.stringify(data.config) };
+  const route = data.draw === 'svg' ? 'svg' : 'plotly';
+  if (wrapper.__xentRoute && wrapper.__xentRoute !== route) {  // the figure changed kind
+    if (window.Plotly && plot._fullLayout) window.Plotly.purge(plot);
+    plot.innerHTML = '';
+    wrapper.__xentFrame = null;
+  }
+  wrapper.__xentRoute = route;
+  wrapper.querySelector('.xent-chart-tools').hidden = route !== 'svg';
+  if (route === 'svg') {
+    watchSvg(wrapper, plot);
+    drawSvg(wrapper, plot, colors);
+    return;
+  }
+  loadPlotly().then((Plotly) => {
+    if (wrapper.__xentRoute !== 'plotly') return;  // an SVG figure arrived meanwhile
+    draw(wrapper, plot, Plotly);
+    if (!wrapper.__xentResize) {
+      let pending = false;
+      wrapper.__xentResize = new ResizeObserver(() => {
+        if (pending || !plot._fullLayout) return;
+        pending = true;
+        requestAnimationFrame(() => { pending = false; Plotly.Plots.resize(plot); });
+      });
+      wrapper.__xentResize.observe(wrapper);
+      wrapper.addEventListener('fullscreenchange', () => {
+        if (wrapper.__xentRoute === 'plotly') draw(wrapper, plot, Plotly);
+      });
+    }
+  });
 }

@@ -1,0 +1,85 @@
+"""static/: plotly.js and our elements' scripts, loaded once per tab (ui/assets.py)."""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from apptest_helpers import APP, charts, element_of, open_page
+
+from ui import assets, class_rows, live_chart, spreadsheet
+from ui.colors import INK
+
+EVERYTHING = ["class_rows.js", "live_chart.js", "plotly.min.js", "spreadsheet.js"]
+
+
+@pytest.fixture
+def static(tmp_path, monkeypatch) -> Path:
+    """An empty static/ for ui.assets to fill, and its install without the per-process cache."""
+    folder = tmp_path / "static"
+    monkeypatch.setattr(assets, "STATIC_DIR", folder)
+    monkeypatch.setattr(assets, "PLOTLY_JS", folder / "plotly.min.js")
+    return folder
+
+
+def test_plotly_and_the_scripts_are_copied_and_replaced_when_they_differ(static):
+    install = assets.install_static.__wrapped__  # not the once-per-process cache
+    install()
+    assert sorted(p.name for p in static.iterdir()) == EVERYTHING  # no partial copy left
+    assert (static / "plotly.min.js").read_bytes() == assets.PLOTLY_JS_SOURCE.read_bytes()
+    for name in assets.ELEMENT_SCRIPTS:
+        assert (static / name).read_bytes() == (assets.UI_DIR / name).read_bytes()
+        # world-readable: the container builds them as root and serves them as the app's user
+        assert (static / name).stat().st_mode & 0o777 == 0o644
+    (static / "plotly.min.js").write_text("an older plotly.js")
+    (static / "live_chart.js").write_text("an older chart")
+    install()
+    assert (static / "plotly.min.js").read_bytes() == assets.PLOTLY_JS_SOURCE.read_bytes()
+    assert (static / "live_chart.js").read_bytes() == (assets.UI_DIR / "live_chart.js").read_bytes()
+    assert sorted(p.name for p in static.iterdir()) == EVERYTHING
+
+
+def test_processes_starting_together_each_install_whole_copies(static):
+    # `make classroom` starts one process per core at once; each copies, none fails.
+    install = assets.install_static.__wrapped__
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda _: install(), range(8)))
+    assert all(paths == done[0] for paths in done)
+    assert sorted(p.name for p in static.iterdir()) == EVERYTHING
+    assert (static / "plotly.min.js").read_bytes() == assets.PLOTLY_JS_SOURCE.read_bytes()
+
+
+def test_the_app_serves_static_next_to_app_py():
+    # app.py installs the files; .streamlit/config.toml turns Streamlit's static serving on.
+    config = (assets.STATIC_DIR.parent / ".streamlit" / "config.toml").read_text()
+    assert "enableStaticServing = true" in config
+    assert Path(APP).parent / "static" == assets.STATIC_DIR
+    assert "app/static/plotly.min.js" in (assets.UI_DIR / "live_chart.js").read_text()
+
+
+def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypatch):
+    for element, name in ((live_chart, "live_chart.js"), (class_rows, "class_rows.js"),
+                          (spreadsheet, "spreadsheet.js")):
+        version = hashlib.sha256((assets.UI_DIR / name).read_bytes()).hexdigest()[:12]
+        assert assets.element_js(name) == element.JS
+        assert f"'app/static/{name}?v={version}'" in element.JS
+    # a changed script is a new URL, so no browser draws with an old copy it cached
+    monkeypatch.setattr(assets, "UI_DIR", tmp_path)
+    (tmp_path / "live_chart.js").write_text("export default function () {}")
+    assert assets.element_js("live_chart.js") != live_chart.JS
+    with pytest.raises(ValueError, match="not one of the elements' scripts"):
+        assets.element_js("../app.py")
+
+
+def test_a_move_sends_each_element_without_its_code():
+    at = open_page("pages/2_five_classes.py")
+    sent = [*charts(at), element_of(at, "five._rows")]
+    for element in sent:
+        assert len(element.proto.js_content) < 400, element.proto.component_name
+    assert len(live_chart.JS) < 400 and len((assets.UI_DIR / "live_chart.js").read_text()) > 10_000
+
+
+def test_the_charts_script_swaps_the_same_ink_as_the_figures():
+    assert f"const INK = '{INK}';" in (assets.UI_DIR / "live_chart.js").read_text()
