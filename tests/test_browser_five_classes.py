@@ -92,6 +92,10 @@ def test_the_charts_are_svg_with_the_lessons_numbers_hover_png_and_full_screen(
         "cat", "dog", "plane", "fish", "building"]
     assert chart.locator(".bartext text").all_text_contents() == [
         f"{p:.3f}" for p in preset.probabilities]
+    # a screen reader hears the chart's name (the figure's), then every bar's value
+    assert chart.get_by_role("img").get_attribute("aria-label") == ", ".join(
+        f"{name}: {p:.3f}" for name, p in zip(
+            ["cat", "dog", "plane", "fish", "building"], preset.probabilities, strict=True))
 
     # Hovering a bar names its class and gives the probability to 4 decimals.
     chart.locator(".bars .point").nth(3).hover()

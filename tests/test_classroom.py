@@ -173,6 +173,11 @@ def test_classroom_two_processes_sticky_sessions_and_clean_stop(tmp_path: Path) 
         assert all(is_running(pid) for pid in pids.values())
 
         run_sync(check_students(base_url))
+        # the charts' and rows' scripts (ui/assets.py) through the proxy, as a module
+        for name in ("live_chart.js", "class_rows.js", "spreadsheet.js", "plotly.min.js"):
+            with urllib.request.urlopen(f"{base_url}/app/static/{name}", timeout=10) as reply:
+                assert "javascript" in reply.headers["Content-Type"], name
+                assert reply.read() == (REPO_ROOT / "static" / name).read_bytes(), name
 
         proc.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal does
         proc.wait(timeout=STOP_TIMEOUT_S)

@@ -129,7 +129,9 @@ function barChartSvg(figure, width, height, theme) {
   const x = (v) => left + (v + 0.5) * slot;
 
   const out = [];
-  const label = escapeXml(plainText((title.text || '').replace(/<br>/g, ' ')));
+  // Read out by a screen reader after the chart's name (the wrapper's): every bar's value.
+  const label = escapeXml(names.map((name, i) => `${name}: ${texts[i] ?? bars.y[i]}`)
+    .join(', '));
   out.push(`<svg xmlns="${SVG_NS}" class="main-svg" width="${width}" height="${height}" `
     + `viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}" `
     + `font-family="${escapeXml(family)}" style="background:${theme.background}">`);
