@@ -100,6 +100,8 @@ def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
         changed(probability, "data.0.x", [1, 2, 3, 4, 5]),  # not one bar per class in order
         changed(probability, "data.0.y", {"dtype": "f8", "bdata": "AAAAAAAA8D8="}),
         changed(probability, "data.0.y", [0.1, None, 0.1, 0.6, 0.1]),
+        changed(probability, "data.0.y", [0.1, float("inf"), 0.1, 0.6, 0.1]),
+        changed(changed(probability, "data.0.y", []), "data.0.x", []),
         changed(probability, "data.0.marker.pattern", {"shape": "/"}),
         changed(probability, "layout.yaxis.type", "log"),
         changed(probability, "layout.xaxis.title.text", "class"),

@@ -28,6 +28,8 @@ of its own, and any other figure with plotly.js: :func:`drawn_as_svg`.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from ui.assets import element_js
@@ -75,8 +77,10 @@ _SVG_YAXIS = {"automargin", "tickfont", "title", "range"}
 
 
 def _numbers(values, *, gaps: bool = False) -> bool:
-    return isinstance(values, list) and all(
-        isinstance(v, int | float) or (gaps and v is None) for v in values)
+    """A non-empty list of finite numbers (and, with ``gaps``, None between segments)."""
+    return isinstance(values, list) and bool(values) and all(
+        (isinstance(v, int | float) and math.isfinite(v)) or (gaps and v is None)
+        for v in values)
 
 
 def _svg_bars(trace: dict) -> bool:
