@@ -1,11 +1,13 @@
-"""A Plotly chart that a move redraws in place, in the light or dark theme the browser shows.
+"""A chart (a Plotly figure) that a move redraws in place, in the light or dark theme the
+browser shows: bars per class as SVG of our own, any other figure with plotly.js.
 
 Why not ``st.plotly_chart``: Streamlit names a chart element after its figure, so every move
 that changes a chart's numbers makes a new element; the browser throws the old chart away and
 draws a new one from nothing (``Plotly.newPlot``, measured at about 115 ms a move on Five
 classes' two charts, most of a move's time in the browser). :func:`live_chart` is one
 Streamlit components-v2 element per chart, named by its ``key``: a move sends the new figure
-to the same element, which redraws it with ``Plotly.react`` (only what changed).
+to the same element, which redraws it: as SVG (a figure :func:`drawn_as_svg`), else with
+``Plotly.react`` (only what changed).
 
 What it keeps from ``st.plotly_chart(theme="streamlit")``:
 
@@ -15,7 +17,8 @@ What it keeps from ``st.plotly_chart(theme="streamlit")``:
   :data:`ui.colors.INK` in the figure, the placeholder Streamlit's chart theme swaps the same
   way), grid and axis lines from the theme's border colour, hover labels on the theme's
   secondary background.
-* **Toolbar** (Plotly's, on hover: PNG download named by ``config``, reset axes) and a
+* **Toolbar** (Plotly's, on hover: PNG download named by ``config``, reset axes; the SVG
+  route's own on hover or keyboard focus: the same PNG at twice the size) and a
   **full-screen** button; the chart follows its column's width (a ``ResizeObserver``: also
   when the sidebar folds or an expander opens).
 * **Title in bold**, and the **accessible name**: the wrapper is a ``figure`` named by ``alt``.
