@@ -10,7 +10,6 @@ import pytest
 from apptest_helpers import APP, charts, element_of, open_page
 
 from ui import assets, class_rows, live_chart, spreadsheet
-from ui.colors import INK
 
 EVERYTHING = ["class_rows.js", "live_chart.js", "plotly.min.js", "spreadsheet.js"]
 
@@ -30,14 +29,14 @@ def test_plotly_and_the_scripts_are_copied_and_replaced_when_they_differ(static)
     assert sorted(p.name for p in static.iterdir()) == EVERYTHING  # no partial copy left
     assert (static / "plotly.min.js").read_bytes() == assets.PLOTLY_JS_SOURCE.read_bytes()
     for name in assets.ELEMENT_SCRIPTS:
-        assert (static / name).read_bytes() == (assets.UI_DIR / name).read_bytes()
+        assert (static / name).read_bytes() == assets.script(name)
         # world-readable: the container builds them as root and serves them as the app's user
         assert (static / name).stat().st_mode & 0o777 == 0o644
     (static / "plotly.min.js").write_text("an older plotly.js")
     (static / "live_chart.js").write_text("an older chart")
     install()
     assert (static / "plotly.min.js").read_bytes() == assets.PLOTLY_JS_SOURCE.read_bytes()
-    assert (static / "live_chart.js").read_bytes() == (assets.UI_DIR / "live_chart.js").read_bytes()
+    assert (static / "live_chart.js").read_bytes() == assets.script("live_chart.js")
     assert sorted(p.name for p in static.iterdir()) == EVERYTHING
 
 
@@ -56,13 +55,13 @@ def test_the_app_serves_static_next_to_app_py():
     config = (assets.STATIC_DIR.parent / ".streamlit" / "config.toml").read_text()
     assert "enableStaticServing = true" in config
     assert Path(APP).parent / "static" == assets.STATIC_DIR
-    assert "app/static/plotly.min.js" in (assets.UI_DIR / "live_chart.js").read_text()
+    assert b"app/static/plotly.min.js" in assets.script("live_chart.js")
 
 
 def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypatch):
     for element, name in ((live_chart, "live_chart.js"), (class_rows, "class_rows.js"),
                           (spreadsheet, "spreadsheet.js")):
-        version = hashlib.sha256((assets.UI_DIR / name).read_bytes()).hexdigest()[:12]
+        version = hashlib.sha256(assets.script(name)).hexdigest()[:12]
         assert assets.element_js(name) == element.JS
         assert f"'app/static/{name}?v={version}'" in element.JS
     # a changed script is a new URL, so no browser draws with an old copy it cached
@@ -73,13 +72,18 @@ def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypat
         assets.element_js("../app.py")
 
 
+def test_the_rows_and_the_spreadsheet_share_the_numbered_edits_script():
+    shared = (assets.UI_DIR / "edits.js").read_bytes()
+    for name in ("class_rows.js", "spreadsheet.js"):
+        joined = assets.script(name)
+        assert joined.startswith(shared) and joined.endswith((assets.UI_DIR / name).read_bytes())
+        assert b"showValue(" in (assets.UI_DIR / name).read_bytes()  # and use it
+        assert b"function showValue" not in (assets.UI_DIR / name).read_bytes()
+
+
 def test_a_move_sends_each_element_without_its_code():
     at = open_page("pages/2_five_classes.py")
     sent = [*charts(at), element_of(at, "five._rows")]
     for element in sent:
         assert len(element.proto.js_content) < 400, element.proto.component_name
-    assert len(live_chart.JS) < 400 and len((assets.UI_DIR / "live_chart.js").read_text()) > 10_000
-
-
-def test_the_charts_script_swaps_the_same_ink_as_the_figures():
-    assert f"const INK = '{INK}';" in (assets.UI_DIR / "live_chart.js").read_text()
+    assert len(live_chart.JS) < 400 and len(assets.script("live_chart.js")) > 10_000

@@ -13,10 +13,10 @@ import pytest
 from apptest_helpers import plotly_array
 
 from ui import (
+    assets,
     batch_figures,
     cat_dog_figures,
     five_class_figures,
-    live_chart,
     mnist_figures,
     overflow_figures,
     sigmoid_softmax_figures,
@@ -211,7 +211,9 @@ def test_ink_is_the_placeholder_the_chart_swaps_for_the_themes_text_colour():
     # The browser side of ui.live_chart swaps every INK in the figure's JSON for the theme's
     # text colour (tests/test_browser_screens.py checks the outline on a dark page); drawn
     # anywhere else (a figure opened outside the app), INK is near-black and reads on white.
-    assert f"state.figure.split('{INK}').join(theme.text)" in live_chart.JS
+    script = assets.script("live_chart.js").decode()  # what the browser runs
+    assert f"const INK = '{INK}';" in script
+    assert script.count("state.figure.split(INK).join(theme.text)") == 2  # both routes
     assert contrast_ratio(INK, "#FFFFFF") >= 15
 
 

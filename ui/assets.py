@@ -7,7 +7,7 @@ the app starts (``app.py``) and when the container is built (``python -m ui.asse
 * ``plotly.min.js``, copied from the installed Python ``plotly`` package, so the charts draw
   with the plotly.js version the figures are written for, and never from the network;
 * the JavaScript of our elements (``ui/live_chart.js``, ``ui/class_rows.js``,
-  ``ui/spreadsheet.js``).
+  ``ui/spreadsheet.js``; the last two each joined after ``ui/edits.js``, which they share).
 
 Why the elements' JavaScript is not inline: a components-v2 element sends its JavaScript with
 every message that draws it, so every move re-sent the chart's 17 KB of code with each chart
@@ -23,7 +23,6 @@ from __future__ import annotations
 import filecmp
 import functools
 import hashlib
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,41 +32,52 @@ UI_DIR = Path(__file__).resolve().parent
 STATIC_DIR = UI_DIR.parent / "static"  # served at /app/static/
 PLOTLY_JS = STATIC_DIR / "plotly.min.js"
 PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-ELEMENT_SCRIPTS = ("live_chart.js", "class_rows.js", "spreadsheet.js")  # in ui/
+# Each script in static/ and the files of ui/ it is made of, joined in this order: the rows
+# of classes and the spreadsheet share the browser side of ui/edits.py (edits.js).
+ELEMENT_SCRIPTS = {
+    "live_chart.js": ("live_chart.js",),
+    "class_rows.js": ("edits.js", "class_rows.js"),
+    "spreadsheet.js": ("edits.js", "spreadsheet.js"),
+}
 
 
-def _copy(source: Path, target: Path) -> None:
-    """``source`` to ``target``, unless the same file is already there. Whole or not at all
-    for a server already serving it (a copy of its own, then one rename), and `make
+def script(name: str) -> bytes:
+    """The script ``static/<name>`` serves: its parts in ``ui/``, joined."""
+    if name not in ELEMENT_SCRIPTS:
+        raise ValueError(f"{name} is not one of the elements' scripts {tuple(ELEMENT_SCRIPTS)}")
+    return b"\n".join((UI_DIR / part).read_bytes() for part in ELEMENT_SCRIPTS[name])
+
+
+def _write(content: bytes, target: Path) -> None:
+    """``content`` as the file ``target``, unless it already holds exactly that. Whole or not
+    at all for a server already serving it (a file of its own, then one rename), and `make
     classroom`'s processes may all start at once. (Streamlit refuses to serve a symlink out
     of ``static/``.)"""
-    if target.exists() and filecmp.cmp(target, source, shallow=False):
+    if target.exists() and target.read_bytes() == content:
         return
     target.parent.mkdir(exist_ok=True)
-    with (tempfile.NamedTemporaryFile(dir=target.parent, suffix=".partial",
-                                      delete=False) as partial,
-          source.open("rb") as data):
-        shutil.copyfileobj(data, partial)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".partial",
+                                     delete=False) as partial:
+        partial.write(content)
     Path(partial.name).chmod(0o644)  # readable by the server's user (a temp file is 0600)
     Path(partial.name).replace(target)
 
 
 @functools.cache
 def install_static() -> list[Path]:
-    """Copy plotly.js and the elements' scripts into :data:`STATIC_DIR` (each only if it
+    """Write plotly.js and the elements' scripts into :data:`STATIC_DIR` (each only if it
     differs). Once per process (``app.py`` calls it on every run)."""
-    _copy(PLOTLY_JS_SOURCE, PLOTLY_JS)
+    if not (PLOTLY_JS.exists() and filecmp.cmp(PLOTLY_JS, PLOTLY_JS_SOURCE, shallow=False)):
+        _write(PLOTLY_JS_SOURCE.read_bytes(), PLOTLY_JS)
     for name in ELEMENT_SCRIPTS:
-        _copy(UI_DIR / name, STATIC_DIR / name)
+        _write(script(name), STATIC_DIR / name)
     return [PLOTLY_JS, *(STATIC_DIR / name for name in ELEMENT_SCRIPTS)]
 
 
 def element_js(name: str) -> str:
     """The JavaScript a components-v2 element sends: it imports ``static/<name>`` once per
     tab and calls its default export with each drawing (in order)."""
-    if name not in ELEMENT_SCRIPTS:
-        raise ValueError(f"{name} is not one of the elements' scripts {ELEMENT_SCRIPTS}")
-    version = hashlib.sha256((UI_DIR / name).read_bytes()).hexdigest()[:12]
+    version = hashlib.sha256(script(name)).hexdigest()[:12]
     return f"""
 const loaded = import(new URL('app/static/{name}?v={version}', document.baseURI).href);
 export default function (component) {{

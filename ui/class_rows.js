@@ -1,4 +1,5 @@
-// The browser side of ui/class_rows.py (loaded once per tab from static/, ui/assets.py).
+// The browser side of ui/class_rows.py (loaded once per tab from static/, ui/assets.py,
+// after ui/edits.js: showValue).
 
 function cell(tag, className) {
   const el = document.createElement(tag);
@@ -89,15 +90,6 @@ function build(root, data) {
   });
 }
 
-// A value from the server replaces what an input shows, unless the learner is in the middle
-// of it: an edit sent and not answered yet, or text typed and not committed in a focused box.
-function show(root, input, row, source, text) {
-  const typing = document.activeElement === input && input.value !== input.dataset.sent;
-  if (waiting(root, row, source) || typing) return;
-  input.value = text;
-  input.dataset.sent = text;
-}
-
 function update(root, data) {
   root.querySelectorAll('.xr-row').forEach((el, i) => {
     const row = data.rows[i];
@@ -106,7 +98,7 @@ function update(root, data) {
     const box = el.querySelector('.xr-box');
     if (data.editable_names) {
       name.setAttribute('aria-label', `Name of class ${i + 1}`);
-      show(root, name, i, 'name', row.name_text);
+      showValue(name, row.name_text, waiting(root, i, 'name'));
       name.setAttribute('aria-invalid', row.name_error ? 'true' : 'false');
     } else {
       name.textContent = row.name;
@@ -120,7 +112,7 @@ function update(root, data) {
       if (!waiting(root, i, 'slider')) slider.value = row.slider;
     }
     box.setAttribute('aria-label', row.box_label);
-    show(root, box, i, 'box', row.text);
+    showValue(box, row.text, waiting(root, i, 'box'));
     box.setAttribute('aria-invalid', row.error ? 'true' : 'false');
     const error = el.querySelector('.xr-error');
     if (row.error) box.setAttribute('aria-describedby', error.id);

@@ -1,4 +1,5 @@
-// The browser side of ui/spreadsheet.py (loaded once per tab from static/, ui/assets.py).
+// The browser side of ui/spreadsheet.py (loaded once per tab from static/, ui/assets.py,
+// after ui/edits.js: showValue).
 
 function make(tag, className) {
   const el = document.createElement(tag);
@@ -127,15 +128,6 @@ function build(root, data) {
   });
 }
 
-// A value from the server replaces what an input shows, unless the learner is in the middle
-// of it: an edit sent and not answered yet, or text typed and not committed in a focused box.
-function show(root, input, row, column, text) {
-  const typing = document.activeElement === input && input.value !== input.dataset.sent;
-  if (waiting(root, row, column) || typing) return;
-  input.value = text;
-  input.dataset.sent = text;
-}
-
 function update(root, data) {
   const columns = data.columns;
   root.querySelectorAll('tbody tr').forEach((tr, i) => {
@@ -152,7 +144,8 @@ function update(root, data) {
         input.disabled = off;
         input.setAttribute('aria-label', name);
         input.setAttribute('aria-invalid', String(row.invalid.includes(column.key)));
-        show(root, input, i, column.key, off ? format(value, column.format) : value);
+        const shown = off ? format(value, column.format) : value;
+        showValue(input, shown, waiting(root, i, column.key));
       } else if (column.kind === 'select') {
         const select = cell.firstChild;
         select.setAttribute('aria-label', name);
