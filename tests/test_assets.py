@@ -16,7 +16,8 @@ EVERYTHING = ["class_rows.js", "live_chart.js", "plotly.min.js", "spreadsheet.js
 
 @pytest.fixture
 def static(tmp_path, monkeypatch) -> Path:
-    """An empty static/ for ui.assets to fill, and its install without the per-process cache."""
+    """An empty static/ for ui.assets to fill (the tests call install_static.__wrapped__,
+    without its once-per-process cache)."""
     folder = tmp_path / "static"
     monkeypatch.setattr(assets, "STATIC_DIR", folder)
     monkeypatch.setattr(assets, "PLOTLY_JS", folder / "plotly.min.js")

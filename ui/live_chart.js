@@ -407,12 +407,12 @@ export default function (component) {
   else wrapper.removeAttribute('aria-label');
   const colors = themeOf(wrapper);
   const theme = JSON.stringify(colors);
+  const configText = JSON.stringify(data.config);
   const previous = wrapper.__xent;
   if (previous && previous.figure === data.figure && previous.theme === theme
-      && previous.draw === data.draw
-      && previous.configText === JSON.stringify(data.config)) return;
+      && previous.draw === data.draw && previous.configText === configText) return;
   wrapper.__xent = { figure: data.figure, config: data.config, theme, draw: data.draw,
-                     configText: JSON.stringify(data.config) };
+                     configText };
   const route = data.draw === 'svg' ? 'svg' : 'plotly';
   if (wrapper.__xentRoute && wrapper.__xentRoute !== route) {  // the figure changed kind
     if (window.Plotly && plot._fullLayout) window.Plotly.purge(plot);
