@@ -80,6 +80,8 @@ def test_the_charts_are_svg_with_the_lessons_numbers_hover_png_and_full_screen(
     open_five_classes(page, streamlit_server)
     preset = explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET)
     chart = page.locator('[data-testid="xent-chart"]').nth(1)  # the probabilities
+    # drawn: its script (static/live_chart.js, loaded once per tab) has run, naming it too
+    chart.locator("svg.main-svg").wait_for(timeout=30_000)
     assert chart.get_attribute("aria-label").startswith("Softmax probabilities p")
     bars = chart.locator("svg.main-svg").evaluate(BARS_JS)
     assert len(bars) == 5
