@@ -95,22 +95,36 @@ def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
     logit, probability = five_class_figures()
     unlike = [
         changed(probability, "data.0.type", "scatter"),
+        changed(probability, "data.0.type", "heatmap"),
         changed(probability, "data.0.orientation", "h"),
+        changed(probability, "data.0.width", 0.5),
         changed(probability, "data.0.textposition", "inside"),
-        changed(probability, "data.0.x", [1, 2, 3, 4, 5]),  # not one bar per class in order
-        changed(probability, "data.0.y", {"dtype": "f8", "bdata": "AAAAAAAA8D8="}),
+        changed(probability, "data.0.y", {"dtype": "f8", "bdata": "AAAAAAAA8D8="}),  # 1 of 5
+        changed(probability, "data.0.y", {"dtype": "f8", "bdata": "AAAA", "shape": "1, 1"}),
         changed(probability, "data.0.y", [0.1, None, 0.1, 0.6, 0.1]),
         changed(probability, "data.0.y", [0.1, float("inf"), 0.1, 0.6, 0.1]),
         changed(changed(probability, "data.0.y", []), "data.0.x", []),
-        changed(probability, "data.0.marker.pattern", {"shape": "/"}),
-        changed(probability, "layout.yaxis.type", "log"),
-        changed(probability, "layout.xaxis.title.text", "class"),
+        changed(probability, "data.0.marker.pattern", {"shape": "x"}),
+        changed(probability, "data.0.hovertemplate", "%{customdata[0]:.2f}"),
+        changed(probability, "data.0.hovertemplate", "%{y:,.2f}"),
+        changed(probability, "layout.barmode", "stack"),
+        changed(probability, "layout.yaxis.type", "log"),  # a log axis needs its ticks given
+        changed(probability, "layout.yaxis.dtick", 1),
+        changed(probability, "layout.xaxis.ticktext", ["<span style='color:red'>■</span>a"]),
+        changed(probability, "layout.xaxis.title.text", "class <i>c</i>"),
         changed(probability, "layout.title.text", "p<sup>2</sup>"),
         changed(probability, "layout.title.x", 0.5),
-        changed(probability, "layout.annotations", [{"text": "a note"}]),
-        changed(logit, "layout.showlegend", True),
-        changed(logit, "data.1.marker.symbol", "circle"),
+        changed(probability, "layout.annotations", [{"text": "a note", "x": 1, "y": 1}]),
+        changed(probability, "layout.annotations",
+                [{"text": "a note", "x": 1, "y": 1, "showarrow": True}]),
+        changed(probability, "layout.shapes",
+                [{"type": "line", "x0": 0, "x1": 1, "y0": 0, "y1": 1, "yref": "y domain"}]),
+        changed(probability, "layout.shapes", [{"type": "rect", "x0": 0, "x1": 1, "y0": 0,
+                                                "y1": 1}]),
+        changed(logit, "data.1.marker.symbol", "circle"),  # turned by angleref, not an arrow
+        changed(logit, "data.1.marker.symbol", "line-ew"),
         changed(logit, "data.1.fill", "tozeroy"),
+        changed(logit, "data.1.mode", "markers+text"),
         {"data": [], "layout": probability["layout"]},
     ]
     assert live_chart.drawn_as_svg(probability)
@@ -118,9 +132,42 @@ def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
         assert not live_chart.drawn_as_svg(figure), figure
 
 
-def test_pages_send_each_chart_with_the_route_that_draws_it():
-    five = [chart_data(chart)["draw"] for chart in charts(open_page(FIVE))]
-    assert five == ["svg", "svg"]
-    mse = [chart_data(chart)["draw"] for chart in charts(open_page("pages/5_why_not_mse.py"))]
-    assert mse and set(mse) == {"plotly"}
+def test_what_the_svg_route_draws_beyond_one_bar_per_class():
+    logit, probability = five_class_figures()
+    alike = [
+        changed(probability, "data.0.marker.pattern", {"shape": "/"}),
+        changed(probability, "layout.xaxis.title.text", "class"),
+        changed(probability, "layout.xaxis.ticktext", ["a", "<b>b</b>", "c", "d", "e"]),
+        changed(probability, "layout.shapes", [{"type": "line", "xref": "x", "yref": "paper",
+                                                "x0": 1, "x1": 1, "y0": 0, "y1": 1}]),
+        changed(probability, "layout.annotations",
+                [{"text": "a<br>note", "x": 1, "y": 0.5, "yref": "paper", "showarrow": False}]),
+        changed(logit, "layout.showlegend", True),
+    ]
+    for figure in alike:
+        assert live_chart.drawn_as_svg(figure), figure
 
+
+def test_pages_send_each_chart_with_the_route_that_draws_it():
+    def routes(page: str) -> list[str]:
+        return [chart_data(chart)["draw"] for chart in charts(open_page(page))]
+
+    assert routes(FIVE) == ["svg", "svg"]
+    # the sweep of the three losses, their gradients, and the race: lines, markers and bars
+    assert routes("pages/5_why_not_mse.py") == ["svg", "svg", "svg"]
+    # grouped bars with patterns, then four lines with a guide line and a note
+    assert routes("pages/6_sigmoid_or_softmax.py") == ["svg", "svg"]
+    # grouped bars; the stacked H(p) + KL bar and the reliability diagram (bars of given
+    # widths, line-shaped markers) by Plotly; the temperature curves on a log axis as SVG
+    assert routes("pages/8_soft_labels.py") == ["svg", "plotly", "plotly", "svg"]
+    # heatmaps, bars with a dashed mean, the loss curve with arrows: Plotly's
+    assert set(routes("pages/3_pytorch_batch.py")) == {"plotly"}
+
+
+def test_presenter_mode_keeps_the_svg_route_for_lines_and_grouped_bars():
+    at = open_page("pages/6_sigmoid_or_softmax.py")
+    at.sidebar.toggle(key="shell.present").set_value(True).run()
+    layouts = [json.loads(chart_data(chart)["figure"])["layout"] for chart in charts(at)]
+    assert [chart_data(chart)["draw"] for chart in charts(at)] == ["svg", "svg"]
+    assert all(layout["font"]["size"] >= PRESENTER_FONT_SIZE for layout in layouts)
+    assert layouts[0]["legend"]["font"]["size"] >= PRESENTER_FONT_SIZE

@@ -35,7 +35,7 @@ PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.j
 # Each script in static/ and the files of ui/ it is made of, joined in this order: the rows
 # of classes and the spreadsheet share the browser side of ui/edits.py (edits.js).
 ELEMENT_SCRIPTS = {
-    "live_chart.js": ("live_chart.js",),
+    "live_chart.js": ("svg_chart.js", "live_chart.js"),
     "class_rows.js": ("edits.js", "class_rows.js"),
     "spreadsheet.js": ("edits.js", "spreadsheet.js"),
 }

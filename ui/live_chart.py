@@ -32,7 +32,9 @@ of its own, and any other figure with plotly.js: :func:`drawn_as_svg`.
 from __future__ import annotations
 
 import math
+import re
 
+import numpy as np
 import streamlit as st
 
 from ui.assets import element_js
@@ -52,10 +54,10 @@ CSS = """
                            color: var(--st-text-color); border-radius: 4px; line-height: 0; }
 .xent-chart-tools button:hover { background: var(--st-secondary-background-color); }
 .xent-chart-tools button:focus-visible { outline: 2px solid var(--st-primary-color); }
-.xent-chart-tip { position: absolute; pointer-events: none; white-space: nowrap; z-index: 2;
+.xent-chart-tip { position: absolute; pointer-events: none; z-index: 2;
                   background: var(--st-secondary-background-color); color: var(--st-text-color);
                   border: 1px solid var(--st-border-color); border-radius: 4px;
-                  padding: 2px 6px; font-size: 14px; }
+                  padding: 2px 6px; font-size: 14px; white-space: pre; }
 .xent-chart:fullscreen { background: var(--st-background-color); padding: 1rem;
                          box-sizing: border-box; }
 """
@@ -66,63 +68,202 @@ _chart = st.components.v2.component("xent.live_chart", html=HTML, css=CSS, js=JS
                                     isolate_styles=False)
 
 
-# What the SVG route (ui/live_chart.js) draws: one bar per class (ui.figures.class_bars_spec),
-# optionally with arrows (ui.five_class_figures.logit_figure). A figure that uses any other
-# property, or another value of these, is drawn by Plotly.
-_SVG_BAR = {"type", "x", "y", "marker", "text", "textposition", "cliponaxis", "hovertext",
-            "hovertemplate"}
-_SVG_ARROWS = {"type", "x", "y", "mode", "line", "marker", "hovertext", "hovertemplate",
-               "cliponaxis"}
-_SVG_LAYOUT = {"title", "height", "margin", "font", "showlegend", "xaxis", "yaxis", "legend"}
-_SVG_TITLE = {"text", "x", "xanchor", "font"}
-_SVG_XAXIS = {"automargin", "tickfont", "showline", "tickmode", "tickvals", "ticktext", "title"}
-_SVG_YAXIS = {"automargin", "tickfont", "title", "range"}
+# What the SVG route (ui/svg_chart.js) draws, property by property: a figure whose every
+# property is named here, with a value its check accepts, is drawn as SVG; any other, by
+# Plotly. Axes are named without their number (``xaxis2.range`` is checked as
+# ``xaxis.range``); lists of dicts (shapes, notes) by ``[]``.
+
+_MARKUP = re.compile(r"<br>")
+_TICK_MARKUP = re.compile(r"</?b>")
+_HOVER_FIELD = re.compile(r"%\{(x|y|customdata|hovertext)(:\.\d+[efg])?\}")
+_HOVER_MARKUP = re.compile(r"<br>|<extra>|</extra>")
+_TYPED = {"f8", "f4", "i4", "i2", "i1", "u4", "u2", "u1"}
+_AXIS_ID = re.compile(r"^([xy])(\d*)$")
 
 
-def _numbers(values, *, gaps: bool = False) -> bool:
-    """A non-empty list of finite numbers (and, with ``gaps``, None between segments)."""
-    return isinstance(values, list) and bool(values) and all(
-        (isinstance(v, int | float) and math.isfinite(v)) or (gaps and v is None)
-        for v in values)
+def _is(*allowed):
+    return lambda value: value in allowed
 
 
-def _svg_bars(trace: dict) -> bool:
-    marker = trace.get("marker", {})
-    return (trace.get("type") == "bar" and trace.keys() <= _SVG_BAR and _numbers(trace["y"])
-            and trace.get("x") == list(range(len(trace["y"])))
-            and trace.get("textposition", "outside") == "outside"
-            and marker.keys() <= {"color", "line"}
-            and marker.get("line", {}).keys() <= {"color", "width"})
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _svg_arrows(trace: dict) -> bool:
-    marker = trace.get("marker", {})
-    return (trace.get("type") == "scatter" and trace.keys() <= _SVG_ARROWS
-            and trace.get("mode") == "lines+markers"
-            and _numbers(trace.get("x"), gaps=True) and _numbers(trace.get("y"), gaps=True)
-            and marker.keys() <= {"symbol", "angleref", "size", "color"}
-            and marker.get("symbol") == "arrow" and marker.get("angleref") == "previous"
-            and trace.get("line", {}).keys() <= {"color", "width"})
+def _numbers(value, *, gaps: bool = False) -> bool:
+    """A non-empty list of finite numbers (with ``gaps``, None between segments), or NumPy's
+    typed array as Plotly sends it (``{"dtype": "f8", "bdata": ...}``, one dimension), or
+    the NumPy array it comes from (non-finite values only as ``gaps``: a line's breaks)."""
+    if isinstance(value, np.ndarray):
+        return (value.ndim == 1 and value.size > 0 and value.dtype.kind in "fiu"
+                and (gaps or bool(np.isfinite(value).all())))
+    if isinstance(value, dict):
+        return value.keys() == {"dtype", "bdata"} and value["dtype"] in _TYPED
+    return isinstance(value, list) and bool(value) and all(
+        _number(v) or (gaps and v is None) for v in value)
+
+
+def _text(value, markup: re.Pattern | None = None) -> bool:
+    """Text with no markup but (optionally) what ``markup`` matches."""
+    text = value if isinstance(value, str) else None
+    if text is None:
+        return False
+    return "<" not in (markup.sub("", text) if markup else text)
+
+
+def _texts(value) -> bool:
+    return isinstance(value, list) and all(_text(v) for v in value)
+
+
+def _one_or_many(check):
+    return lambda value: check(value) or (isinstance(value, list) and bool(value)
+                                          and all(check(v) for v in value))
+
+
+def _color(value) -> bool:
+    return isinstance(value, str) and "<" not in value and "url(" not in value
+
+
+def _hover(value) -> bool:
+    """A hovertemplate of %{x}, %{y}, %{customdata}, %{hovertext} (formats .4f, .2e, .4g),
+    line breaks and the trace's side label: what ui/svg_chart.js fills in."""
+    if not isinstance(value, str):
+        return False
+    rest = _HOVER_MARKUP.sub("", _HOVER_FIELD.sub("", value))
+    return _text(rest) and "%{" not in rest
+
+
+def _axis_ref(letter: str, *, paper: bool = False):
+    def check(value) -> bool:
+        match = _AXIS_ID.match(value) if isinstance(value, str) else None
+        return (paper and value == "paper") or bool(match and match[1] == letter)
+    return check
+
+
+_BOTH_TRACES = {
+    "name": _text, "x": _numbers, "y": _numbers, "xaxis": _axis_ref("x"),
+    "yaxis": _axis_ref("y"), "marker.color": _one_or_many(_color),
+    "marker.line.color": _color, "marker.line.width": _one_or_many(_number),
+    "hovertext": _texts, "hovertemplate": _hover, "customdata": _numbers,
+    "cliponaxis": _is(True, False), "showlegend": _is(True, False), "legendgroup": _text,
+}
+_BAR = {
+    **_BOTH_TRACES, "type": _is("bar"), "x": lambda v: _numbers(v) or (bool(v) and _texts(v)),
+    "marker.pattern.shape": _is("", "/", "\\", "."), "text": _texts,
+    "textposition": _is("outside"), "textfont.size": _number,
+}
+_SCATTER = {
+    **_BOTH_TRACES, "type": _is("scatter"), "x": lambda v: _numbers(v, gaps=True),
+    "y": lambda v: _numbers(v, gaps=True), "mode": _is("lines", "markers", "lines+markers"),
+    "line.color": _color, "line.width": _number,
+    "line.dash": _is("solid", "dash", "dot", "dashdot", "longdash"),
+    "marker.size": _one_or_many(_number), "marker.symbol": _is("circle", "arrow"),
+    "marker.angleref": _is("previous"), "hoverinfo": _is("skip", "none"),
+}
+_AXIS = {
+    "automargin": _is(True, False), "tickfont.size": _number, "tickfont.color": _color,
+    "showline": _is(True, False), "linecolor": _color, "zerolinecolor": _color,
+    "zeroline": _is(True, False), "tickmode": _is("array"), "tickvals": _numbers,
+    "ticktext": lambda v: isinstance(v, list) and all(_text(t, _TICK_MARKUP) for t in v),
+    "title.text": _text, "title.font.size": _number, "title.font.color": _color,
+    "range": lambda v: _numbers(v) and len(v) == 2, "rangemode": _is("tozero", "normal"),
+    "domain": lambda v: _numbers(v) and len(v) == 2 and 0 <= v[0] < v[1] <= 1,
+    "anchor": lambda v: isinstance(v, str) and bool(_AXIS_ID.match(v)),
+    "overlaying": _axis_ref("y"), "side": _is("left", "right", "bottom"),
+    "type": _is("linear", "log", "-"), "showgrid": _is(True, False),
+    "showticklabels": _is(True, False),
+}
+_LAYOUT = {
+    "title.text": lambda v: _text(v, _MARKUP), "title.x": _is(0), "title.xanchor": _is("left"),
+    "title.font.size": _number, "title.font.color": _color, "height": _number,
+    "margin.l": _number, "margin.r": _number, "margin.t": _number, "margin.b": _number,
+    "font.size": _number, "font.color": _color, "showlegend": _is(True, False),
+    "barmode": _is("group"), "bargap": lambda v: _number(v) and 0 <= v < 1,
+    "hovermode": _is("closest"), "legend.orientation": _is("h", "v"),
+    "legend.x": _number, "legend.y": _number, "legend.font.size": _number,
+    "legend.xanchor": _is("left", "center", "right", "auto"),
+    "legend.yanchor": _is("top", "middle", "bottom", "auto"),
+    "shapes[].type": _is("line"), "shapes[].xref": _axis_ref("x", paper=True),
+    "shapes[].yref": _axis_ref("y", paper=True), "shapes[].x0": _number,
+    "shapes[].x1": _number, "shapes[].y0": _number, "shapes[].y1": _number,
+    "shapes[].line.color": _color, "shapes[].line.width": _number,
+    "shapes[].line.dash": _SCATTER["line.dash"],
+    "annotations[].text": lambda v: _text(v, _MARKUP), "annotations[].x": _number,
+    "annotations[].y": _number, "annotations[].xref": _axis_ref("x", paper=True),
+    "annotations[].yref": _axis_ref("y", paper=True),
+    "annotations[].xanchor": _is("left", "center", "right"),
+    "annotations[].yanchor": _is("top", "middle", "bottom"),
+    "annotations[].showarrow": _is(False), "annotations[].align": _is("left", "center", "right"),
+    "annotations[].font.size": _number, "annotations[].font.color": _color,
+}
+_LEAVES = ("x", "y", "tickvals", "ticktext", "range", "domain", "customdata", "text",
+           "hovertext", "marker.color", "marker.line.width", "marker.size")
+
+
+def _follows(node: dict, rules: dict, prefix: str = "") -> bool:
+    """Whether every property of ``node`` (recursively) has a rule that accepts its value."""
+    for key, value in node.items():
+        path = f"{prefix}{key}"
+        if prefix == "" and rules is _LAYOUT:
+            match = re.match(r"^([xy])axis\d*$", key)
+            if match:
+                if not (isinstance(value, dict) and _follows(value, _AXIS)):
+                    return False
+                continue
+        if isinstance(value, dict) and path not in _LEAVES and not (
+                "bdata" in value and path in rules):
+            if not _follows(value, rules, f"{path}."):
+                return False
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            if not all(isinstance(v, dict) and _follows(v, rules, f"{path}[].") for v in value):
+                return False
+        elif path not in rules or not rules[path](value):
+            return False
+    return True
 
 
 def drawn_as_svg(figure: dict) -> bool:
     """Whether ``figure`` (``{"data", "layout"}``, no template) is drawn by the chart's SVG
-    route (``ui/live_chart.js``) rather than by plotly.js: one bar trace of one bar per class
-    (x = 0, 1, ...; values above the bars), then only gradient-step arrows, with a title
-    (line breaks only), fonts, height, margins, class names as x ticks and a y title and
-    range. Anything else, however small, goes to Plotly, which draws every figure."""
+    route (``ui/svg_chart.js``) rather than by plotly.js: bars (upright, side by side, values
+    above) and lines, markers and gradient-step arrows, on one or more pairs of linear or log
+    axes, with guide lines, plain notes and a legend. Every property must be one the route
+    draws, with a value it draws (:data:`_BAR`, :data:`_SCATTER`, :data:`_AXIS`,
+    :data:`_LAYOUT`); anything else, however small, goes to Plotly, which draws every
+    figure."""
     data, layout = figure.get("data", []), figure.get("layout", {})
-    title = layout.get("title", {})
-    xaxis, yaxis = layout.get("xaxis", {}), layout.get("yaxis", {})
-    return bool(
-        data and _svg_bars(data[0]) and all(_svg_arrows(trace) for trace in data[1:])
-        and (len(data) == 1 or layout.get("showlegend") is False)
-        and layout.keys() <= _SVG_LAYOUT and title.keys() <= _SVG_TITLE
-        and "<" not in str(title.get("text", "")).replace("<br>", "")
-        and title.get("x", 0) == 0 and title.get("xanchor", "left") == "left"
-        and xaxis.keys() <= _SVG_XAXIS and yaxis.keys() <= _SVG_YAXIS
-        and not xaxis.get("title", {}).get("text")
-        and xaxis.get("tickvals", data[0]["x"]) == data[0]["x"])
+    if not data or not isinstance(layout, dict) or not _follows(layout, _LAYOUT):
+        return False
+    for trace in data:
+        rules = {"bar": _BAR, "scatter": _SCATTER}.get(trace.get("type"))
+        if rules is None or not _follows(trace, rules):
+            return False
+        marker = trace.get("marker", {})
+        arrow = marker.get("symbol") == "arrow"
+        if arrow != ("angleref" in marker) or (arrow and trace.get("mode") != "lines+markers"):
+            return False  # arrows point along their line; no other marker turns
+        if trace["type"] == "bar" and len(_values_of(trace.get("y"))) != len(
+                _values_of(trace.get("x"))):
+            return False
+    for shape in layout.get("shapes", []):  # Plotly's defaults differ from the route's
+        if not {"type", "x0", "x1", "y0", "y1"} <= shape.keys():
+            return False
+    for note in layout.get("annotations", []):
+        if not {"text", "x", "y", "showarrow"} <= note.keys():
+            return False
+    axes = {key for key in layout if re.match(r"^[xy]axis\d*$", key)}
+    for key in axes:  # a log axis shows the ticks it is given (the route picks none)
+        if layout[key].get("type") == "log" and "tickvals" not in layout[key]:
+            return False
+    return True
+
+
+def _values_of(values) -> list:
+    """A list or array, or a typed array's length as a list of that many Nones."""
+    if isinstance(values, np.ndarray):
+        return values
+    if isinstance(values, dict):
+        size = {"f8": 8, "f4": 4, "i4": 4, "i2": 2, "i1": 1, "u4": 4, "u2": 2, "u1": 1}
+        return [None] * (len(values["bdata"]) * 3 // 4 // size[values["dtype"]])
+    return values or []
 
 
 def live_chart(figure_json: str, *, key: str, alt: str | None, config: dict,
