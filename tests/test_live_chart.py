@@ -96,9 +96,12 @@ def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
     unlike = [
         changed(probability, "data.0.type", "scatter"),
         changed(probability, "data.0.type", "heatmap"),
-        changed(probability, "data.0.orientation", "h"),
+        changed(changed(probability, "data.0.orientation", "h"), "data.0.x",
+                ["a", "b", "c", "d", "e"]),  # lying down, its values are names
+        {"data": [{"type": "bar", "orientation": "h", "x": [0.5], "y": ["a"]},
+                  {"type": "bar", "x": ["a"], "y": [0.5]}], "layout": {}},  # both ways
+        changed(probability, "data.0.textposition", "auto"),
         changed(probability, "data.0.width", 0.5),
-        changed(probability, "data.0.textposition", "inside"),
         changed(probability, "data.0.y", {"dtype": "f8", "bdata": "AAAAAAAA8D8="}),  # 1 of 5
         changed(probability, "data.0.y", {"dtype": "f8", "bdata": "AAAA", "shape": "1, 1"}),
         changed(probability, "data.0.y", [0.1, None, 0.1, 0.6, 0.1]),
@@ -107,7 +110,8 @@ def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
         changed(probability, "data.0.marker.pattern", {"shape": "x"}),
         changed(probability, "data.0.hovertemplate", "%{customdata[0]:.2f}"),
         changed(probability, "data.0.hovertemplate", "%{y:,.2f}"),
-        changed(probability, "layout.barmode", "stack"),
+        changed(probability, "layout.barmode", "overlay"),
+        changed(probability, "layout.barmode", "relative"),
         changed(probability, "layout.yaxis.type", "log"),  # a log axis needs its ticks given
         changed(probability, "layout.yaxis.dtick", 1),
         changed(probability, "layout.xaxis.ticktext", ["<span style='color:red'>■</span>a"]),
@@ -143,6 +147,10 @@ def test_what_the_svg_route_draws_beyond_one_bar_per_class():
         changed(probability, "layout.annotations",
                 [{"text": "a<br>note", "x": 1, "y": 0.5, "yref": "paper", "showarrow": False}]),
         changed(logit, "layout.showlegend", True),
+        changed(probability, "layout.barmode", "stack"),
+        changed(probability, "data.0.textposition", "inside"),
+        changed(changed(changed(probability, "data.0.orientation", "h"), "data.0.x",
+                        [0.1, 0.1, 0.1, 0.6, 0.1]), "data.0.y", [0, 1, 2, 3, 4]),
     ]
     for figure in alike:
         assert live_chart.drawn_as_svg(figure), figure
@@ -157,9 +165,9 @@ def test_pages_send_each_chart_with_the_route_that_draws_it():
     assert routes("pages/5_why_not_mse.py") == ["svg", "svg", "svg"]
     # grouped bars with patterns, then four lines with a guide line and a note
     assert routes("pages/6_sigmoid_or_softmax.py") == ["svg", "svg"]
-    # grouped bars; the stacked H(p) + KL bar and the reliability diagram (bars of given
-    # widths, line-shaped markers) by Plotly; the temperature curves on a log axis as SVG
-    assert routes("pages/8_soft_labels.py") == ["svg", "plotly", "plotly", "svg"]
+    # grouped bars, H(p) + KL(p‖q) as one bar lying down; the reliability diagram (bars of
+    # given widths, line-shaped markers) by Plotly; the temperature curves on a log axis
+    assert routes("pages/8_soft_labels.py") == ["svg", "svg", "plotly", "svg"]
     # heatmaps, bars with a dashed mean, the loss curve with arrows: Plotly's
     assert set(routes("pages/3_pytorch_batch.py")) == {"plotly"}
 

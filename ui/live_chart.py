@@ -148,8 +148,10 @@ _BOTH_TRACES = {
 }
 _BAR = {
     **_BOTH_TRACES, "type": _is("bar"), "x": lambda v: _numbers(v) or (bool(v) and _texts(v)),
+    "y": lambda v: _numbers(v) or (bool(v) and _texts(v)), "orientation": _is("v", "h"),
     "marker.pattern.shape": _is("", "/", "\\", "."), "text": _texts,
-    "textposition": _is("outside"), "textfont.size": _number,
+    "textposition": _is("outside", "inside"), "insidetextanchor": _is("middle"),
+    "textfont.size": _number,
 }
 _SCATTER = {
     **_BOTH_TRACES, "type": _is("scatter"), "x": lambda v: _numbers(v, gaps=True),
@@ -177,7 +179,7 @@ _LAYOUT = {
     "title.font.size": _number, "title.font.color": _color, "height": _number,
     "margin.l": _number, "margin.r": _number, "margin.t": _number, "margin.b": _number,
     "font.size": _number, "font.color": _color, "showlegend": _is(True, False),
-    "barmode": _is("group"), "bargap": lambda v: _number(v) and 0 <= v < 1,
+    "barmode": _is("group", "stack"), "bargap": lambda v: _number(v) and 0 <= v < 1,
     "hovermode": _is("closest"), "legend.orientation": _is("h", "v"),
     "legend.x": _number, "legend.y": _number, "legend.font.size": _number,
     "legend.xanchor": _is("left", "center", "right", "auto"),
@@ -242,6 +244,13 @@ def drawn_as_svg(figure: dict) -> bool:
             return False  # arrows point along their line; no other marker turns
         if trace["type"] == "bar" and len(_values_of(trace.get("y"))) != len(
                 _values_of(trace.get("x"))):
+            return False
+    bars = [trace for trace in data if trace["type"] == "bar"]
+    if len({trace.get("orientation", "v") for trace in bars}) > 1:
+        return False  # upright and lying bars in one figure
+    for trace in bars:  # names along the place axis, numbers along the value axis
+        place, value = ("y", "x") if trace.get("orientation") == "h" else ("x", "y")
+        if not _numbers(trace.get(value)):
             return False
     for shape in layout.get("shapes", []):  # Plotly's defaults differ from the route's
         if not {"type", "x0", "x1", "y0", "y1"} <= shape.keys():

@@ -94,7 +94,7 @@ function tickLabel(value, step) {
 // optionally formatted as d3 does (:.4f, :.2e, :.4g); <br> breaks the line, <extra> is the
 // trace's side label (shown after a gap).
 function hoverText(trace, i) {
-  const template = trace.hovertemplate || '%{y}';
+  const template = trace.spec.hovertemplate || '%{y}';
   const filled = template.replace(/%\{(\w+)(?::\.(\d+)([efg]))?\}/g, (_, name, digits, kind) => {
     const value = each(trace.columns[name] ?? trace.spec[name], i);
     if (digits === undefined || typeof value !== 'number') return plainText(value ?? '');
@@ -104,6 +104,15 @@ function hoverText(trace, i) {
   });
   return filled.replace(/<extra>(.*?)<\/extra>/g, (_, extra) => (extra ? `   ${extra}` : ''))
     .split('<br>').map(plainText).join('\n');
+}
+
+// Text on a bar of colour `color` (#RRGGBB): dark on a light bar, white on a dark one, as
+// Plotly picks it.
+function contrastText(color) {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(String(color));
+  if (!match) return '#444444';
+  const [r, g, b] = match.slice(1).map((h) => parseInt(h, 16) / 255);
+  return 0.299 * r + 0.587 * g + 0.114 * b > 0.5 ? '#444444' : '#FFFFFF';
 }
 
 // Plotly's dash styles, scaled by the line's width as Plotly does.
@@ -156,6 +165,8 @@ function collectTraces(figure, axes) {
     trace.columns = { x: trace.x, y: trace.y, customdata: values(spec.customdata),
                       hovertext: spec.hovertext, text: spec.text };
     const mode = spec.mode || (spec.type === 'bar' ? '' : 'lines+markers');
+    // a bar's place runs along x (upright bars) or y (orientation "h"), its value along the other
+    trace.horizontal = spec.type === 'bar' && spec.orientation === 'h';
     trace.lines = spec.type === 'scatter' && mode.includes('lines');
     trace.markers = spec.type === 'scatter' && mode.includes('markers');
     return trace;
@@ -175,22 +186,34 @@ function placeCategories(traces, axes) {
   });
   traces.forEach((trace) => {
     if (trace.xa.categories) trace.x = trace.x.map((v) => trace.xa.categories.indexOf(v));
-    trace.columns.x = trace.spec.x ? values(trace.spec.x) : trace.x;
+    if (trace.ya.categories) trace.y = trace.y.map((v) => trace.ya.categories.indexOf(v));
+    [trace.pa, trace.va] = trace.horizontal ? [trace.ya, trace.xa] : [trace.xa, trace.ya];
+    [trace.place, trace.value] = trace.horizontal ? [trace.y, trace.x] : [trace.x, trace.y];
   });
 }
 
-// Bars side by side: each bar trace's offset and width within a slot of its x axis.
+// Bars side by side (barmode "group") or on top of each other ("stack"): each bar trace's
+// offset and width within a slot of its place axis, and where each of its bars starts.
 function placeBars(traces, layout) {
   const bars = traces.filter((t) => t.kind === 'bar');
   const slotWidth = 1 - (layout.bargap ?? BARGAP);
+  const stacked = layout.barmode === 'stack';
   const groups = {};
   bars.forEach((t) => { (groups[`${t.xa.id}${t.ya.id}`] ||= []).push(t); });
   Object.values(groups).forEach((group) => {
-    const width = slotWidth / group.length;
+    const width = stacked ? slotWidth : slotWidth / group.length;
+    const [above, below] = [{}, {}];  // a stack's ends so far at each place, up and down
     group.forEach((t, k) => {
       t.barWidth = width;
-      t.offset = -slotWidth / 2 + (k + 0.5) * width;
-      t.groupSize = group.length;
+      t.offset = stacked ? 0 : -slotWidth / 2 + (k + 0.5) * width;
+      t.groupSize = stacked ? 1 : group.length;
+      t.base = t.value.map((v, i) => {
+        if (!stacked || !finite(v)) return 0;
+        const ends = v < 0 ? below : above;
+        const base = ends[t.place[i]] || 0;
+        ends[t.place[i]] = base + v;
+        return base;
+      });
     });
   });
 }
@@ -202,17 +225,20 @@ function gatherRanges(traces, fontSize, family, slotPx) {
     const xs = t.x.filter(finite);
     const ys = t.y.filter(finite);
     if (t.kind === 'bar') {  // a slot of width 1 per bar place, as Plotly's autorange
-      t.xa.data.push(...xs.map((v) => v - 0.5), ...xs.map((v) => v + 0.5));
-      t.xa.bars = true;
-      t.ya.data.push(0, ...ys);
-      t.ya.bars = true;
-      t.ya.linePad = true;  // 5 % beyond the longest bar, as Plotly's autorange
+      const places = t.place.filter(finite);
+      t.pa.data.push(...places.map((v) => v - 0.5), ...places.map((v) => v + 0.5));
+      t.pa.places = true;  // no grid lines through the bars
+      t.va.data.push(0, ...t.value.map((v, i) => v + t.base[i]).filter(finite));
+      t.va.bars = true;
+      t.va.linePad = true;  // 5 % beyond the longest bar, as Plotly's autorange
       if (t.spec.text) {  // a line of room for the values, two when some may move out
         const size = (t.spec.textfont || {}).size || fontSize;
-        const slot = slotPx / Math.max(xs.length, 1) / t.groupSize;
+        const slot = slotPx / Math.max(places.length, 1) / t.groupSize;
         const texts = values(t.spec.text).map(plainText);
         const wide = texts.some((text) => textWidth(text, size, family) + 4 > slot);
-        t.ya.textRoom = Math.max(t.ya.textRoom || 0, size * (wide ? 2.3 : 1.3));
+        if (!t.horizontal && t.spec.textposition !== 'inside') {
+          t.va.textRoom = Math.max(t.va.textRoom || 0, size * (wide ? 2.3 : 1.3));
+        }
       }
     } else {
       t.xa.data.push(...xs);
@@ -488,7 +514,7 @@ function svgChart(figure, width, height, theme, id = 'chart') {
     const [xa, ya] = pair.split(' ').map((key) => axes[key]);
     const [y0, y1] = [ya.start, ya.start - ya.length];
     const [x0, x1] = [xa.start, xa.start + xa.length];
-    if (xa.spec.showgrid !== false && !xa.categories && !xa.bars) {
+    if (xa.spec.showgrid !== false && !xa.categories && !xa.places) {
       xa.ticks.forEach((t) => {
         const px = xa.px(t.value).toFixed(1);
         const zero = t.value === 0 && !xa.log && xa.spec.zeroline !== false;
@@ -496,7 +522,7 @@ function svgChart(figure, width, height, theme, id = 'chart') {
           ? xa.spec.zerolinecolor || theme.border : theme.border}" stroke-width="1"/>`);
       });
     }
-    if (ya.spec.showgrid !== false && !ya.overlaying) {
+    if (ya.spec.showgrid !== false && !ya.overlaying && !ya.categories && !ya.places) {
       ya.ticks.forEach((t) => {
         const py = ya.px(t.value).toFixed(1);
         const zero = t.value === 0 && !ya.log && ya.spec.zeroline !== false;
@@ -562,8 +588,8 @@ function svgChart(figure, width, height, theme, id = 'chart') {
 
   // guide lines (shapes), behind the data
   (layout.shapes || []).forEach((shape) => {
-    const map = (ref, letter) => (ref === 'paper' || !ref
-      ? (letter === 'x' ? paperX : paperY) : axes[ref].px);
+    const map = (ref, letter) => (ref === 'paper' ? (letter === 'x' ? paperX : paperY)
+      : axes[ref || letter].px);  // Plotly's default: the first axis
     const [fx, fy] = [map(shape.xref, 'x'), map(shape.yref, 'y')];
     const line = shape.line || {};
     const w = line.width ?? 2;
@@ -586,54 +612,78 @@ function svgChart(figure, width, height, theme, id = 'chart') {
   };
 
   const points = [];
-  // bars
+  // bars, each from its base (0, or the stack below it) to its value
   const barTraces = traces.filter((t) => t.kind === 'bar');
+  const barBox = (t, i) => {  // [x0, y0, x1, y1] in px
+    const centre = t.place[i] + t.offset;
+    const [p0, p1] = [t.pa.px(centre - t.barWidth / 2), t.pa.px(centre + t.barWidth / 2)];
+    const [v0, v1] = [t.va.px(t.base[i]), t.va.px(t.base[i] + t.value[i])];
+    return t.horizontal ? [Math.min(v0, v1), Math.min(p0, p1), Math.max(v0, v1), Math.max(p0, p1)]
+      : [Math.min(p0, p1), Math.min(v0, v1), Math.max(p0, p1), Math.max(v0, v1)];
+  };
+  const shown = (t, i) => finite(t.value[i]) && finite(t.place[i]);
   if (barTraces.length) out.push('<g class="trace bars">');
   barTraces.forEach((t) => {
     const marker = t.spec.marker || {};
     const line = marker.line || {};
-    t.y.forEach((v, i) => {
-      if (!finite(v) || !finite(t.x[i])) return;
-      const centre = t.x[i] + t.offset;
-      const x0 = t.xa.px(centre - t.barWidth / 2);
-      const x1 = t.xa.px(centre + t.barWidth / 2);
-      const y0 = t.ya.px(Math.max(v, 0));
-      const h = Math.abs(t.ya.px(v) - t.ya.px(0));
+    t.value.forEach((v, i) => {
+      if (!shown(t, i)) return;
+      const [x0, y0, x1, y1] = barBox(t, i);
       const w = each(line.width ?? 0, i) || 0;
       const stroke = w ? ` stroke="${line.color || theme.text}" stroke-width="${w}"` : '';
       out.push(`<g class="point" data-tip="${escapeXml(hoverText(t, i))}">`
         + `<path d="M${x0.toFixed(1)},${y0.toFixed(1)}h${(x1 - x0).toFixed(1)}`
-        + `v${h.toFixed(1)}h${(x0 - x1).toFixed(1)}Z" fill="${patterns(t, i)}"${stroke}/></g>`);
+        + `v${(y1 - y0).toFixed(1)}h${(x0 - x1).toFixed(1)}Z" fill="${patterns(t, i)}"`
+        + `${stroke}/></g>`);
     });
   });
   if (barTraces.length) out.push('</g>');
-  // values above the bars (below, when negative), never shrunk: a value that would overlap
-  // its left neighbour's goes a line further out
+  // values written on bars, never shrunk: inside a bar (centred, in a colour that reads on
+  // it; left out when it does not fit), beyond the end of a bar lying down, or above an
+  // upright bar (below, when negative), where a value that would overlap its left
+  // neighbour's goes a line further out
   const labelled = barTraces.filter((t) => t.spec.text);
   if (labelled.length) {
     out.push('<g class="bartext">');
     const written = labelled.flatMap((t) => {
       const size = (t.spec.textfont || {}).size || fontSize;
-      return t.y.map((v, i) => ({ t, v, i, size, px: t.xa.px(t.x[i] + t.offset),
-        text: plainText(each(t.spec.text, i)) }))
-        .filter((item) => finite(item.v) && item.text);
-    }).sort((a, b) => a.px - b.px);
-    let previous = null;
-    written.forEach((item) => {
-      const { t, v, size, px } = item;
-      const outward = v < 0 ? 1 : -1;
-      let py = v < 0 ? t.ya.px(v) + size * 1.05 : t.ya.px(v) - size * 0.35;
-      const width = textWidth(item.text, size, family);
-      const clash = () => previous && Math.abs(py - previous.py) < size
-        && Math.abs(px - previous.px) < (width + previous.width) / 2 + 2;
-      if (clash()) {  // a line beyond the neighbour's (further out, never back towards the bar)
-        const beyond = previous.py + outward * size * 1.15;
-        py = outward < 0 ? Math.min(py, beyond) : Math.max(py, beyond);
-      }
-      previous = { px, py, width };
-      out.push(`<text x="${px.toFixed(1)}" y="${py.toFixed(1)}" text-anchor="middle"`
-        + ` font-size="${size}" fill="${theme.text}">${escapeXml(item.text)}</text>`);
+      return t.value.map((v, i) => ({ t, v, i, size, text: plainText(each(t.spec.text, i)) }))
+        .filter((item) => shown(t, item.i) && item.text)
+        .map((item) => ({ ...item, width: textWidth(item.text, size, family),
+                          box: barBox(t, item.i) }));
     });
+    const textAt = (x, y, item, extra) => out.push(`<text x="${x.toFixed(1)}" `
+      + `y="${y.toFixed(1)}" font-size="${item.size}"${extra}>${escapeXml(item.text)}</text>`);
+    written.filter((item) => item.t.spec.textposition === 'inside').forEach((item) => {
+      const [x0, y0, x1, y1] = item.box;
+      if (item.width + 6 > x1 - x0 || item.size + 2 > y1 - y0) return;
+      const color = contrastText(each((item.t.spec.marker || {}).color, item.i));
+      textAt((x0 + x1) / 2, (y0 + y1) / 2, item, ` dy="0.35em" text-anchor="middle" `
+        + `fill="${color}"`);
+    });
+    written.filter((item) => item.t.spec.textposition !== 'inside' && item.t.horizontal)
+      .forEach((item) => {
+        const [x0, y0, x1, y1] = item.box;
+        const end = item.v < 0 ? x0 - 4 : x1 + 4;
+        textAt(end, (y0 + y1) / 2, item, ` dy="0.35em" text-anchor="${item.v < 0 ? 'end'
+          : 'start'}" fill="${theme.text}"`);
+      });
+    let previous = null;
+    written.filter((item) => item.t.spec.textposition !== 'inside' && !item.t.horizontal)
+      .sort((a, b) => a.box[0] - b.box[0]).forEach((item) => {
+        const { v, size, width } = item;
+        const px = (item.box[0] + item.box[2]) / 2;
+        const outward = v < 0 ? 1 : -1;
+        let py = v < 0 ? item.box[3] + size * 1.05 : item.box[1] - size * 0.35;
+        const clash = () => previous && Math.abs(py - previous.py) < size
+          && Math.abs(px - previous.px) < (width + previous.width) / 2 + 2;
+        if (clash()) {  // a line beyond the neighbour's (further out, never back to the bar)
+          const beyond = previous.py + outward * size * 1.15;
+          py = outward < 0 ? Math.min(py, beyond) : Math.max(py, beyond);
+        }
+        previous = { px, py, width };
+        textAt(px, py, item, ` text-anchor="middle" fill="${theme.text}"`);
+      });
     out.push('</g>');
   }
   // lines and markers
@@ -702,8 +752,8 @@ function svgChart(figure, width, height, theme, id = 'chart') {
 
   // notes (annotations without arrows)
   (layout.annotations || []).forEach((note) => {
-    const fx = note.xref && note.xref !== 'paper' ? axes[note.xref].px : paperX;
-    const fy = note.yref && note.yref !== 'paper' ? axes[note.yref].px : paperY;
+    const fx = note.xref === 'paper' ? paperX : axes[note.xref || 'x'].px;
+    const fy = note.yref === 'paper' ? paperY : axes[note.yref || 'y'].px;
     const size = (note.font || {}).size || fontSize;
     const lines = String(note.text ?? '').split('<br>');
     const anchor = { left: 'start', right: 'end' }[note.xanchor] || 'middle';
@@ -758,16 +808,17 @@ function ariaLabel(traces, axes) {
   const bars = traces.filter((t) => t.kind === 'bar');
   if (bars.length === 1) {
     const t = bars[0];
-    const names = t.xa.categories || (t.xa.spec.ticktext || t.x).map(String);
-    return t.y.map((v, i) => `${richLabelText(names[t.x[i]] ?? names[i])}: ${
+    const names = t.pa.categories || (t.pa.spec.ticktext || t.place).map(String);
+    return t.value.map((v, i) => `${richLabelText(names[t.place[i]] ?? names[i])}: ${
       each(t.spec.text, i) ?? v}`).join(', ');
   }
   const named = traces.filter((t) => t.spec.name);
   return named.map((t) => {
     if (t.kind !== 'bar') return richLabelText(t.spec.name);
-    const names = t.xa.categories || (t.xa.spec.ticktext || t.x).map(String);
-    return `${richLabelText(t.spec.name)}: ${t.y.map((v, i) => `${richLabelText(names[t.x[i]]
-      ?? names[i])} ${each(t.spec.text, i) ?? (finite(v) ? +v.toPrecision(4) : v)}`).join(', ')}`;
+    const names = t.pa.categories || (t.pa.spec.ticktext || t.place).map(String);
+    return `${richLabelText(t.spec.name)}: ${t.value.map((v, i) => `${richLabelText(
+      names[t.place[i]] ?? names[i])} ${each(t.spec.text, i)
+      ?? (finite(v) ? +v.toPrecision(4) : v)}`).join(', ')}`;
   }).join('; ') || Object.values(axes).map((a) => plainText((a.spec.title || {}).text))
     .filter(Boolean).join(', ');
 }
