@@ -66,11 +66,21 @@ def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypat
         assert assets.element_js(name) == element.JS
         assert f"'app/static/{name}?v={version}'" in element.JS
     # a changed script is a new URL, so no browser draws with an old copy it cached
+    (tmp_path / "svg_chart.js").write_bytes((assets.UI_DIR / "svg_chart.js").read_bytes())
     monkeypatch.setattr(assets, "UI_DIR", tmp_path)
     (tmp_path / "live_chart.js").write_text("export default function () {}")
     assert assets.element_js("live_chart.js") != live_chart.JS
     with pytest.raises(ValueError, match="not one of the elements' scripts"):
         assets.element_js("../app.py")
+
+
+def test_the_chart_element_loads_the_svg_drawing_before_its_own_script():
+    joined = assets.script("live_chart.js")
+    drawing = (assets.UI_DIR / "svg_chart.js").read_bytes()
+    assert joined.startswith(drawing)
+    assert joined.endswith((assets.UI_DIR / "live_chart.js").read_bytes())
+    assert b"function svgChart(" in drawing and b"svgChart(" in (
+        assets.UI_DIR / "live_chart.js").read_bytes()
 
 
 def test_the_rows_and_the_spreadsheet_share_the_numbered_edits_script():

@@ -248,8 +248,8 @@ def drawn_as_svg(figure: dict) -> bool:
     bars = [trace for trace in data if trace["type"] == "bar"]
     if len({trace.get("orientation", "v") for trace in bars}) > 1:
         return False  # upright and lying bars in one figure
-    for trace in bars:  # names along the place axis, numbers along the value axis
-        place, value = ("y", "x") if trace.get("orientation") == "h" else ("x", "y")
+    for trace in bars:  # numbers along the value axis (names may be along the other)
+        value = "x" if trace.get("orientation") == "h" else "y"
         if not _numbers(trace.get(value)):
             return False
     for shape in layout.get("shapes", []):  # Plotly's defaults differ from the route's
