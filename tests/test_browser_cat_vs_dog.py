@@ -22,12 +22,17 @@ pytestmark = pytest.mark.browser
 
 SHEET = '[data-testid="xent-sheet"]'
 
-# The y values of the markers of every row. Plotly keeps a base64 typed array as
-# {dtype, bdata} with the decoded values in _inputArray.
+# The y values of the markers of every row, as the chart element was last given them (its
+# figure; NumPy arrays arrive as base64 typed arrays {dtype, bdata}), once it has drawn them.
 MARKER_Y_JS = """
-() => document.querySelector('.js-plotly-plot').data
+() => {
+  const chart = document.querySelector('[data-testid="xent-chart"]');
+  const values = (v) => (v.bdata === undefined ? v : Array.from(new Float64Array(
+    Uint8Array.from(atob(v.bdata), (c) => c.charCodeAt(0)).buffer)));
+  return JSON.parse(chart.__xent.figure).data
     .filter(t => (t.name || '').startsWith('label'))
-    .flatMap(t => Array.from(t.y._inputArray || t.y))
+    .flatMap(t => values(t.y));
+}
 """
 
 
@@ -43,7 +48,7 @@ def wait_for_grid(page) -> None:
 
 def open_cat_vs_dog(page, server: str, query: str = "") -> None:
     goto_app(page, f"{server}/cat-vs-dog{query}")
-    page.locator(".js-plotly-plot").first.wait_for(state="visible")
+    page.locator('[data-testid="xent-chart"] svg.main-svg').first.wait_for(state="visible")
     wait_for_grid(page)
     assert_no_streamlit_exception(page)
 

@@ -108,7 +108,8 @@ def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
         changed(probability, "data.0.y", [0.1, float("inf"), 0.1, 0.6, 0.1]),
         changed(changed(probability, "data.0.y", []), "data.0.x", []),
         changed(probability, "data.0.marker.pattern", {"shape": "x"}),
-        changed(probability, "data.0.hovertemplate", "%{customdata[0]:.2f}"),
+        changed(probability, "data.0.hovertemplate", "%{customdata[0]:,.2f}"),
+        changed(probability, "data.0.hovertemplate", "%{marker.color}"),
         changed(probability, "data.0.hovertemplate", "%{y:,.2f}"),
         changed(probability, "layout.barmode", "overlay"),
         changed(probability, "layout.barmode", "relative"),
@@ -120,7 +121,9 @@ def test_anything_the_svg_route_does_not_draw_goes_to_plotly():
         changed(probability, "layout.title.x", 0.5),
         changed(probability, "layout.annotations", [{"text": "a note", "x": 1, "y": 1}]),
         changed(probability, "layout.annotations",
-                [{"text": "a note", "x": 1, "y": 1, "showarrow": True}]),
+                [{"text": "a note", "x": 1, "y": 1, "showarrow": True}]),  # tail: Plotly's
+        changed(probability, "layout.annotations",
+                [{"text": "<i>a</i> note", "x": 1, "y": 1, "showarrow": False}]),
         changed(probability, "layout.shapes",
                 [{"type": "line", "x0": 0, "x1": 1, "y0": 0, "y1": 1, "yref": "y domain"}]),
         changed(probability, "layout.shapes", [{"type": "rect", "x0": 0, "x1": 1, "y0": 0,
@@ -147,6 +150,8 @@ def test_what_the_svg_route_draws_beyond_one_bar_per_class():
         changed(probability, "layout.annotations",
                 [{"text": "a<br>note", "x": 1, "y": 0.5, "yref": "paper", "showarrow": False}]),
         changed(logit, "layout.showlegend", True),
+        changed(changed(probability, "data.0.customdata", [[1, 0.5]] * 5), "data.0.hovertemplate",
+                "row %{customdata[0]}: %{customdata[1]:.4g}"),
         changed(probability, "layout.barmode", "stack"),
         changed(probability, "data.0.textposition", "inside"),
         changed(changed(changed(probability, "data.0.orientation", "h"), "data.0.x",
@@ -168,7 +173,11 @@ def test_pages_send_each_chart_with_the_route_that_draws_it():
     # grouped bars, H(p) + KL(p‖q) as one bar lying down; the reliability diagram (bars of
     # given widths, line-shaped markers) by Plotly; the temperature curves on a log axis
     assert routes("pages/8_soft_labels.py") == ["svg", "svg", "plotly", "svg"]
-    # heatmaps, bars with a dashed mean, the loss curve with arrows: Plotly's
+    # the rows on the loss curve: a curve, markers with their row numbers, a ring and a note
+    # with an arrow; the three precisions' stacked bars, values above, notes over each
+    assert routes("pages/1_cat_vs_dog.py") == ["svg"]
+    assert routes("pages/7_overflow.py") == ["svg"]
+    # heatmaps; bars per example with a dashed mean under a title with <sup>: Plotly's
     assert set(routes("pages/3_pytorch_batch.py")) == {"plotly"}
 
 

@@ -75,7 +75,8 @@ _chart = st.components.v2.component("xent.live_chart", html=HTML, css=CSS, js=JS
 
 _MARKUP = re.compile(r"<br>")
 _TICK_MARKUP = re.compile(r"</?b>")
-_HOVER_FIELD = re.compile(r"%\{(x|y|customdata|hovertext)(:\.\d+[efg])?\}")
+_NOTE_MARKUP = re.compile(r"<br>|</?b>")
+_HOVER_FIELD = re.compile(r"%\{(x|y|customdata(\[\d\])?|hovertext)(:\.\d+[efg])?\}")
 _HOVER_MARKUP = re.compile(r"<br>|<extra>|</extra>")
 _TYPED = {"f8", "f4", "i4", "i2", "i1", "u4", "u2", "u1"}
 _AXIS_ID = re.compile(r"^([xy])(\d*)$")
@@ -123,9 +124,16 @@ def _color(value) -> bool:
     return isinstance(value, str) and "<" not in value and "url(" not in value
 
 
+def _custom_data(value) -> bool:
+    """Numbers or texts per point, or a short list of numbers per point (a list of lists)."""
+    return _numbers(value) or (isinstance(value, list) and bool(value) and (
+        _texts(value) or all(isinstance(row, list) and _numbers(row) for row in value)))
+
+
 def _hover(value) -> bool:
-    """A hovertemplate of %{x}, %{y}, %{customdata}, %{hovertext} (formats .4f, .2e, .4g),
-    line breaks and the trace's side label: what ui/svg_chart.js fills in."""
+    """A hovertemplate of %{x}, %{y}, %{customdata} (or %{customdata[k]}), %{hovertext}
+    (formats .4f, .2e, .4g), line breaks and the trace's side label: what ui/svg_chart.js
+    fills in."""
     if not isinstance(value, str):
         return False
     rest = _HOVER_MARKUP.sub("", _HOVER_FIELD.sub("", value))
@@ -143,7 +151,7 @@ _BOTH_TRACES = {
     "name": _text, "x": _numbers, "y": _numbers, "xaxis": _axis_ref("x"),
     "yaxis": _axis_ref("y"), "marker.color": _one_or_many(_color),
     "marker.line.color": _color, "marker.line.width": _one_or_many(_number),
-    "hovertext": _texts, "hovertemplate": _hover, "customdata": _numbers,
+    "hovertext": _texts, "hovertemplate": _hover, "customdata": _custom_data,
     "cliponaxis": _is(True, False), "showlegend": _is(True, False), "legendgroup": _text,
 }
 _BAR = {
@@ -155,10 +163,15 @@ _BAR = {
 }
 _SCATTER = {
     **_BOTH_TRACES, "type": _is("scatter"), "x": lambda v: _numbers(v, gaps=True),
-    "y": lambda v: _numbers(v, gaps=True), "mode": _is("lines", "markers", "lines+markers"),
+    "y": lambda v: _numbers(v, gaps=True),
+    "mode": _is("lines", "markers", "text", "lines+markers", "markers+text", "lines+text",
+                "lines+markers+text"),
+    "text": _texts, "textfont.size": _number, "textfont.color": _color,
+    "textposition": _one_or_many(_is(*(f"{v} {h}" for v in ("top", "middle", "bottom")
+                                       for h in ("left", "center", "right")))),
     "line.color": _color, "line.width": _number,
     "line.dash": _is("solid", "dash", "dot", "dashdot", "longdash"),
-    "marker.size": _one_or_many(_number), "marker.symbol": _is("circle", "arrow"),
+    "marker.size": _one_or_many(_number), "marker.symbol": _is("circle", "circle-open", "arrow"),
     "marker.angleref": _is("previous"), "hoverinfo": _is("skip", "none"),
 }
 _AXIS = {
@@ -182,19 +195,21 @@ _LAYOUT = {
     "barmode": _is("group", "stack"), "bargap": lambda v: _number(v) and 0 <= v < 1,
     "hovermode": _is("closest"), "legend.orientation": _is("h", "v"),
     "legend.x": _number, "legend.y": _number, "legend.font.size": _number,
-    "legend.xanchor": _is("left", "center", "right", "auto"),
+    "legend.xanchor": _is("left", "center", "right", "auto"), "legend.bgcolor": _color,
     "legend.yanchor": _is("top", "middle", "bottom", "auto"),
     "shapes[].type": _is("line"), "shapes[].xref": _axis_ref("x", paper=True),
     "shapes[].yref": _axis_ref("y", paper=True), "shapes[].x0": _number,
     "shapes[].x1": _number, "shapes[].y0": _number, "shapes[].y1": _number,
     "shapes[].line.color": _color, "shapes[].line.width": _number,
     "shapes[].line.dash": _SCATTER["line.dash"],
-    "annotations[].text": lambda v: _text(v, _MARKUP), "annotations[].x": _number,
+    "annotations[].text": lambda v: _text(v, _NOTE_MARKUP), "annotations[].x": _number,
     "annotations[].y": _number, "annotations[].xref": _axis_ref("x", paper=True),
     "annotations[].yref": _axis_ref("y", paper=True),
     "annotations[].xanchor": _is("left", "center", "right"),
     "annotations[].yanchor": _is("top", "middle", "bottom"),
-    "annotations[].showarrow": _is(False), "annotations[].align": _is("left", "center", "right"),
+    "annotations[].showarrow": _is(True, False), "annotations[].ax": _number,
+    "annotations[].ay": _number, "annotations[].arrowhead": _is(0, 1, 2, 3, 4, 5, 6, 7, 8),
+    "annotations[].arrowcolor": _color, "annotations[].align": _is("left", "center", "right"),
     "annotations[].font.size": _number, "annotations[].font.color": _color,
 }
 _LEAVES = ("x", "y", "tickvals", "ticktext", "range", "domain", "customdata", "text",
@@ -256,8 +271,9 @@ def drawn_as_svg(figure: dict) -> bool:
         if not {"type", "x0", "x1", "y0", "y1"} <= shape.keys():
             return False
     for note in layout.get("annotations", []):
-        if not {"text", "x", "y", "showarrow"} <= note.keys():
-            return False
+        if not {"text", "x", "y", "showarrow"} <= note.keys() or (
+                note["showarrow"] and not {"ax", "ay"} <= note.keys()):
+            return False  # an arrow's tail is where the route puts the note
     axes = {key for key in layout if re.match(r"^[xy]axis\d*$", key)}
     for key in axes:  # a log axis shows the ticks it is given (the route picks none)
         if layout[key].get("type") == "log" and "tickvals" not in layout[key]:

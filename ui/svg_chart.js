@@ -70,9 +70,9 @@ const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 const each = (value, i) => (Array.isArray(value) ? value[i % value.length] : value);
 
 // Plotly's automatic tick step: the span over 5 to 10 ticks (one per 80 px along an x axis,
-// 40 px up a y axis), rounded up to 1, 2 or 5 times a power of ten.
+// 30 px up a y axis), rounded up to 1, 2 or 5 times a power of ten.
 function tickStep(span, length, letter) {
-  const count = Math.min(Math.max(length / (letter === 'y' ? 40 : 80), 4), 9) + 1;
+  const count = Math.min(Math.max(length / (letter === 'y' ? 30 : 80), 4), 9) + 1;
   const raw = span / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const unit = raw / power;
@@ -90,13 +90,15 @@ function tickLabel(value, step) {
   return minusSign(text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
 }
 
-// Hover text from a trace's hovertemplate: %{x}, %{y}, %{customdata}, %{hovertext}, each
-// optionally formatted as d3 does (:.4f, :.2e, :.4g); <br> breaks the line, <extra> is the
-// trace's side label (shown after a gap).
+// Hover text from a trace's hovertemplate: %{x}, %{y}, %{customdata} (or one of a point's
+// %{customdata[k]}), %{hovertext}, each optionally formatted as d3 does (:.4f, :.2e, :.4g);
+// <br> breaks the line, <extra> is the trace's side label (shown after a gap).
 function hoverText(trace, i) {
   const template = trace.spec.hovertemplate || '%{y}';
-  const filled = template.replace(/%\{(\w+)(?::\.(\d+)([efg]))?\}/g, (_, name, digits, kind) => {
-    const value = each(trace.columns[name] ?? trace.spec[name], i);
+  const field = /%\{(\w+)(?:\[(\d+)\])?(?::\.(\d+)([efg]))?\}/g;
+  const filled = template.replace(field, (_, name, k, digits, kind) => {
+    let value = each(trace.columns[name] ?? trace.spec[name], i);
+    if (k !== undefined) value = Array.isArray(value) ? value[+k] : undefined;
     if (digits === undefined || typeof value !== 'number') return plainText(value ?? '');
     const text = kind === 'f' ? value.toFixed(+digits)
       : kind === 'e' ? value.toExponential(+digits) : value.toPrecision(+digits);
@@ -169,6 +171,7 @@ function collectTraces(figure, axes) {
     trace.horizontal = spec.type === 'bar' && spec.orientation === 'h';
     trace.lines = spec.type === 'scatter' && mode.includes('lines');
     trace.markers = spec.type === 'scatter' && mode.includes('markers');
+    trace.texts = spec.type === 'scatter' && mode.includes('text');
     return trace;
   });
 }
@@ -737,10 +740,31 @@ function svgChart(figure, width, height, theme, id = 'chart') {
         if (!p) return;
         const size = each(marker.size ?? 6, i);
         const w = each(edge.width ?? 0, i);
-        const stroke = w ? ` stroke="${edge.color || theme.text}" stroke-width="${w}"` : '';
+        const color = each(marker.color || line.color || theme.text, i);
+        const paint = marker.symbol === 'circle-open'  // a ring in the marker's colour
+          ? `fill="none" stroke="${color}" stroke-width="${w || 1}"`
+          : `fill="${color}"${w ? ` stroke="${edge.color || theme.text}" stroke-width="${w}"`
+            : ''}`;
         out.push(`<circle class="point" cx="${p[0].toFixed(1)}" cy="${p[1].toFixed(1)}" `
-          + `r="${(size / 2).toFixed(1)}" fill="${each(marker.color || line.color
-          || theme.text, i)}"${stroke}/>`);
+          + `r="${(size / 2).toFixed(1)}" ${paint}/>`);
+      });
+    }
+    if (t.texts) {  // text beside each point, where textposition says ("top right", ...)
+      const size = (s.textfont || {}).size || fontSize;
+      const color = (s.textfont || {}).color || theme.text;
+      at.forEach((p, i) => {
+        const text = plainText(each(s.text, i));
+        if (!p || !text) return;
+        const [vertical, side = 'center'] = String(each(s.textposition || 'middle center', i))
+          .split(' ');
+        const gap = (t.markers ? each(marker.size ?? 6, i) / 2 : 0) + 2;
+        const x = p[0] + (side === 'left' ? -gap : side === 'right' ? gap : 0);
+        const y = vertical === 'top' ? p[1] - gap - size * 0.2
+          : vertical === 'bottom' ? p[1] + gap + size * 0.8 : p[1] + size * 0.35;
+        const anchor = side === 'left' ? 'end' : side === 'right' ? 'start' : 'middle';
+        out.push(`<text class="textpoint" x="${x.toFixed(1)}" y="${y.toFixed(1)}" `
+          + `text-anchor="${anchor}" font-size="${size}" fill="${color}">${escapeXml(text)}`
+          + '</text>');
       });
     }
     out.push('</g>');
@@ -750,22 +774,41 @@ function svgChart(figure, width, height, theme, id = 'chart') {
     }
   });
 
-  // notes (annotations without arrows)
+  // notes: text at a point (of the data, or of the plot area: "paper"), or at the tail of an
+  // arrow `ax`, `ay` px from the point it shows
   (layout.annotations || []).forEach((note) => {
     const fx = note.xref === 'paper' ? paperX : axes[note.xref || 'x'].px;
     const fy = note.yref === 'paper' ? paperY : axes[note.yref || 'y'].px;
     const size = (note.font || {}).size || fontSize;
-    const lines = String(note.text ?? '').split('<br>');
-    const anchor = { left: 'start', right: 'end' }[note.xanchor] || 'middle';
-    const vertical = note.yanchor || 'middle';
+    const color = (note.font || {}).color || theme.text;
+    const lines = String(note.text ?? '').split('<br>').map((line) => richLabel(line, size,
+                                                                                 family));
     const height = lines.length * size * 1.3;
-    const y0 = fy(note.y) - (vertical === 'top' ? 0 : vertical === 'bottom' ? height
-      : height / 2);
+    let [x, y] = [fx(note.x), fy(note.y)];
+    let vertical = note.yanchor || 'middle';
+    if (note.showarrow) {
+      const head = [x, y];
+      [x, y] = [x + (note.ax ?? -10), y + (note.ay ?? -30)];
+      if (!note.yanchor || note.yanchor === 'auto') vertical = note.ay < 0 ? 'bottom' : 'top';
+      const arrow = note.arrowcolor || color;
+      const length = Math.hypot(head[0] - x, head[1] - y);
+      if (length > 0) {
+        const [ux, uy] = [(head[0] - x) / length, (head[1] - y) / length];
+        const [bx, by] = [head[0] - ux * 8, head[1] - uy * 8];
+        out.push(`<g class="annotation-arrow"><line x1="${x.toFixed(1)}" y1="${y.toFixed(1)}"`
+          + ` x2="${bx.toFixed(1)}" y2="${by.toFixed(1)}" stroke="${arrow}" stroke-width="1.5"/>`
+          + `<path d="M${head[0].toFixed(1)},${head[1].toFixed(1)}L${(bx - uy * 4).toFixed(1)},`
+          + `${(by + ux * 4).toFixed(1)}L${(bx + uy * 4).toFixed(1)},${(by - ux * 4).toFixed(1)}Z"`
+          + ` fill="${arrow}"/></g>`);
+      }
+    }
+    const anchor = { left: 'start', right: 'end' }[note.xanchor] || 'middle';
+    const y0 = y - (vertical === 'top' ? 0 : vertical === 'bottom' ? height : height / 2);
     out.push(`<text class="annotation" text-anchor="${anchor}" font-size="${size}" `
-      + `fill="${(note.font || {}).color || theme.text}">`);
+      + `fill="${color}">`);
     lines.forEach((line, k) => {
-      out.push(`<tspan x="${fx(note.x).toFixed(1)}" y="${(y0 + (k + 0.8) * size * 1.3)
-        .toFixed(1)}">${escapeXml(plainText(line))}</tspan>`);
+      out.push(`<tspan x="${x.toFixed(1)}" y="${(y0 + (k + 0.8) * size * 1.3).toFixed(1)}">`
+        + `${line.svg}</tspan>`);
     });
     out.push('</text>');
   });
@@ -787,7 +830,7 @@ function svgChart(figure, width, height, theme, id = 'chart') {
     }
     out.push(`<g class="legend" transform="translate(${lx.toFixed(1)},${ly.toFixed(1)})">`);
     out.push(`<rect class="bg" width="${legend.width.toFixed(1)}" height="${legend.height}" `
-      + `fill="${theme.background}" fill-opacity="0.85"/>`);
+      + `fill="${legendSpec.bgcolor || theme.background}" fill-opacity="0.85"/>`);
     legend.placed.forEach((item) => {
       const cy = item.dy + legend.rowHeight / 2 + 3;
       out.push(`<g class="traces" transform="translate(${item.dx + 4},0)">`
