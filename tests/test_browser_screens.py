@@ -182,16 +182,16 @@ def test_presenter_toggle_collapses_the_sidebar_and_writes_the_link(streamlit_se
 def test_a_chart_downloads_as_a_png_named_after_the_chart(streamlit_server, browser):
     # A chart Plotly draws, from Plotly's toolbar (the SVG route's own toolbar:
     # tests/test_browser_five_classes.py).
-    context, page = open_lesson(browser, streamlit_server, "sigmoid-or-softmax")
+    context, page = open_lesson(browser, streamlit_server, "pytorch-batch")
     try:
-        chart = page.locator('[data-testid="xent-chart"]').first
+        chart = page.locator('[data-testid="xent-chart"]').first  # a heatmap of p
+        chart.locator(".js-plotly-plot").wait_for(timeout=60_000)
         chart.hover()
         button = chart.locator('.modebar-btn[data-title^="Download plot"]')
         button.wait_for(state="visible")
         with page.expect_download() as download:
             button.click()
-        assert download.value.suggested_filename == (
-            "sigmoid-or-softmax-probability-per-class-a-true-label.png")
+        assert download.value.suggested_filename == "pytorch-batch-p-softmax-x-dim-1.png"
     finally:
         context.close()
 
