@@ -856,13 +856,13 @@ function ariaLabel(traces, axes) {
       each(t.spec.text, i) ?? v}`).join(', ');
   }
   const named = traces.filter((t) => t.spec.name);
-  return named.map((t) => {
+  return [...new Set(named.map((t) => {  // each line named once (a name may draw two panels)
     if (t.kind !== 'bar') return richLabelText(t.spec.name);
     const names = t.pa.categories || (t.pa.spec.ticktext || t.place).map(String);
     return `${richLabelText(t.spec.name)}: ${t.value.map((v, i) => `${richLabelText(
       names[t.place[i]] ?? names[i])} ${each(t.spec.text, i)
       ?? (finite(v) ? +v.toPrecision(4) : v)}`).join(', ')}`;
-  }).join('; ') || Object.values(axes).map((a) => plainText((a.spec.title || {}).text))
+  }))].join('; ') || Object.values(axes).map((a) => plainText((a.spec.title || {}).text))
     .filter(Boolean).join(', ');
 }
 
