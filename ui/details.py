@@ -35,7 +35,8 @@ HTML = '<div class="xent-details" data-testid="xent-details"></div>'
 CSS = """
 .xent-details { color: var(--st-text-color); font-family: var(--st-font, inherit);
                 font-size: 1rem; line-height: 1.6; }
-.xent-details p { margin: 0 0 1rem; }
+/* the element's size, not the page's rule for p */
+.xent-details p { margin: 0 0 1rem; font-size: inherit; line-height: inherit; }
 .xent-details strong { font-weight: 600; }
 .xent-details .xd-caption { font-size: 0.875rem; }
 .xent-details .xd-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
