@@ -6,6 +6,8 @@ true class's −log p, then the gradient p − one-hot and steps downhill.
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.five_classes` → draw.
 Each class's row (its name, a logit slider, an exact-value box, a remove button) is one
 element, :mod:`ui.class_rows`; the slider and the box both write the one URL field ``x``.
+The numbers below the stage (the table, the loss, the callouts, the gradient) are one element
+per place, :mod:`ui.details`, so a move redraws three elements there, not six or more.
 """
 
 from __future__ import annotations
@@ -16,6 +18,16 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.class_rows import Row, class_rows
+from ui.details import (
+    callout,
+    caption,
+    details,
+    paragraph,
+    side_by_side,
+    strong,
+    table,
+    text,
+)
 from ui.edits import Edit
 from ui.five_class_figures import (
     logit_figure,
@@ -25,7 +37,7 @@ from ui.five_class_figures import (
 )
 from ui.lesson_state import LessonState, finish_fragment, lesson_state, section, stage
 from ui.logit_rows import apply_logit_edit, logit_row
-from ui.text import columns_table, escape_markdown, fmt
+from ui.text import escape_markdown, fmt
 from ui.url_state import (
     LOGIT_LIMIT,
     MAX_CLASSES,
@@ -291,67 +303,72 @@ def draw_stage(view: FiveClassView, names, stage_) -> None:
         f"**{escape_markdown(names[view.predicted])}**: **{verdict}**.")
 
 
-def loss_summary(view: FiveClassView, names) -> None:
+def loss_summary(view: FiveClassView, names) -> str:
     b, base = view.breakdown, view.log_base
-    true_name = escape_markdown(names[b.target])
     verdict = "right" if view.predicted == b.target else "wrong"
-    st.markdown(
-        f"p({true_name}) = {fmt(view.p_target, 4)}, so the loss is "
-        f"−{base.log_name} {fmt(view.p_target, 4)} = **{fmt(b.loss, 4)} "
-        f"{base.unit}**. The sum of exps is {fmt(b.sum_exp, 2)}; every p is that row's exp "
-        "divided by it, so the p column adds up to 1.\n\n"
-        f"The model's top class is **{escape_markdown(names[view.predicted])}** "
-        f"(p = {fmt(b.probabilities[view.predicted], 3)}): it is **{verdict}**."
+    return paragraph(
+        f"p({text(names[b.target])}) = {fmt(view.p_target, 4)}, so the loss is "
+        f"−{base.log_name} {fmt(view.p_target, 4)} = {strong(f'{fmt(b.loss, 4)} {base.unit}')}. "
+        f"The sum of exps is {fmt(b.sum_exp, 2)}; every p is that row's exp divided by it, so "
+        "the p column adds up to 1."
+    ) + paragraph(
+        f"The model's top class is {strong(names[view.predicted])} "
+        f"(p = {fmt(b.probabilities[view.predicted], 3)}): it is {strong(verdict)}."
     )
 
 
-def amplification_note(view: FiveClassView, names, temperature: float) -> None:
+def amplification_note(view: FiveClassView, names, temperature: float) -> str:
     amp, logits = view.amplification, view.breakdown.logits
-    top, other = escape_markdown(names[amp.top]), escape_markdown(names[amp.runner_up])
+    top, other = text(names[amp.top]), text(names[amp.runner_up])
     gap = (f"{fmt(logits[amp.top], 3)} − ({fmt(logits[amp.runner_up], 3)}) = "
            f"{fmt(amp.gap, 3)}")
     exponent = fmt(amp.scaled_gap, 3)
     if temperature != 1.0:
         exponent = f"({fmt(amp.gap, 3)} / {temperature:g}) = e^{fmt(amp.scaled_gap, 3)}"
     times = "more than 10³⁰⁸" if amp.ratio == float("inf") else f"≈ {fmt(amp.ratio, 1)}"
-    st.info(
-        f"**Exp amplifies gaps.** {top}'s logit is {gap} above {other}'s, so exp makes "
-        f"it e^{exponent} {times} times larger, and softmax keeps that ratio between their "
-        "probabilities. Adding the same number to every logit changes nothing: only the "
-        "gaps count.",
-        icon=":material/zoom_in:",
-    )
+    return callout("info", "zoom_in", paragraph(
+        f"{strong('Exp amplifies gaps.')} {top}'s logit is {gap} above {other}'s, so exp "
+        f"makes it e^{exponent} {times} times larger, and softmax keeps that ratio between "
+        "their probabilities. Adding the same number to every logit changes nothing: only "
+        "the gaps count."))
 
 
-def overflow_note(view: FiveClassView) -> None:
-    if view.breakdown.exp_overflows:
-        st.warning(
-            "**The by-hand route overflows.** e raised to a logit this large is beyond the "
-            "largest 64-bit float (about 1.8 × 10³⁰⁸), so the exp column shows ∞ and ∞ ÷ ∞ "
-            "is undefined; softmax instead subtracts the largest logit first (the "
-            "exp(x − max) column, every entry at most 1), which cancels in the division, so "
-            "the probabilities and the loss shown are exact — PyTorch does the same.",
-            icon=":material/all_inclusive:",
-        )
+def overflow_note(view: FiveClassView) -> list[str]:
+    if not view.breakdown.exp_overflows:
+        return []
+    return [callout("warning", "all_inclusive", paragraph(
+        f"{strong('The by-hand route overflows.')} e raised to a logit this large is beyond "
+        "the largest 64-bit float (about 1.8 × 10³⁰⁸), so the exp column shows ∞ and ∞ ÷ ∞ "
+        "is undefined; softmax instead subtracts the largest logit first (the "
+        "exp(x − max) column, every entry at most 1), which cancels in the division, so "
+        "the probabilities and the loss shown are exact — PyTorch does the same."))]
+
+
+def softmax_section(view: FiveClassView, names, temperature: float) -> list[str]:
+    """The lesson's table, the overflow warning when exp overflows, then the loss beside the
+    note on how exp amplifies gaps."""
+    columns = softmax_columns(view.breakdown, names, temperature, view.stable)
+    return [table(columns, label="Softmax by hand, one row per class", left=("true", "class"),
+                  titles={"true": ""}, row_header="class"),
+            *overflow_note(view),
+            side_by_side(loss_summary(view, names),
+                         amplification_note(view, names, temperature), widths=(1, 1.4))]
 
 
 @dataclass(frozen=True)
 class Details:
     """Where the lesson fragment writes below the stage. The full run draws the headings and
     the controls that rerun the page anyway (learning rate, steps), so a move resends only
-    the numbers."""
+    the numbers: one element of :mod:`ui.details` per place."""
 
     table: DeltaGenerator
-    loss: DeltaGenerator
-    amplification: DeltaGenerator
     gradient: DeltaGenerator
     history: DeltaGenerator
 
 
 def details_layout(state: LessonState) -> Details:
     """The sections below the stage: the softmax table, then the gradient and its steps."""
-    table = section("Softmax by hand: exp, sum, divide, then −log of the true class")
-    loss_col, amp_col = st.columns([1, 1.4], gap="large")
+    softmax = section("Softmax by hand: exp, sum, divide, then −log of the true class")
     st.subheader("The gradient, and gradient steps")
     controls_col, history_col = st.columns([1, 1.3], gap="large")
     with controls_col:
@@ -365,40 +382,42 @@ def details_layout(state: LessonState) -> Details:
                    args=(state, 10), width="stretch")
         if state.private("step_note") in st.session_state:
             input_error(st.session_state[state.private("step_note")])
-    return Details(table, loss_col, amp_col, gradient, history_col.container())
+    return Details(softmax, gradient, history_col.container())
 
 
-def gradient_text(view: FiveClassView, names) -> None:
+def gradient_text(view: FiveClassView, names) -> str:
     b = view.breakdown
-    st.markdown(
+    return paragraph(
         f"The gradient of the loss (in nats) with respect to each logit is p − one-hot: "
-        f"{fmt(view.p_target, 4)} − 1 = **{fmt(b.grad[b.target], 4)}** for "
-        f"{escape_markdown(names[b.target])}, and simply p for every other class (the "
-        "arrows above). A step moves each logit against its gradient: the true class up, "
-        "the others down, most of all the ones that take the most probability."
+        f"{fmt(view.p_target, 4)} − 1 = {strong(fmt(b.grad[b.target], 4))} for "
+        f"{text(names[b.target])}, and simply p for every other class (the arrows above). A "
+        "step moves each logit against its gradient: the true class up, the others down, "
+        "most of all the ones that take the most probability."
     )
 
 
-def loss_history(view: FiveClassView) -> None:
+def loss_history(view: FiveClassView, place: DeltaGenerator) -> None:
     """The loss over the steps taken so far (or how to start)."""
     losses, base, b = view.history, view.log_base, view.breakdown
+    key = f"{PAGE}.details.history"
     if losses.size:
-        show_figure(loss_history_figure(losses, base, b.target), key=f"{PAGE}.fig.history")
-        st.caption(
+        show_figure(loss_history_figure(losses, base, b.target), key=f"{PAGE}.fig.history",
+                    container=place)
+        details(key, caption(
             f"{len(losses) - 1} step(s) so far: the loss fell from {fmt(losses[0], 4)} to "
             f"{fmt(losses[-1], 4)} {base.unit}. Moving a slider or changing the true class "
-            "or the temperature starts a new history.")
+            "or the temperature starts a new history."), container=place)
     else:
-        st.info(
+        details(key, callout("info", "trending_down", paragraph(
             f"Take a step to watch the loss fall from {fmt(b.loss, 4)} {base.unit}. Each "
-            "step's loss is plotted here.", icon=":material/trending_down:")
+            "step's loss is plotted here.")), container=place)
 
 
 # ------------------------------------------------------------------------------- page
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage, rows_slot: DeltaGenerator, details: Details) -> None:
+def lesson(state: LessonState, on_stage, rows_slot: DeltaGenerator, place: Details) -> None:
     """Everything the logits drive: the rows of classes, the charts, the loss and the
     numbers of the sections below.
 
@@ -416,19 +435,10 @@ def lesson(state: LessonState, on_stage, rows_slot: DeltaGenerator, details: Det
                         log_base=state.base, history=current_history(state))
     names = state["names"]
     draw_stage(view, names, on_stage)
-    with details.table:
-        st.markdown(columns_table(softmax_columns(view.breakdown, names, state["T"],
-                                                   view.stable),
-                                   left=("true", "class"), titles={"true": ""}))
-        overflow_note(view)
-    with details.loss:
-        loss_summary(view, names)
-    with details.amplification:
-        amplification_note(view, names, state["T"])
-    with details.gradient:
-        gradient_text(view, names)
-    with details.history:
-        loss_history(view)
+    details(f"{PAGE}.details.table", *softmax_section(view, names, state["T"]),
+            container=place.table)
+    details(f"{PAGE}.details.gradient", gradient_text(view, names), container=place.gradient)
+    loss_history(view, place.history)
     finish_fragment()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -49,12 +50,109 @@ def plotly_figures(at: AppTest) -> list[dict]:
 
 
 def page_text(at: AppTest) -> str:
-    """All markdown, captions, metrics and alerts on the page as one string, for searching."""
+    """All markdown, captions, metrics, alerts and details (:func:`details_text`) on the page
+    as one string, for searching."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for kind in ("error", "warning", "info", "success"):
         parts += [e.value for e in getattr(at, kind)]
+    parts += [details_text(at)]
     return "\n".join(str(p) for p in parts)
+
+
+# ------------------------------------------------- the text below the stage (ui.details)
+
+
+class DetailsReader(HTMLParser):
+    """A details element's HTML (:mod:`ui.details`) read back: its text as a screen reader
+    reads it (icons left out), every table as rows of cell texts (the header row first),
+    the bold runs, and each callout's kind and text."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.tables: list[list[list[str]]] = []
+        self.bold: list[str] = []
+        self.callouts: list[tuple[str, str]] = []
+        self._open: list[tuple[str, str]] = []  # (tag, class) of the elements we are in
+        self._callout: tuple[str, int] | None = None  # its kind and where its text starts
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag not in ("br", "col", "img"):
+            self._open.append((tag, classes))
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("th", "td"):
+            self.tables[-1][-1].append("")
+        elif tag == "strong":
+            self.bold.append("")
+        elif "xd-callout" in classes.split():
+            kind = next(c[3:] for c in classes.split() if c.startswith("xd-") and c != "xd-callout")
+            self._callout = (kind, len(self.text))
+
+    def handle_endtag(self, tag):
+        tag_, classes = self._open.pop()
+        assert tag_ == tag, f"<{tag_}> closed by </{tag}>"
+        if tag in ("p", "tr"):
+            self.text.append("\n")
+        elif tag in ("th", "td"):
+            self.text.append("\t")
+        if "xd-callout" in classes.split():
+            kind, start = self._callout
+            self.callouts.append((kind, "".join(self.text[start:]).strip()))
+            self._callout = None
+
+    def handle_data(self, data):
+        if any("xd-icon" in classes.split() for _, classes in self._open):
+            return  # an icon's name (a ligature of the icon font), hidden from screen readers
+        self.text.append(data)
+        tags = [tag for tag, _ in self._open]
+        if "th" in tags or "td" in tags:
+            self.tables[-1][-1][-1] += data
+        if "strong" in tags:
+            self.bold[-1] += data
+
+
+def details_elements(at: AppTest) -> list:
+    """Every details element on the page (:mod:`ui.details`), in page order."""
+    return [element for element in at.get("bidi_component")
+            if element.proto.component_name.endswith("xent.details")]
+
+
+def details_html(at: AppTest) -> list[str]:
+    """The HTML each details element was sent."""
+    return [json.loads(element.proto.json)["html"] for element in details_elements(at)]
+
+
+def details_read(at: AppTest) -> list[DetailsReader]:
+    """Each details element read back (:class:`DetailsReader`)."""
+    return [DetailsReader(markup) for markup in details_html(at)]
+
+
+def details_text(at: AppTest) -> str:
+    """The text of every details element, one paragraph (or table row) a line."""
+    return "\n".join("".join(read.text) for read in details_read(at))
+
+
+def details_tables(at: AppTest) -> list[list[list[str]]]:
+    """Every table of the details elements, each a list of rows (the header row first)."""
+    return [table for read in details_read(at) for table in read.tables]
+
+
+def callouts(at: AppTest, kind: str | None = None) -> list[str]:
+    """The text of every callout of the details elements (of ``kind``: "info", "warning")."""
+    return [text for read in details_read(at) for kind_, text in read.callouts
+            if kind in (None, kind_)]
+
+
+def bold_text(at: AppTest) -> list[str]:
+    """Every run of bold text in the details elements."""
+    return [run for read in details_read(at) for run in read.bold]
 
 
 def plotly_array(value) -> list:

@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from apptest_helpers import APP, charts, element_of, open_page
+from apptest_helpers import APP, charts, details_elements, element_of, open_page
 
-from ui import assets, class_rows, live_chart, spreadsheet
+from ui import assets, class_rows, details, live_chart, spreadsheet
 
-EVERYTHING = ["class_rows.js", "live_chart.js", "plotly.min.js", "spreadsheet.js"]
+EVERYTHING = ["class_rows.js", "details.js", "live_chart.js", "plotly.min.js", "spreadsheet.js"]
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_the_app_serves_static_next_to_app_py():
 
 def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypatch):
     for element, name in ((live_chart, "live_chart.js"), (class_rows, "class_rows.js"),
-                          (spreadsheet, "spreadsheet.js")):
+                          (spreadsheet, "spreadsheet.js"), (details, "details.js")):
         version = hashlib.sha256(assets.script(name)).hexdigest()[:12]
         assert assets.element_js(name) == element.JS
         assert f"'app/static/{name}?v={version}'" in element.JS
@@ -94,7 +94,7 @@ def test_the_rows_and_the_spreadsheet_share_the_numbered_edits_script():
 
 def test_a_move_sends_each_element_without_its_code():
     at = open_page("pages/2_five_classes.py")
-    sent = [*charts(at), element_of(at, "five._rows")]
+    sent = [*charts(at), element_of(at, "five._rows"), *details_elements(at)]
     for element in sent:
         assert len(element.proto.js_content) < 400, element.proto.component_name
     assert len(live_chart.JS) < 400 and len(assets.script("live_chart.js")) > 10_000

@@ -115,8 +115,12 @@ TEXT_SIZES_JS = """
   const size = el => parseFloat(getComputedStyle(el).fontSize);
   const main = document.querySelector('[data-testid="stMain"]');
   const visible = el => el.getClientRects().length > 0;
-  const body = [...main.querySelectorAll('[data-testid="stMarkdownContainer"] p')]
+  // paragraphs of markdown and of the text a move redraws below the stage (ui/details.py)
+  const body = [...main.querySelectorAll('[data-testid="stMarkdownContainer"] p,'
+                                         + '[data-testid="xent-details"] p')]
     .filter(visible).filter(el => el.innerText.trim().length > 20);
+  const cells = [...main.querySelectorAll('[data-testid="xent-details"] :is(th, td)')]
+    .filter(visible).filter(el => el.innerText.trim());
   // the element that draws a metric's number (its innermost element), not its wrapper
   const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"]')].filter(visible)
     .map(el => { while (el.firstElementChild) el = el.firstElementChild; return el; });
@@ -126,9 +130,11 @@ TEXT_SIZES_JS = """
   const chartText = [...main.querySelectorAll('[data-testid="xent-chart"] svg text')]
     .filter(el => el.textContent.trim() && el.getClientRects().length > 0);
   return {
-    body: body.map(size), metrics: metrics.map(size), ticks: ticks.map(size),
+    body: body.map(size), cells: cells.map(size),
+    details: body.filter(el => el.closest('[data-testid="xent-details"]')).length,
+    metrics: metrics.map(size), ticks: ticks.map(size),
     chartText: chartText.map(el => [el.textContent.trim().slice(0, 30), size(el)]),
-    captions: [...main.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    captions: [...main.querySelectorAll('[data-testid="stCaptionContainer"], .xd-caption')]
       .filter(visible).length,
     sidebarWidth: document.querySelector('[data-testid="stSidebar"]')
       .getBoundingClientRect().width,
@@ -144,6 +150,10 @@ def test_presenter_mode_makes_text_numbers_ticks_and_chart_labels_at_least_20_px
     try:
         sizes = page.evaluate(TEXT_SIZES_JS)
         assert sizes["body"] and min(sizes["body"]) >= 20, sizes["body"]
+        if path == "five-classes":  # its numbers below the stage are elements of ours
+            assert sizes["details"] >= 3, "the text below the stage was not measured"
+        if sizes["cells"]:
+            assert min(sizes["cells"]) >= 20, sizes["cells"]
         assert sizes["ticks"] and min(sizes["ticks"]) >= 20, sizes["ticks"]
         if sizes["metrics"]:  # the numbers a class reads from the back row: larger still
             assert min(sizes["metrics"]) >= 40, sizes["metrics"]

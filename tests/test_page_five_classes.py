@@ -4,16 +4,33 @@ the URL round trip, hostile links and bad class names."""
 from __future__ import annotations
 
 import itertools
+import json
 import math
-import re
 
 import pandas as pd
 import pytest
-from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
+from apptest_helpers import (
+    bold_text,
+    callouts,
+    details_elements,
+    details_html,
+    details_tables,
+    details_text,
+    edit_row,
+    open_page,
+    page_text,
+    plotly_figures,
+    rows_data,
+)
 
 from ui.five_class_figures import softmax_table
 from xent_core import explain
-from xent_core.lessons import FIVE_CLASS_NAMES, FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET
+from xent_core.lessons import (
+    FIVE_CLASS_NAMES,
+    FIVE_CLASS_OUTPUTS,
+    FIVE_CLASS_TARGET,
+    five_classes,
+)
 from xent_core.steps import amplification, gradient_descent
 
 PAGE = "pages/2_five_classes.py"
@@ -32,12 +49,9 @@ def expected_loss(logits, target=FISH, base="e", temperature=1.0) -> str:
 
 
 def table(at) -> pd.DataFrame:
-    """The page's softmax table (a markdown table) read back into text cells."""
-    text = next(m.value for m in at.markdown if m.value.startswith("| "))
-    rows = [[re.sub(r"\\(.)", r"\1", cell.strip()) for cell in line.strip("|").split(" | ")]
-            for line in text.splitlines() if not line.startswith("|:") and "---" not in line]
-    header = ["true" if name == "" else name for name in rows[0]]
-    return pd.DataFrame(rows[1:], columns=header)
+    """The page's softmax table (an HTML table of ui.details) read back into text cells."""
+    (rows,) = details_tables(at)
+    return pd.DataFrame(rows[1:], columns=rows[0])
 
 
 def row_of(at, name: str):
@@ -82,11 +96,58 @@ def test_the_gradient_column_is_p_minus_one_hot(at):
     assert row_of(at, "fish")["gradient p − one-hot"] == "-0.1013"
 
 
+def test_the_tables_numbers_are_the_lessons_exp_sum_p_and_minus_log_p(at):
+    view = five_classes(PRESET, FISH, 1.0, 1.0)
+    b = view.breakdown
+    frame = table(at)
+    assert list(frame["exp(x)"][:5]) == [f"{e:.3f}" for e in b.exp]
+    assert row_of(at, "sum of exps")["exp(x)"] == f"{b.sum_exp:.3f}"
+    assert list(frame["p = exp ÷ sum"][:5]) == [f"{p:.4f}" for p in b.probabilities]
+    assert list(frame["ln p"][:5]) == [f"{lp:.4f}" for lp in b.log_probabilities]
+    assert list(frame["−ln p (true class)"][:5]) == ["", "", "", f"{b.loss:.4f}", ""]
+    assert f"= {b.loss:.4f} nats" in details_text(at)  # the loss under the table agrees
+    assert f"{b.loss:.4f} nats" in bold_text(at)
+
+
+def test_the_table_is_a_real_table_with_header_cells_and_numbers_on_the_right(at):
+    markup = details_html(at)[0]
+    assert markup.count('<th scope="col"') == 8  # the true-class mark's header is unseen
+    assert '<th scope="col"><span class="xd-hidden">true</span></th>' in markup
+    assert '<th scope="row">fish</th>' in markup  # each row named by its class
+    assert '<td class="xd-number">10.913</td>' in markup
+    assert '<th scope="col">class</th>' in markup  # names align left
+
+
+def test_the_numbers_below_the_stage_are_three_elements_of_ours(at):
+    assert [element.key for element in details_elements(at)] == [
+        "five.details.table", "five.details.gradient", "five.details.history"]
+    assert not any(m.value.startswith("| ") for m in at.markdown)  # no markdown table left
+    assert not at.info  # the callouts are in the details elements, not st.info
+
+
+def test_a_hostile_class_name_is_shown_as_typed_everywhere_below_the_stage(at):
+    hostile = "<b>|*x*</b> & <img src=x>"[:24]
+    edit_row(at, ROWS, 3, "name", hostile)
+    assert table(at)["class"][3] == hostile
+    assert f"{hostile}'s logit is" in callouts(at, "info")[0]
+    assert f"for {hostile}, and simply p" in details_text(at)
+    for markup in details_html(at):
+        assert "<b>" not in markup and "<img" not in markup
+    assert "&lt;b&gt;|*x*&lt;/b&gt; &amp; &lt;img" in details_html(at)[0]
+
+
+def test_presenter_mode_draws_the_details_large():
+    assert not any(json.loads(e.proto.json)["large"] for e in details_elements(open_page(PAGE)))
+    at = open_page(PAGE, {"present": "1"})
+    assert all(json.loads(e.proto.json)["large"] for e in details_elements(at))
+
+
 def test_exp_amplifies_the_gap_between_fish_and_building_12_8_times(at):
-    text = page_text(at)
-    assert "2.390 − (-0.156) = 2.546 above building" in text
-    assert f"≈ {amplification(PRESET).ratio:.1f} times larger" in text
-    assert "≈ 12.8 times larger" in text
+    (note,) = callouts(at, "info")[:1]
+    assert note.startswith("Exp amplifies gaps.")
+    assert "2.390 − (-0.156) = 2.546 above building" in note
+    assert f"≈ {amplification(PRESET).ratio:.1f} times larger" in note
+    assert "≈ 12.8 times larger" in note
 
 
 def test_the_page_draws_the_logits_and_the_probabilities(at):
@@ -136,12 +197,16 @@ def test_a_logit_of_1000_overflows_exp_by_hand_but_not_softmax(at):
     assert row_of(at, "sum of exps")["exp(x)"] == "∞"
     assert fish["exp(x − max)"] == "1.0000"  # the stable route: e^0
     assert fish["p = exp ÷ sum"] == "1.0000"
-    assert any("by-hand route overflows" in w.value for w in at.warning)
+    (warning,) = callouts(at, "warning")
+    assert warning.startswith("The by-hand route overflows.")
+    assert "The by-hand route overflows." in bold_text(at)
     assert shown_loss(at) == expected_loss([*PRESET[:3], 1000.0, PRESET[4]])
+    edit_row(at, ROWS, 3, "box", "2.39")  # back to an ordinary logit: the warning goes
+    assert not callouts(at, "warning")
 
 
 def test_no_overflow_note_for_ordinary_logits(at):
-    assert not any("overflows" in w.value for w in at.warning)
+    assert not callouts(at, "warning")
     assert "exp(x − max)" not in table(at).columns
 
 
@@ -149,7 +214,8 @@ def test_choosing_another_true_class_changes_the_loss(at):
     at.radio(key="five.target").set_value(0).run()
     assert shown_loss(at) == expected_loss(PRESET, target=0)
     assert row_of(at, "cat")["true"] == "✔"
-    assert "is **fish** (p = 0.899): it is **wrong**" in page_text(at)
+    assert "The model's top class is fish (p = 0.899): it is wrong." in page_text(at)
+    assert {"fish", "wrong"} <= set(bold_text(at))
 
 
 def test_the_temperature_flattens_the_probabilities(at):
@@ -194,9 +260,10 @@ def test_ten_steps_and_one_more_extend_one_history(at):
 
 def test_moving_a_slider_after_steps_starts_a_new_history(at):
     at.button(key="five.step10").click().run()
+    assert not any("Take a step" in note for note in callouts(at, "info"))
     edit_row(at, ROWS, 0, "slider", 0.0)
     assert len(plotly_figures(at)) == 2
-    assert "Take a step to watch the loss fall" in page_text(at)
+    assert callouts(at, "info")[-1].startswith("Take a step to watch the loss fall")
 
 
 def test_reset_brings_back_the_lesson_and_clears_the_history(at):
@@ -282,6 +349,7 @@ def test_markdown_and_html_in_a_name_show_literally(at):
     edit_row(at, ROWS, 3, "name", "<b>**fish**</b>")
     assert not at.exception
     assert table(at)["class"][3] == "<b>**fish**</b>"  # a table cell is escaped: shown as typed
+    assert "p(<b>**fish**</b>) = 0.8987" in details_text(at)  # and so is the text below
     assert r"Loss for the true class, \<b\>\*\*fish\*\*\</b\>" in page_text(at)
     ticks = plotly_figures(at)[0]["layout"]["xaxis"]["ticktext"]
     assert ticks[3] == "&lt;b&gt;**fish**&lt;/b&gt;"  # Plotly draws the entities as < and >

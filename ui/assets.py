@@ -7,7 +7,8 @@ the app starts (``app.py``) and when the container is built (``python -m ui.asse
 * ``plotly.min.js``, copied from the installed Python ``plotly`` package, so the charts draw
   with the plotly.js version the figures are written for, and never from the network;
 * the JavaScript of our elements (``ui/live_chart.js``, ``ui/class_rows.js``,
-  ``ui/spreadsheet.js``; the last two each joined after ``ui/edits.js``, which they share).
+  ``ui/spreadsheet.js``, ``ui/details.js``; the rows and the spreadsheet each joined after
+  ``ui/edits.js``, which they share).
 
 Why the elements' JavaScript is not inline: a components-v2 element sends its JavaScript with
 every message that draws it, so every move re-sent the chart's 17 KB of code with each chart
@@ -38,6 +39,7 @@ ELEMENT_SCRIPTS = {
     "live_chart.js": ("svg_chart.js", "live_chart.js"),
     "class_rows.js": ("edits.js", "class_rows.js"),
     "spreadsheet.js": ("edits.js", "spreadsheet.js"),
+    "details.js": ("details.js",),
 }
 
 
