@@ -71,19 +71,26 @@ def controls(state: LessonState) -> DeltaGenerator:
     return rows_slot
 
 
-def draw_stage(view: WhyNotMseView, on_stage) -> None:
-    ce, mse, hinge = view.readings
-    true_name = CLASS_NAMES[view.target]
+def sweep_slot(on_stage: Stage) -> DeltaGenerator:
+    """The sweep's place on the stage, above its one-line reading (drawn by the full run: it
+    never changes, so a move does not resend it)."""
     with on_stage.charts:
-        show_figure(sweep_figure(
-            view.sweep_logits, view.sweep_probabilities,
-            [r.sweep_loss for r in view.readings], [r.sweep_grad for r in view.readings],
-            view.logits[view.target], [r.loss for r in view.readings],
-            [r.grad[view.target] for r in view.readings],
-            true_name=true_name, log_base=view.log_base), key=f"{PAGE}.fig.sweep")
+        slot = st.container()
         st.markdown(
             "**Confidently wrong (left): MSE's gradient is flat (≈ 0), cross-entropy's stays "
             "near −1.** Only cross-entropy fixes its worst mistakes fast.")
+    return slot
+
+
+def draw_stage(view: WhyNotMseView, on_stage: Stage, sweep: DeltaGenerator) -> None:
+    ce, mse, hinge = view.readings
+    true_name = CLASS_NAMES[view.target]
+    show_figure(sweep_figure(
+        view.sweep_logits, view.sweep_probabilities,
+        [r.sweep_loss for r in view.readings], [r.sweep_grad for r in view.readings],
+        view.logits[view.target], [r.loss for r in view.readings],
+        [r.grad[view.target] for r in view.readings],
+        true_name=true_name, log_base=view.log_base), key=f"{PAGE}.fig.sweep", container=sweep)
     on_stage.show_loss("Cross-entropy", ce.loss, view.log_base.unit,
                        help="−log p of the true class: F.cross_entropy(x, y).")
     with on_stage.loss:
@@ -191,7 +198,7 @@ def pytorch_code(view: WhyNotMseView, details: Details) -> None:
 
 @st.fragment
 def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
-           details: Details) -> None:
+           sweep: DeltaGenerator, details: Details) -> None:
     """Everything a move of a logit changes: the logit rows, the three losses and their
     gradients, and the race (an ``st.fragment``: a move reruns it alone, see
     ``finish_fragment``; the first move off a story reruns the page, whose box then says
@@ -202,7 +209,7 @@ def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
                        log_base=state.base)
     with rows_slot:
         logit_rows(state, "x", CLASS_NAMES)
-    draw_stage(view, on_stage)
+    draw_stage(view, on_stage, sweep)
     side_by_side(view, details)
     race(view, details)
     pytorch_code(view, details)
@@ -215,7 +222,7 @@ def why_not_mse_page() -> None:
     on_stage = stage(state, widths=(2.1, 2.7, 1.7))
     with on_stage.controls:
         rows_slot = controls(state)
-    lesson(state, on_stage, rows_slot, details_layout(state))
+    lesson(state, on_stage, rows_slot, sweep_slot(on_stage), details_layout(state))
 
 
 why_not_mse_page()

@@ -235,20 +235,28 @@ def draw_details(view: OverflowView, details: Details) -> None:
         "NaN means the route broke.\n\n" + shift_table(view))
 
 
+def chart_slot(on_stage: Stage) -> DeltaGenerator:
+    """The chart's place on the stage, above how to read it (drawn by the full run: the
+    caption never changes, so a move does not resend it)."""
+    with on_stage.charts:
+        slot = st.container()
+        st.caption("Each bar is one softmax, stacked by class (the true class outlined): "
+                   "**hand** = e^x ÷ Σ e^x, **−max** = e^(x − max) ÷ Σ e^(x − max), "
+                   "**LSE** = e^(x − logsumexp x). On top: the true class's probability; "
+                   "✗ = by hand breaks in that precision.")
+    return slot
+
+
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage, details: Details) -> None:
+def lesson(state: LessonState, on_stage: Stage, chart: DeltaGenerator,
+           details: Details) -> None:
     """Everything a move changes: the logits, the three routes in three precisions and their
     tables (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
     with on_stage.controls:
         controls(state)
     view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
-    with on_stage.charts:
-        show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
-                    key=f"{PAGE}.fig.precision")
-        st.caption("Each bar is one softmax, stacked by class (the true class outlined): "
-                   "**hand** = e^x ÷ Σ e^x, **−max** = e^(x − max) ÷ Σ e^(x − max), "
-                   "**LSE** = e^(x − logsumexp x). On top: the true class's probability; "
-                   "✗ = by hand breaks in that precision.")
+    show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
+                key=f"{PAGE}.fig.precision", container=chart)
     loss_panel(view, on_stage)
     draw_details(view, details)
     finish_fragment()
@@ -258,7 +266,7 @@ def overflow_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="numbers-that-overflow", check=check_link)
     on_stage = stage(state, widths=(2.1, 3.1, 1.8))
-    lesson(state, on_stage, details_layout())
+    lesson(state, on_stage, chart_slot(on_stage), details_layout())
 
 
 overflow_page()

@@ -80,6 +80,7 @@ _HOVER_FIELD = re.compile(r"%\{(x|y|customdata(\[\d\])?|hovertext)(:\.\d+[efg])?
 _HOVER_MARKUP = re.compile(r"<br>|<extra>|</extra>")
 _TYPED = {"f8", "f4", "i4", "i2", "i1", "u4", "u2", "u1"}
 _AXIS_ID = re.compile(r"^([xy])(\d*)$")
+_AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 
 
 def _is(*allowed):
@@ -220,12 +221,10 @@ def _follows(node: dict, rules: dict, prefix: str = "") -> bool:
     """Whether every property of ``node`` (recursively) has a rule that accepts its value."""
     for key, value in node.items():
         path = f"{prefix}{key}"
-        if prefix == "" and rules is _LAYOUT:
-            match = re.match(r"^([xy])axis\d*$", key)
-            if match:
-                if not (isinstance(value, dict) and _follows(value, _AXIS)):
-                    return False
-                continue
+        if rules is _LAYOUT and not prefix and _AXIS_KEY.match(key):
+            if not (isinstance(value, dict) and _follows(value, _AXIS)):
+                return False
+            continue
         if isinstance(value, dict) and path not in _LEAVES and not (
                 "bdata" in value and path in rules):
             if not _follows(value, rules, f"{path}."):
@@ -274,7 +273,7 @@ def drawn_as_svg(figure: dict) -> bool:
         if not {"text", "x", "y", "showarrow"} <= note.keys() or (
                 note["showarrow"] and not {"ax", "ay"} <= note.keys()):
             return False  # an arrow's tail is where the route puts the note
-    axes = {key for key in layout if re.match(r"^[xy]axis\d*$", key)}
+    axes = {key for key in layout if _AXIS_KEY.match(key)}
     for key in axes:  # a log axis shows the ticks it is given (the route picks none)
         if layout[key].get("type") == "log" and "tickvals" not in layout[key]:
             return False
