@@ -1,5 +1,5 @@
 """A chart (a Plotly figure) that a move redraws in place, in the light or dark theme the
-browser shows: bars per class as SVG of our own, any other figure with plotly.js.
+browser shows: bars, lines and markers as SVG of our own, any other figure with plotly.js.
 
 Why not ``st.plotly_chart``: Streamlit names a chart element after its figure, so every move
 that changes a chart's numbers makes a new element; the browser throws the old chart away and
@@ -25,8 +25,9 @@ What it keeps from ``st.plotly_chart(theme="streamlit")``:
 
 The browser side is ``ui/live_chart.js``, loaded once per tab from ``static/``
 (:mod:`ui.assets`), with plotly.js itself (a copy of the installed ``plotly`` package's, never
-from the network). It draws a figure of one bar per class (and gradient-step arrows) as SVG
-of its own, and any other figure with plotly.js: :func:`drawn_as_svg`.
+from the network), after ``ui/svg_chart.js``, which draws the figures :func:`drawn_as_svg`
+passes (bars, lines, markers, arrows, guide lines, notes, legends) as SVG of its own; any
+other figure (heatmaps, log-scale bars, ...) is drawn with plotly.js.
 """
 
 from __future__ import annotations
