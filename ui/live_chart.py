@@ -79,7 +79,7 @@ _TICK_MARKUP = re.compile(r"</?b>")
 _NOTE_MARKUP = re.compile(r"<br>|</?b>")
 _HOVER_FIELD = re.compile(r"%\{(x|y|customdata(\[\d\])?|hovertext)(:\.\d+[efg])?\}")
 _HOVER_MARKUP = re.compile(r"<br>|<extra>|</extra>")
-_TYPED = {"f8", "f4", "i4", "i2", "i1", "u4", "u2", "u1"}
+_TYPED = {"f8": 8, "f4": 4, "i4": 4, "i2": 2, "i1": 1, "u4": 4, "u2": 2, "u1": 1}  # bytes
 _AXIS_ID = re.compile(r"^([xy])(\d*)$")
 _AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 
@@ -286,8 +286,7 @@ def _values_of(values) -> list:
     if isinstance(values, np.ndarray):
         return values
     if isinstance(values, dict):
-        size = {"f8": 8, "f4": 4, "i4": 4, "i2": 2, "i1": 1, "u4": 4, "u2": 2, "u1": 1}
-        return [None] * (len(values["bdata"]) * 3 // 4 // size[values["dtype"]])
+        return [None] * (len(values["bdata"]) * 3 // 4 // _TYPED[values["dtype"]])
     return values or []
 
 

@@ -589,18 +589,6 @@ function svgChart(figure, width, height, theme, id = 'chart') {
     }
   });
 
-  // guide lines (shapes), behind the data
-  (layout.shapes || []).forEach((shape) => {
-    const map = (ref, letter) => (ref === 'paper' ? (letter === 'x' ? paperX : paperY)
-      : axes[ref || letter].px);  // Plotly's default: the first axis
-    const [fx, fy] = [map(shape.xref, 'x'), map(shape.yref, 'y')];
-    const line = shape.line || {};
-    const w = line.width ?? 2;
-    out.push(`<line class="shape" x1="${fx(shape.x0).toFixed(1)}" x2="${fx(shape.x1).toFixed(1)}"`
-      + ` y1="${fy(shape.y0).toFixed(1)}" y2="${fy(shape.y1).toFixed(1)}"`
-      + ` stroke="${line.color || theme.text}" stroke-width="${w}"${dashArray(line.dash, w)}/>`);
-  });
-
   // each pair of axes clips its lines and markers to its own area
   const clips = {};
   const clipOf = (t) => {
@@ -772,6 +760,18 @@ function svgChart(figure, width, height, theme, id = 'chart') {
       at.forEach((p, i) => { if (p) points.push([p[0], p[1], t.index, i]); });
       t.tip = (i) => hoverText(t, i);
     }
+  });
+
+  // guide lines (shapes), over the data as Plotly draws them
+  (layout.shapes || []).forEach((shape) => {
+    const map = (ref, letter) => (ref === 'paper' ? (letter === 'x' ? paperX : paperY)
+      : axes[ref || letter].px);  // Plotly's default: the first axis
+    const [fx, fy] = [map(shape.xref, 'x'), map(shape.yref, 'y')];
+    const line = shape.line || {};
+    const w = line.width ?? 2;
+    out.push(`<line class="shape" x1="${fx(shape.x0).toFixed(1)}" x2="${fx(shape.x1).toFixed(1)}"`
+      + ` y1="${fy(shape.y0).toFixed(1)}" y2="${fy(shape.y1).toFixed(1)}"`
+      + ` stroke="${line.color || theme.text}" stroke-width="${w}"${dashArray(line.dash, w)}/>`);
   });
 
   // notes: text at a point (of the data, or of the plot area: "paper"), or at the tail of an

@@ -7,6 +7,7 @@ reader holds a phone.
 from __future__ import annotations
 
 import re
+import weakref
 from urllib.parse import urlsplit
 
 import plotly.io as pio
@@ -93,11 +94,25 @@ def show_figure(figure, *, key: str, container=None, filename: str | None = None
     spec = plain_spec(figure)
     title = figure_title(spec)
     if presenting():
-        figure_json = pio.to_json(present(spec), validate=False)
+        shown = present(spec)
+        figure_json, svg = pio.to_json(shown, validate=False), drawn_as_svg(shown)
     elif isinstance(figure, SpecFigure):
-        figure_json = figure.json  # encoded once per figure (cached figures are shared)
+        # encoded and checked once per figure (cached figures are shared by every run)
+        figure_json, svg = figure.json, _svg_route(figure)
     else:
-        figure_json = pio.to_json(spec, validate=False)
+        figure_json, svg = pio.to_json(spec, validate=False), drawn_as_svg(spec)
     live_chart(figure_json, key=key, alt=alt or title or None,
                config=chart_config(filename or chart_filename(title, st.context.url)),
-               svg=drawn_as_svg(spec), container=container)
+               svg=svg, container=container)
+
+
+# Whether each SpecFigure still alive is drawn as SVG: a figure a cache shares (the overflow
+# chart, the calibration charts) is checked once, not on every run of every student.
+_SVG_ROUTES: weakref.WeakKeyDictionary[SpecFigure, bool] = weakref.WeakKeyDictionary()
+
+
+def _svg_route(figure: SpecFigure) -> bool:
+    route = _SVG_ROUTES.get(figure)
+    if route is None:
+        route = _SVG_ROUTES[figure] = drawn_as_svg(figure.plain)
+    return route
