@@ -66,7 +66,8 @@ def page_text(at: AppTest) -> str:
 class DetailsReader(HTMLParser):
     """A details element's HTML (:mod:`ui.details`) read back: its text as a screen reader
     reads it (icons left out), every table as rows of cell texts (the header row first),
-    the bold runs, and each callout's kind and text."""
+    the bold runs, each callout's kind and text, each metric's label and value, each code
+    block's text and each heading."""
 
     def __init__(self, markup: str) -> None:
         super().__init__()
@@ -74,6 +75,9 @@ class DetailsReader(HTMLParser):
         self.tables: list[list[list[str]]] = []
         self.bold: list[str] = []
         self.callouts: list[tuple[str, str]] = []
+        self.metrics: list[tuple[str, str]] = []
+        self.code: list[str] = []
+        self.headings: list[str] = []
         self._open: list[tuple[str, str]] = []  # (tag, class) of the elements we are in
         self._callout: tuple[str, int] | None = None  # its kind and where its text starts
         self.feed(markup)
@@ -91,6 +95,12 @@ class DetailsReader(HTMLParser):
             self.tables[-1][-1].append("")
         elif tag == "strong":
             self.bold.append("")
+        elif tag == "pre":
+            self.code.append("")
+        elif tag == "h3":
+            self.headings.append("")
+        elif "xd-metric" in classes.split():
+            self.metrics.append(("", ""))
         elif "xd-callout" in classes.split():
             kind = next(c[3:] for c in classes.split() if c.startswith("xd-") and c != "xd-callout")
             self._callout = (kind, len(self.text))
@@ -98,8 +108,10 @@ class DetailsReader(HTMLParser):
     def handle_endtag(self, tag):
         tag_, classes = self._open.pop()
         assert tag_ == tag, f"<{tag_}> closed by </{tag}>"
-        if tag in ("p", "tr"):
+        if tag in ("p", "tr", "li", "h3", "pre") or "xd-metric" in classes.split():
             self.text.append("\n")
+        elif "xd-metric-label" in classes.split():
+            self.text.append(" ")
         elif tag in ("th", "td"):
             self.text.append("\t")
         if "xd-callout" in classes.split():
@@ -116,6 +128,15 @@ class DetailsReader(HTMLParser):
             self.tables[-1][-1][-1] += data
         if "strong" in tags:
             self.bold[-1] += data
+        if "pre" in tags:
+            self.code[-1] += data
+        if "h3" in tags:
+            self.headings[-1] += data
+        classes = {c for _, names in self._open for c in names.split()}
+        if "xd-metric-label" in classes:
+            self.metrics[-1] = (self.metrics[-1][0] + data, self.metrics[-1][1])
+        elif "xd-metric-value" in classes:
+            self.metrics[-1] = (self.metrics[-1][0], self.metrics[-1][1] + data)
 
 
 def details_elements(at: AppTest) -> list:
@@ -148,6 +169,16 @@ def callouts(at: AppTest, kind: str | None = None) -> list[str]:
     """The text of every callout of the details elements (of ``kind``: "info", "warning")."""
     return [text for read in details_read(at) for kind_, text in read.callouts
             if kind in (None, kind_)]
+
+
+def details_metrics(at: AppTest) -> dict[str, str]:
+    """Every metric of the details elements (:func:`ui.details.metric`): label → value."""
+    return {label: value for read in details_read(at) for label, value in read.metrics}
+
+
+def details_code(at: AppTest) -> list[str]:
+    """The text of every code block of the details elements (:func:`ui.details.code`)."""
+    return [block for read in details_read(at) for block in read.code]
 
 
 def bold_text(at: AppTest) -> list[str]:

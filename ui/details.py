@@ -10,10 +10,13 @@ move sends it the section's HTML, and the browser sets it only when it changed.
 
 The HTML is built here, on the server, from small functions that return HTML text:
 :func:`text` escapes a learner's text (a class named ``<b>`` or ``**fish**`` shows as typed),
-:func:`strong`, :func:`paragraph`, :func:`caption`, :func:`callout`, :func:`table` (a real
-table: header cells ``<th scope="col">``, one ``<th scope="row">`` per row, numbers aligned
-right) and :func:`side_by_side` (two or more blocks as columns, one under the other on a
-phone). :func:`details` draws them.
+:func:`strong`, :func:`paragraph`, :func:`markdown` (the pages' markdown, as ``st.markdown``
+shows it: the subset they write), :func:`caption`, :func:`heading`, :func:`callout`,
+:func:`metrics` (a row of :func:`metric`, as ``st.metric`` in columns), :func:`code` (as
+``st.code``: Python coloured, a copy button), :func:`table` (a real table: header cells
+``<th scope="col">``, one ``<th scope="row">`` per row, numbers aligned right) and
+:func:`side_by_side` (two or more blocks as columns, one under the other on a phone).
+:func:`details` draws them.
 
 Colours come from the theme's CSS variables (callouts take the same ones as Streamlit's
 alerts), so both themes read as before; in presenter mode (:func:`ui.presenter.presenting`)
@@ -23,6 +26,10 @@ the text is 22 px and the table's 20 px, as the page's, and captions fold away.
 from __future__ import annotations
 
 import html
+import io
+import keyword
+import re
+import tokenize
 from collections.abc import Collection, Sequence
 
 import streamlit as st
@@ -57,20 +64,84 @@ CSS = """
                          background: var(--st-blue-background-color); }
 .xent-details .xd-warning { color: var(--st-yellow-text-color);
                             background: var(--st-yellow-background-color); }
+.xent-details .xd-success { color: var(--st-green-text-color);
+                            background: var(--st-green-background-color); }
+.xent-details .xd-error { color: var(--st-red-text-color);
+                          background: var(--st-red-background-color); }
+/* markdown: inline code, links, lists, headings as st.markdown / st.subheader draw them */
+.xent-details code { font-family: var(--st-code-font, monospace); font-size: 0.75em;
+  color: var(--st-code-text-color); background: var(--st-code-background-color);
+  padding: 0.2em 0.4em; border-radius: 0.25rem; overflow-wrap: break-word; }
+.xent-details a { color: var(--st-link-color); }
+.xent-details ul, .xent-details ol { margin: 0 0 1rem; padding-left: 1.5rem; }
+.xent-details li { margin: 0.25rem 0; }
+.xent-details h3 { font-family: var(--st-heading-font, inherit);
+  font-size: var(--st-heading-font-size-3, 1.75rem); line-height: 1.2;
+  font-weight: var(--st-heading-font-weight-3, 600); color: var(--st-heading-color);
+  margin: 0.5rem 0 1rem; padding: 0; }
+/* metrics: st.metric's label and big number, in a row of equal columns */
+.xent-details .xd-metrics { display: grid; gap: 1rem; margin-bottom: 1rem;
+  grid-template-columns: repeat(var(--xd-count), minmax(0, 1fr)); }
+.xent-details .xd-metric-label { font-size: 0.875rem; display: flex; align-items: center;
+  gap: 0.25rem; min-height: 1.5rem; }
+.xent-details .xd-metric-value { font-size: var(--st-metric-value-font-size, 2.25rem);
+  font-weight: var(--st-metric-value-font-weight, 400); line-height: 1.2;
+  overflow-wrap: anywhere; }
+.xent-details .xd-bordered { border: 1px solid var(--st-border-color);
+  border-radius: var(--st-base-radius, 0.5rem); padding: calc(1rem - 1px); }
+/* a metric's help: a ? that shows the text on hover or keyboard focus, as Streamlit's */
+.xent-details .xd-help { position: relative; border: 0; padding: 0; background: none;
+  color: inherit; opacity: 0.6; cursor: help; font: inherit; line-height: 1; }
+.xent-details .xd-help .xd-icon { font-size: 1rem; }
+.xent-details .xd-help:hover, .xent-details .xd-help:focus-visible { opacity: 1; }
+.xent-details .xd-help:focus-visible { outline: 2px solid var(--st-primary-color);
+                                       border-radius: 50%; }
+.xent-details .xd-help::after { content: attr(data-help); position: absolute; z-index: 10;
+  left: 50%; bottom: calc(100% + 6px); transform: translateX(-50%); width: max-content;
+  max-width: min(20rem, 80vw); padding: 0.5rem 0.75rem; border-radius: 0.5rem;
+  font-family: var(--st-font, inherit); font-size: 0.875rem; line-height: 1.4;
+  text-align: left; white-space: normal; color: var(--st-text-color);
+  background: var(--st-background-color); border: 1px solid var(--st-border-color);
+  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); visibility: hidden; pointer-events: none; }
+.xent-details .xd-help:hover::after, .xent-details .xd-help:focus-visible::after {
+  visibility: visible; }
+/* code: st.code's block, Python coloured with the theme's colours, a copy button */
+.xent-details .xd-code { position: relative; margin-bottom: 1rem; }
+.xent-details .xd-code pre { margin: 0; padding: 1rem 2.75rem 1rem 1rem; overflow-x: auto;
+  background: var(--st-code-background-color); border-radius: var(--st-base-radius, 0.5rem);
+  font-family: var(--st-code-font, monospace); font-size: var(--st-code-font-size, 0.875rem);
+  line-height: 1.6; color: var(--st-text-color); }
+.xent-details .xd-code.xd-wrap pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.xent-details .xd-code pre code { font-size: inherit; padding: 0; background: none;
+                                   color: inherit; }
+.xent-details .xd-code pre:focus-visible { outline: 2px solid var(--st-primary-color); }
+.xent-details .xd-kw { color: var(--st-violet-text-color); }
+.xent-details .xd-str { color: var(--st-green-text-color); }
+.xent-details .xd-num { color: var(--st-orange-text-color); }
+.xent-details .xd-com { color: var(--st-gray-text-color); font-style: italic; }
+.xent-details .xd-copy { position: absolute; top: 0.5rem; right: 0.5rem; padding: 0.25rem;
+  border: 0; border-radius: 0.25rem; background: none; color: var(--st-text-color);
+  opacity: 0.6; cursor: pointer; line-height: 1; }
+.xent-details .xd-copy:hover, .xent-details .xd-copy:focus-visible { opacity: 1;
+  background: var(--st-secondary-background-color); }
+.xent-details .xd-copy:focus-visible { outline: 2px solid var(--st-primary-color); }
 .xent-details .xd-icon { font-family: "Material Symbols Rounded"; font-size: 1.25rem;
   line-height: 1.2; font-weight: 400; font-style: normal; letter-spacing: normal;
   white-space: nowrap; user-select: none; }
 .xent-details .xd-columns { display: grid; grid-template-columns: var(--xd-widths);
                             gap: 4rem; margin-bottom: 1rem; }
 @media (max-width: 640px) {  /* where Streamlit stacks its columns */
-  .xent-details .xd-columns { grid-template-columns: minmax(0, 1fr); gap: 1rem; }
+  .xent-details .xd-columns, .xent-details .xd-metrics {
+    grid-template-columns: minmax(0, 1fr); gap: 1rem; }
 }
 /* no space below the last block (Streamlit spaces its elements) */
 .xent-details > :last-child, .xent-details .xd-columns > div > :last-child,
 .xent-details .xd-callout > div > :last-child { margin-bottom: 0; }
 /* presenter mode: 20 px and more, as the page's text; captions folded away */
 .xent-details.xd-large { font-size: 22px; line-height: 1.45; }
-.xent-details.xd-large table, .xent-details.xd-large .xd-icon { font-size: 20px; }
+.xent-details.xd-large table, .xent-details.xd-large .xd-icon,
+.xent-details.xd-large .xd-metric-label, .xent-details.xd-large .xd-code pre {
+  font-size: 20px; }
 .xent-details.xd-large .xd-caption { display: none; }
 """
 
@@ -100,11 +171,20 @@ def caption(content: str) -> str:
     return f'<p class="xd-caption">{content}</p>'
 
 
+def heading(title: str) -> str:
+    """A section heading, as ``st.subheader`` (plain text)."""
+    return f"<h3>{text(title)}</h3>"
+
+
+CALLOUT_KINDS = ("info", "warning", "success", "error")
+
+
 def callout(kind: str, icon: str, content: str) -> str:
-    """A callout box, ``kind`` ``"info"`` or ``"warning"`` as ``st.info`` / ``st.warning``,
-    with a Material icon (its name, e.g. ``"zoom_in"``) before the HTML ``content``."""
-    if kind not in ("info", "warning"):
-        raise ValueError(f"a callout is 'info' or 'warning', not {kind!r}")
+    """A callout box, ``kind`` one of :data:`CALLOUT_KINDS` as ``st.info`` / ``st.warning`` /
+    ``st.success`` / ``st.error``, with a Material icon (its name, e.g. ``"zoom_in"``) before
+    the HTML ``content``."""
+    if kind not in CALLOUT_KINDS:
+        raise ValueError(f"a callout is one of {', '.join(CALLOUT_KINDS)}, not {kind!r}")
     return (f'<div class="xd-callout xd-{kind}"><span class="xd-icon" aria-hidden="true" '
             f'translate="no">{text(icon)}</span><div>{content}</div></div>')
 
@@ -142,6 +222,132 @@ def table(columns: dict[str, Sequence[str]], *, label: str, left: Collection[str
     return (f'<div class="xd-scroll" role="region" tabindex="0" aria-label="{text(label)}">'
             f'<table><thead><tr>{"".join(map(head, names))}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def metric(label: str, value: str, *, help: str | None = None, border: bool = False) -> str:
+    """One number with its label above, as ``st.metric`` (plain text; ``help`` shows behind a
+    ? on hover or keyboard focus, and is read as the ?'s name)."""
+    tip = ""
+    if help:
+        tip = (f'<button type="button" class="xd-help" aria-label="{text(help)}" '
+               f'data-help="{text(help)}"><span class="xd-icon" aria-hidden="true" '
+               'translate="no">help</span></button>')
+    bordered = " xd-bordered" if border else ""
+    return (f'<div class="xd-metric{bordered}"><div class="xd-metric-label">'
+            f"<span>{text(label)}</span>{tip}</div>"
+            f'<div class="xd-metric-value">{text(value)}</div></div>')
+
+
+def metrics(*items: str) -> str:
+    """:func:`metric` blocks in a row of equal columns (``st.columns(n)``, one metric each);
+    on a phone one under the other."""
+    return (f'<div class="xd-metrics" style="--xd-count: {len(items)}">'
+            f'{"".join(items)}</div>')
+
+
+_PYTHON_CLASSES = {tokenize.STRING: "xd-str", tokenize.NUMBER: "xd-num",
+                   tokenize.COMMENT: "xd-com"}
+
+
+def _python(source: str) -> str:
+    """Python source as escaped HTML, keywords, strings, numbers and comments in spans (by the
+    standard library's tokenizer; source it cannot read is shown plain)."""
+    lines = source.splitlines(keepends=True)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return text(source)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    out, at = [], 0
+    for token in tokens:
+        kind = _PYTHON_CLASSES.get(token.type)
+        if token.type == tokenize.NAME and keyword.iskeyword(token.string):
+            kind = "xd-kw"
+        if kind is None or token.start[0] > len(lines):
+            continue
+        start = starts[token.start[0] - 1] + token.start[1]
+        end = starts[token.end[0] - 1] + token.end[1]
+        out.append(text(source[at:start]))
+        out.append(f'<span class="{kind}">{text(source[start:end])}</span>')
+        at = end
+    out.append(text(source[at:]))
+    return "".join(out)
+
+
+def code(source: str, *, language: str | None = None, wrap_lines: bool = False,
+         label: str = "Code") -> str:
+    """A block of code, as ``st.code``: monospace, on the theme's code background, scrolled
+    sideways when long (wrapped with ``wrap_lines``), Python (``language="python"``)
+    coloured, with a button that copies it. ``label`` names the block for screen readers."""
+    if language not in (None, "python"):
+        raise ValueError(f"code is coloured as 'python' or not at all, not {language!r}")
+    shown = _python(source) if language == "python" else text(source)
+    wrap = " xd-wrap" if wrap_lines else ""
+    return (f'<div class="xd-code{wrap}"><pre tabindex="0" aria-label="{text(label)}">'
+            f"<code>{shown}</code></pre>"
+            '<button type="button" class="xd-copy" aria-label="Copy the code" title="Copy">'
+            '<span class="xd-icon" aria-hidden="true" translate="no">content_copy</span>'
+            "</button></div>")
+
+
+# Streamlit's markdown, the part the pages write: backslash escapes (ui.text.escape_markdown),
+# `code`, **bold**, *italic* or _italic_, [links](https://...), :material/icons:.
+_INLINE = re.compile(r"""
+    \\(?P<escaped>[!-/:-@\[-`{-~])
+  | `(?P<code>[^`]+)`
+  | \*\*(?P<bold>(?:\\.|[^\\])+?)\*\*
+  | (?<![\w*\\])\*(?P<star>(?:\\.|[^\\*\s])(?:(?:\\.|[^\\*])*?(?:\\.|[^\\*\s]))?)\*(?![\w*])
+  | (?<![\w\\])_(?P<under>(?:\\.|[^\\_\s])(?:(?:\\.|[^\\_])*?(?:\\.|[^\\_\s]))?)_(?!\w)
+  | \[(?P<link>(?:\\.|[^\\\]])+)\]\((?P<url>https?://[^)\s]+)\)
+  | :material/(?P<icon>[a-z0-9_]+):
+""", re.VERBOSE)
+_LIST_ITEM = re.compile(r"^(?:[-*]|\d+\.) ")
+
+
+def _inline(source: str) -> str:
+    out, at = [], 0
+    for match in _INLINE.finditer(source):
+        out.append(text(source[at:match.start()]))
+        at = match.end()
+        group = match.lastgroup
+        value = match.group(group)
+        if group == "escaped":
+            out.append(text(value))
+        elif group == "code":
+            out.append(f"<code>{text(value)}</code>")
+        elif group == "bold":
+            out.append(f"<strong>{_inline(value)}</strong>")
+        elif group in ("star", "under"):
+            out.append(f"<em>{_inline(value)}</em>")
+        elif group in ("link", "url"):
+            out.append(f'<a href="{text(match.group("url"))}" target="_blank" '
+                       f'rel="noopener noreferrer">{_inline(match.group("link"))}</a>')
+        else:
+            out.append(f'<span class="xd-icon" aria-hidden="true" translate="no">{value}</span>')
+    out.append(text(source[at:]))
+    return "".join(out)
+
+
+def markdown(source: str) -> str:
+    """Markdown as ``st.markdown`` shows it, the subset the pages write: paragraphs (split by
+    blank lines; a single line break is a space), lists (lines starting ``- `` or ``1. ``),
+    backslash escapes (so :func:`ui.text.escape_markdown` keeps a learner's text as typed),
+    `` `code` ``, ``**bold**``, ``*italic*`` / ``_italic_``, ``[links](https://…)`` and
+    ``:material/icon_name:``. Anything else shows as typed, never as HTML."""
+    blocks = []
+    for block in re.split(r"\n[ \t]*\n", source.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(_LIST_ITEM.match(line) for line in lines):
+            tag = "ol" if lines[0][0].isdigit() else "ul"
+            items = "".join(f"<li>{_inline(_LIST_ITEM.sub('', line))}</li>" for line in lines)
+            blocks.append(f"<{tag}>{items}</{tag}>")
+        else:
+            blocks.append(paragraph(_inline(" ".join(lines))))
+    return "".join(blocks)
 
 
 def side_by_side(*blocks: str, widths: Sequence[float]) -> str:
