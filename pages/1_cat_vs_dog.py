@@ -8,7 +8,10 @@ softmax fixes them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui.cat_dog_figures import rows_on_loss_curve
 from ui.cat_dog_table import (
@@ -29,9 +32,10 @@ from ui.cat_dog_table import (
     table_edit,
     with_dog_following_cat,
 )
+from ui.details import caption, code, details, markdown, metric, metrics
 from ui.edits import Edit
 from ui.figure_spec import frozen
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, stage
+from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
 from ui.spreadsheet import Column, SheetRow, spreadsheet
 from ui.text import fmt
 from ui.url_state import Field
@@ -127,17 +131,17 @@ def table_columns(mode: str, base: LogBase) -> tuple[Column, ...]:
     return tuple(columns[name] for name in order)
 
 
-def show_table(state: LessonState, rows, checked: CheckedRows, view: CatVsDogView | None,
-               notes) -> None:
+def table_instructions(state: LessonState) -> None:
+    """How to edit the spreadsheet (drawn by the full run: it changes with the mode and the
+    log base, which rerun the page)."""
     mode, base = state["mode"], state.base
-    a_name = column_names(mode)[0]
     if mode == PROBABILITY:
         st.markdown(
-            f"Edit **{a_name}** and the **label**; **P(dog)** follows as 1 − P(cat), because "
-            "with two classes whatever is not cat is dog. Type a number and press Enter (or "
-            f"Tab); add a row at the bottom (up to {MAX_ROWS}) or delete one with its ✕. "
-            "**C** and **D** write the label one-hot (1 for the true class, 0 for the other); "
-            f"**E** and **F** are the loss, written two ways, in {base.unit}."
+            f"Edit **{column_names(mode)[0]}** and the **label**; **P(dog)** follows as "
+            "1 − P(cat), because with two classes whatever is not cat is dog. Type a number "
+            f"and press Enter (or Tab); add a row at the bottom (up to {MAX_ROWS}) or delete "
+            "one with its ✕. **C** and **D** write the label one-hot (1 for the true class, 0 "
+            f"for the other); **E** and **F** are the loss, written two ways, in {base.unit}."
         )
     else:
         st.markdown(
@@ -145,6 +149,11 @@ def show_table(state: LessonState, rows, checked: CheckedRows, view: CatVsDogVie
             "them: nothing makes a row sum to 1 (watch **A + B**). The loss columns (in "
             f"{base.unit}) are computed exactly as before."
         )
+
+
+def show_table(state: LessonState, rows, checked: CheckedRows, view: CatVsDogView | None,
+               notes) -> None:
+    mode, base = state["mode"], state.base
     shown = shown_table(rows, mode, checked, view)
     columns = table_columns(mode, base)
     spreadsheet(
@@ -159,21 +168,20 @@ def show_table(state: LessonState, rows, checked: CheckedRows, view: CatVsDogVie
     for message in (*checked.errors, *notes):
         input_error(message)
     if view is not None:
-        show_mistake(view, checked, mode)
+        details(f"{PAGE}.details.mistake", mistake_text(view, checked, mode))
 
 
-def show_mistake(view: CatVsDogView, checked: CheckedRows, mode: str) -> None:
+def mistake_text(view: CatVsDogView, checked: CheckedRows, mode: str) -> str:
     """Point at the row that bets hardest on the wrong class."""
     analysis, base = view.analysis, view.log_base
     position = analysis.confident_mistake
     if position is None:
-        st.markdown("No row is wrong: every row gives its true class at least as much as the "
-                    "other class.")
-        return
+        return markdown("No row is wrong: every row gives its true class at least as much as "
+                        "the other class.")
     target = int(view.targets[position])
     names = column_names(mode)
     true_value, other_value = view.activations[position][[target, 1 - target]]
-    st.markdown(
+    return markdown(
         f":material/warning: **Row {checked.usable[position] + 1} is the most confident "
         "mistake.** It is a "
         f"{CAT_DOG_CLASSES[target]}, yet {names[target]} is only {true_value:.4g} while "
@@ -186,33 +194,44 @@ def show_mistake(view: CatVsDogView, checked: CheckedRows, mode: str) -> None:
 # ----------------------------------------------------------------------- explanations
 
 
-def show_two_forms(view: CatVsDogView, checked: CheckedRows) -> None:
-    st.subheader("Two ways to write the same loss")
+TWO_FORMS = "Two ways to write the same loss"
+
+
+def two_forms(view: CatVsDogView, checked: CheckedRows) -> tuple[str, ...]:
+    """The section below the stage: the two loss columns agree, the totals, one row's
+    formulas, and what the curve shows."""
     analysis, base = view.analysis, view.log_base
     sheet = analysis.sheet
-    st.markdown(
-        f"**E** multiplies each one-hot entry by the {base.log_name} of its column and adds "
-        "them up; one of the two entries is 0, so only the true class's term survives. "
-        "**F** skips the multiplication and looks the true class up directly (an IF in a "
-        "spreadsheet, `log_p[target]` in code). Multiplying by a one-hot row *is* an index "
-        "lookup, so the two columns agree in every row."
-    )
-    cols = st.columns(3)
-    cols[0].metric(f"Total loss ({base.unit})", fmt(analysis.total_loss))
-    cols[1].metric(f"Mean loss ({base.unit})", fmt(analysis.mean_loss),
-                   help="Training minimises the mean over the examples.")
-    cols[2].metric("Largest |E − F| over the rows", fmt(analysis.largest_form_gap, 2),
-                   help="0 (or a rounding error): the two forms are the same number.")
     two_decimals = " · ".join(f"{loss:.2f}" for loss in sheet.one_hot_losses)
-    st.caption(
-        f"Column E to two decimals, as a spreadsheet shows it: {two_decimals}. With log₁₀ "
-        "(Excel's LOG) the lesson's rows give 0.30 · 0.01 · 1.00 · 0.30 · 0.05; with ln they "
-        "are PyTorch's numbers: `F.nll_loss(torch.log(p), target, reduction='none')`."
+    return (
+        markdown(
+            f"**E** multiplies each one-hot entry by the {base.log_name} of its column and "
+            "adds them up; one of the two entries is 0, so only the true class's term "
+            "survives. **F** skips the multiplication and looks the true class up directly "
+            "(an IF in a spreadsheet, `log_p[target]` in code). Multiplying by a one-hot row "
+            "*is* an index lookup, so the two columns agree in every row."),
+        metrics(
+            metric(f"Total loss ({base.unit})", fmt(analysis.total_loss)),
+            metric(f"Mean loss ({base.unit})", fmt(analysis.mean_loss),
+                   help="Training minimises the mean over the examples."),
+            metric("Largest |E − F| over the rows", fmt(analysis.largest_form_gap, 2),
+                   help="0 (or a rounding error): the two forms are the same number.")),
+        caption(markdown_inline(
+            f"Column E to two decimals, as a spreadsheet shows it: {two_decimals}. With "
+            "log₁₀ (Excel's LOG) the lesson's rows give 0.30 · 0.01 · 1.00 · 0.30 · 0.05; with "
+            "ln they are PyTorch's numbers: "
+            "`F.nll_loss(torch.log(p), target, reduction='none')`.")),
+        *formula(view, checked),
+        markdown(CURVE_TEXT),
     )
-    show_formula(view, checked)
 
 
-def show_formula(view: CatVsDogView, checked: CheckedRows) -> None:
+def markdown_inline(source: str) -> str:
+    """Markdown of one paragraph, without its <p> (for a caption)."""
+    return markdown(source).removeprefix("<p>").removesuffix("</p>")
+
+
+def formula(view: CatVsDogView, checked: CheckedRows) -> tuple[str, str]:
     """The spreadsheet formulas of one row (the most confident mistake, else the first)."""
     analysis, base = view.analysis, view.log_base
     position = view.formula_row
@@ -222,16 +241,17 @@ def show_formula(view: CatVsDogView, checked: CheckedRows) -> None:
     log_a, log_b = view.log_activations[position]
     excel = EXCEL_LOG[base.key]
     lookup = f"{base.log_name} {b:.4g}" if view.targets[position] else f"{base.log_name} {a:.4g}"
-    st.markdown(f"**The formulas of row {n}**, with {base.log_name} ({base.description}):")
     log = base.log_name
-    st.code(
-        f"E{n}: =-(C{n}*{excel.format(f'A{n}')}+D{n}*{excel.format(f'B{n}')})\n"
-        f"    = −({y_cat:g} × {log} {a:.4g} + {y_dog:g} × {log} {b:.4g})"
-        f" = −({y_cat:g} × ({log_a:.4f}) + {y_dog:g} × ({log_b:.4f}))"
-        f" = {analysis.sheet.one_hot_losses[position]:.4f}\n"
-        f"F{n}: =-IF(C{n}=1, {excel.format(f'A{n}')}, {excel.format(f'B{n}')})\n"
-        f"    = −{lookup} = {analysis.sheet.if_form_losses[position]:.4f}",
-        language=None,
+    return (
+        markdown(f"**The formulas of row {n}**, with {base.log_name} ({base.description}):"),
+        code(
+            f"E{n}: =-(C{n}*{excel.format(f'A{n}')}+D{n}*{excel.format(f'B{n}')})\n"
+            f"    = −({y_cat:g} × {log} {a:.4g} + {y_dog:g} × {log} {b:.4g})"
+            f" = −({y_cat:g} × ({log_a:.4f}) + {y_dog:g} × ({log_b:.4f}))"
+            f" = {analysis.sheet.one_hot_losses[position]:.4f}\n"
+            f"F{n}: =-IF(C{n}=1, {excel.format(f'A{n}')}, {excel.format(f'B{n}')})\n"
+            f"    = −{lookup} = {analysis.sheet.if_form_losses[position]:.4f}",
+            label=f"The spreadsheet formulas of row {n}"),
     )
 
 
@@ -306,40 +326,64 @@ CURVE_TEXT = (
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage) -> None:
+def lesson(state: LessonState, on_stage: Stage, place: Places) -> None:
     """Everything an edit changes: the spreadsheet, the loss curve, the mean loss and the
     two forms of the loss (an ``st.fragment``: an edit reruns it alone, see
-    ``finish_fragment``)."""
+    ``finish_fragment``). The mode, the table's instructions, the chart's caption and the
+    section's heading are drawn by the full run (a change of mode reruns the page)."""
     rows, notes = read_table(state)
     mode = state["mode"]
     checked = check_rows(rows, mode)
-    with on_stage.controls:
-        st.radio("The two columns hold", options=(PROBABILITY, RAW),
-                 key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
-        view = (cat_vs_dog(checked.activations, checked.targets, log_base=state.base)
-                if checked.usable else None)
+    view = (cat_vs_dog(checked.activations, checked.targets, log_base=state.base)
+            if checked.usable else None)
+    with place.table:
         show_table(state, rows, checked, view, notes)
     if view is None:
-        on_stage.charts.info("No row can be scored yet: fix the rows and the losses "
-                             "appear.")
+        place.chart.info("No row can be scored yet: fix the rows and the losses appear.")
+        details(f"{PAGE}.details.forms", markdown(
+            "Fix the rows above and the two forms of the loss appear here."),
+            container=place.forms)
     else:
-        show_figure(curve(view, checked, mode), key=f"{PAGE}.curve",
-                    container=on_stage.charts)
-        on_stage.charts.caption("Blue points are rows labelled cat, orange ones rows "
-                                "labelled dog.")
+        show_figure(curve(view, checked, mode), key=f"{PAGE}.curve", container=place.chart)
         on_stage.show_loss("Loss: the mean over the rows", view.analysis.mean_loss,
                            state.base.unit, help="Training minimises the mean over the "
                            "examples: the mean of column E.")
         if mode == RAW:
-            show_screwy(state, view, checked)
-        show_two_forms(view, checked)
-        st.markdown(CURVE_TEXT)
+            with place.screwy:
+                show_screwy(state, view, checked)
+        details(f"{PAGE}.details.forms", *two_forms(view, checked), container=place.forms)
     finish_fragment()
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the lesson fragment draws: the full run draws everything around them."""
+
+    table: DeltaGenerator
+    chart: DeltaGenerator
+    screwy: DeltaGenerator
+    forms: DeltaGenerator
+
+
+def layout(state: LessonState, on_stage: Stage) -> Places:
+    """The page around what an edit changes: the mode and the table's instructions above the
+    spreadsheet, the chart's caption, the heading of the two forms."""
+    with on_stage.controls:
+        st.radio("The two columns hold", options=(PROBABILITY, RAW),
+                 key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
+        table_instructions(state)
+        table = st.container()
+    chart = on_stage.charts.container()
+    on_stage.charts.caption("Blue points are rows labelled cat, orange ones rows labelled "
+                            "dog.")
+    screwy = st.container()
+    return Places(table, chart, screwy, section(TWO_FORMS))
 
 
 def cat_vs_dog_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="cat-vs-dog")
-    lesson(state, stage(state, widths=(3.0, 2.2, 1.6)))
+    on_stage = stage(state, widths=(3.0, 2.2, 1.6))
+    lesson(state, on_stage, layout(state, on_stage))
 
 cat_vs_dog_page()

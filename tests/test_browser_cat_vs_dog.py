@@ -37,8 +37,9 @@ MARKER_Y_JS = """
 
 
 def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """A metric of the section below the stage (ui.details)."""
+    metric = page.locator(".xent-details .xd-metric").filter(has_text=label)
+    return metric.locator(".xd-metric-value").inner_text().strip()
 
 
 def wait_for_grid(page) -> None:

@@ -14,7 +14,14 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import edit_sheet, open_page, page_text, plotly_figures, sheet_data
+from apptest_helpers import (
+    details_code,
+    edit_sheet,
+    open_page,
+    page_text,
+    plotly_figures,
+    sheet_data,
+)
 from torch_helpers import require_torch
 
 import xent_core as xc
@@ -272,7 +279,7 @@ def plotly_array(value) -> list[float]:
 
 
 def formulas(at) -> str:
-    return "\n".join(c.value for c in at.code if "=-" in c.value)
+    return "\n".join(block for block in details_code(at) if "=-" in block)
 
 
 SHEET = f"{PAGE}._sheet"
