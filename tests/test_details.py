@@ -48,6 +48,19 @@ def test_a_table_has_column_and_row_headers_and_aligns_numbers_right():
         table({"a": ["1"], "b": []}, label="t")
 
 
+def test_a_tables_markdown_columns_show_bold_and_code_and_the_others_stay_plain():
+    markup = table({"loss": ["**by hand**: e^x"], "PyTorch": ["`F.cross_entropy(x, y)`"],
+                    "value": ["**1**"]}, label="t", left=("loss", "PyTorch"),
+                   row_header="loss", markdown=("loss", "PyTorch"))
+    assert '<th scope="row"><strong>by hand</strong>: e^x</th>' in markup
+    assert "<td><code>F.cross_entropy(x, y)</code></td>" in markup
+    assert '<td class="xd-number">**1**</td>' in markup  # not a markdown column: as typed
+    read = DetailsReader(markup)
+    assert read.tables == [[["loss", "PyTorch", "value"],
+                            ["by hand: e^x", "F.cross_entropy(x, y)", "**1**"]]]
+    assert read.bold == ["by hand"]
+
+
 def test_callouts_are_streamlits_four_kinds_with_a_hidden_icon():
     read = DetailsReader(callout("warning", "all_inclusive", paragraph("Careful."))
                          + callout("success", "check_circle", paragraph("Fine.")))
@@ -82,13 +95,16 @@ def test_blocks_side_by_side_take_their_widths_and_captions_their_class():
                                    'translate="no">warning</span> Careful</p>'),
     ("x < 1 & y > 2", "<p>x &lt; 1 &amp; y &gt; 2</p>"),
     ("[a link](javascript:alert(1))", "<p>[a link](javascript:alert(1))</p>"),
+    ("by hand :red[**NaN**], :grey[a\\]b]", '<p>by hand <span class="xd-red-text"><strong>'
+     'NaN</strong></span>, <span class="xd-gray-text">a]b</span></p>'),
+    (":pink[x] :red[]", "<p>:pink[x] :red[]</p>"),
 ])
 def test_markdown_draws_the_subset_the_pages_write(source, expected):
     assert markdown(source) == expected
 
 
 @pytest.mark.parametrize("typed", [HOSTILE, "**fish**", "_x_", "`rm`", "[a](https://b.c)",
-                                   ":material/warning:", "a\\b", "x*y*z"])
+                                   ":material/warning:", "a\\b", "x*y*z", ":red[x]"])
 def test_learner_text_escaped_for_markdown_shows_as_typed(typed):
     """ui.text.escape_markdown, the pages' way to put a learner's text into markdown, keeps it
     literal here too (as in st.markdown)."""

@@ -68,6 +68,14 @@ CSS = """
                             background: var(--st-green-background-color); }
 .xent-details .xd-error { color: var(--st-red-text-color);
                           background: var(--st-red-background-color); }
+/* :red[text] and the other colours, as st.markdown draws them in either theme */
+.xent-details .xd-red-text { color: var(--st-red-text-color); }
+.xent-details .xd-orange-text { color: var(--st-orange-text-color); }
+.xent-details .xd-yellow-text { color: var(--st-yellow-text-color); }
+.xent-details .xd-green-text { color: var(--st-green-text-color); }
+.xent-details .xd-blue-text { color: var(--st-blue-text-color); }
+.xent-details .xd-violet-text { color: var(--st-violet-text-color); }
+.xent-details .xd-gray-text { color: var(--st-gray-text-color); }
 /* markdown: inline code, links, lists, headings as st.markdown / st.subheader draw them */
 .xent-details code { font-family: var(--st-code-font, monospace); font-size: 0.75em;
   color: var(--st-code-text-color); background: var(--st-code-background-color);
@@ -143,6 +151,8 @@ CSS = """
 .xent-details.xd-large .xd-metric-label, .xent-details.xd-large .xd-code pre {
   font-size: 20px; }
 .xent-details.xd-large .xd-caption { display: none; }
+.xent-details.xd-large .xd-metric-value { font-size: 44px; }  /* as the page's metrics */
+.xent-details.xd-large h3 { font-size: 30px; }  /* as the page's subheaders */
 """
 
 JS = element_js("details.js")  # ui/details.js, loaded once per tab (ui/assets.py)
@@ -190,9 +200,11 @@ def callout(kind: str, icon: str, content: str) -> str:
 
 
 def table(columns: dict[str, Sequence[str]], *, label: str, left: Collection[str] = (),
-          titles: dict[str, str] | None = None, row_header: str | None = None) -> str:
+          titles: dict[str, str] | None = None, row_header: str | None = None,
+          markdown: Collection[str] = ()) -> str:
     """A table of plain text, ``columns`` by name (each a list of cells, all as long), every
-    header and cell escaped.
+    header and cell escaped; the cells of the columns named in ``markdown`` are the pages'
+    inline markdown instead (``**bold**``, `` `code` ``: as :func:`markdown` shows them).
 
     Columns named in ``left`` align left, the rest (numbers) right. ``titles`` shows another
     header for a column; ``""`` shows none, and the column's name is read to screen readers
@@ -211,12 +223,15 @@ def table(columns: dict[str, Sequence[str]], *, label: str, left: Collection[str
         shown = text(title) if title else f'<span class="xd-hidden">{text(name)}</span>'
         return f'<th scope="col"{number[name]}>{shown}</th>'
 
+    def shown(name: str, cell: str) -> str:
+        return _inline(str(cell)) if name in markdown else text(cell)
+
     number = {name: "" if name in left else ' class="xd-number"' for name in names}
     rows = []
     for cells in zip(*(columns[name] for name in names), strict=True):
         row = "".join(
-            f'<th scope="row">{text(cell)}</th>' if name == row_header
-            else f"<td{number[name]}>{text(cell)}</td>"
+            f'<th scope="row">{shown(name, cell)}</th>' if name == row_header
+            else f"<td{number[name]}>{shown(name, cell)}</td>"
             for name, cell in zip(names, cells, strict=True))
         rows.append(f"<tr>{row}</tr>")
     return (f'<div class="xd-scroll" role="region" tabindex="0" aria-label="{text(label)}">'
@@ -293,7 +308,8 @@ def code(source: str, *, language: str | None = None, wrap_lines: bool = False,
 
 
 # Streamlit's markdown, the part the pages write: backslash escapes (ui.text.escape_markdown),
-# `code`, **bold**, *italic* or _italic_, [links](https://...), :material/icons:.
+# `code`, **bold**, *italic* or _italic_, [links](https://...), :material/icons:,
+# :red[coloured text] (Streamlit's text colours).
 _INLINE = re.compile(r"""
     \\(?P<escaped>[!-/:-@\[-`{-~])
   | `(?P<code>[^`]+)`
@@ -302,6 +318,7 @@ _INLINE = re.compile(r"""
   | (?<![\w\\])_(?P<under>(?:\\.|[^\\_\s])(?:(?:\\.|[^\\_])*?(?:\\.|[^\\_\s]))?)_(?!\w)
   | \[(?P<link>(?:\\.|[^\\\]])+)\]\((?P<url>https?://[^)\s]+)\)
   | :material/(?P<icon>[a-z0-9_]+):
+  | :(?P<colour>red|orange|yellow|green|blue|violet|gray|grey)\[(?P<coloured>(?:\\.|[^\\\]])+)\]
 """, re.VERBOSE)
 _LIST_ITEM = re.compile(r"^(?:[-*]|\d+\.) ")
 
@@ -321,6 +338,9 @@ def _inline(source: str) -> str:
             out.append(f"<strong>{_inline(value)}</strong>")
         elif group in ("star", "under"):
             out.append(f"<em>{_inline(value)}</em>")
+        elif group == "coloured":
+            colour = match.group("colour").replace("grey", "gray")
+            out.append(f'<span class="xd-{colour}-text">{_inline(value)}</span>')
         elif group in ("link", "url"):
             out.append(f'<a href="{text(match.group("url"))}" target="_blank" '
                        f'rel="noopener noreferrer">{_inline(match.group("link"))}</a>')
@@ -334,8 +354,9 @@ def markdown(source: str) -> str:
     """Markdown as ``st.markdown`` shows it, the subset the pages write: paragraphs (split by
     blank lines; a single line break is a space), lists (lines starting ``- `` or ``1. ``),
     backslash escapes (so :func:`ui.text.escape_markdown` keeps a learner's text as typed),
-    `` `code` ``, ``**bold**``, ``*italic*`` / ``_italic_``, ``[links](https://…)`` and
-    ``:material/icon_name:``. Anything else shows as typed, never as HTML."""
+    `` `code` ``, ``**bold**``, ``*italic*`` / ``_italic_``, ``[links](https://…)``,
+    ``:material/icon_name:`` and ``:red[text]`` (Streamlit's colours, red to gray). Anything
+    else shows as typed, never as HTML."""
     blocks = []
     for block in re.split(r"\n[ \t]*\n", source.strip()):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
