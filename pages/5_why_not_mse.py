@@ -5,6 +5,8 @@ the true class's logit from very wrong to very right and watch each loss and its
 then let gradient descent run on each loss from the same start.
 
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.why_not_mse` → draw.
+The text a move changes (the stage's other two losses, the table, the probabilities, the
+race's outcome, the PyTorch code) is one element per place, :mod:`ui.details`.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.details import code, details, markdown, metric, metrics, paragraph, table, text
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
 from ui.logit_rows import logit_rows, rerun_if_story_changed, story_picker
-from ui.text import fmt, markdown_table
+from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list, parse_int
 from ui.url_state import encode_float_list as encode_logits
 from ui.why_not_mse_figures import gradient_figure, race_figure, sweep_figure
@@ -93,36 +96,45 @@ def draw_stage(view: WhyNotMseView, on_stage: Stage, sweep: DeltaGenerator) -> N
         true_name=true_name, log_base=view.log_base), key=f"{PAGE}.fig.sweep", container=sweep)
     on_stage.show_loss("Cross-entropy", ce.loss, view.log_base.unit,
                        help="−log p of the true class: F.cross_entropy(x, y).")
-    with on_stage.loss:
-        st.metric("MSE on probabilities", fmt(mse.loss, 4), border=True,
-                  help="Mean of (p − one-hot)² over the classes; no log, so no unit.")
-        st.metric("Multiclass hinge", fmt(hinge.loss, 4), border=True,
-                  help="Mean over the classes of max(0, 1 − x_true + x_other).")
-        st.markdown(
+    # the other two losses, one under the other as st.metric draws them, and their pushes
+    details(
+        f"{PAGE}.details.losses",
+        metrics(metric("MSE on probabilities", fmt(mse.loss, 4), border=True,
+                       help="Mean of (p − one-hot)² over the classes; no log, so no unit.")),
+        metrics(metric("Multiclass hinge", fmt(hinge.loss, 4), border=True,
+                       help="Mean over the classes of max(0, 1 − x_true + x_other).")),
+        markdown(
             f"p({true_name}) = {fmt(view.probabilities[view.target], 4)}. Push on "
             f"{true_name}'s logit (gradient): CE **{fmt(ce.grad[view.target], 5)}**, "
             f"MSE **{fmt(mse.grad[view.target], 5)}**, hinge "
-            f"**{fmt(hinge.grad[view.target], 5)}**.")
+            f"**{fmt(hinge.grad[view.target], 5)}**."),
+        container=on_stage.loss)
 
 
 # --------------------------------------------------------------------------- the details
 
 
 def readings_table(view: WhyNotMseView) -> str:
-    """Values and gradients as a markdown table: one row per loss."""
+    """Values and gradients as a table: one row per loss, its PyTorch call as code."""
     unit = view.log_base.unit
-    header = ["loss", "value", *(f"∂/∂x {name}" for name in CLASS_NAMES), "PyTorch"]
-    rows = [[reading.name, fmt(reading.loss, 4) + (f" {unit}" if i == 0 else ""),
-             *(fmt(g, 5) for g in reading.grad), f"`{reading.torch_call}`"]
-            for i, reading in enumerate(view.readings)]
-    return markdown_table(header, rows)
+    readings = view.readings
+    columns = {
+        "loss": [r.name for r in readings],
+        "value": [fmt(r.loss, 4) + (f" {unit}" if i == 0 else "")
+                  for i, r in enumerate(readings)],
+        **{f"∂/∂x {name}": [fmt(r.grad[c], 5) for r in readings]
+           for c, name in enumerate(CLASS_NAMES)},
+        "PyTorch": [f"`{r.torch_call}`" for r in readings],
+    }
+    return table(columns, label="Each loss's value and gradients", left=("loss", "PyTorch"),
+                 row_header="loss", markdown=("PyTorch",))
 
 
 @dataclass(frozen=True)
 class Details:
     """Where the lesson fragment writes below the stage. The full run draws the headings, the
     fixed prose and the race's learning rate and steps (they rerun the page), so a move
-    resends only the numbers and the charts."""
+    resends only the charts and the numbers: one element of :mod:`ui.details` per place."""
 
     table: DeltaGenerator
     gradients: DeltaGenerator
@@ -135,7 +147,7 @@ def details_layout(state: LessonState) -> Details:
     """Below the stage: the three losses' values and gradients side by side, the race of
     gradient descent on each (its learning rate and steps rerun the page), the same in
     PyTorch."""
-    table = section("Values and gradients with respect to every logit")
+    table_slot = section("Values and gradients with respect to every logit")
     figure_col, text_col = st.columns([1.4, 1], gap="large")
     probabilities = text_col.container()
     text_col.markdown(
@@ -150,47 +162,47 @@ def details_layout(state: LessonState) -> Details:
     lr_col.slider("Learning rate lr (every step: x ← x − lr · gradient)", *LR_RANGE, step=0.1,
                   key=state.key("lr"))
     steps_col.slider("Steps", *STEPS_RANGE, key=state.key("steps"))
-    race = st.container()
+    race_slot = st.container()
     with st.expander("The same three losses in PyTorch"):
-        code = st.container()
-    return Details(table, figure_col.container(), probabilities, race, code)
+        code_slot = st.container()
+    return Details(table_slot, figure_col.container(), probabilities, race_slot, code_slot)
 
 
-def side_by_side(view: WhyNotMseView, details: Details) -> None:
-    details.table.markdown(readings_table(view))
+def side_by_side(view: WhyNotMseView, place: Details) -> None:
+    details(f"{PAGE}.details.table", readings_table(view), container=place.table)
     show_figure(gradient_figure([r.grad for r in view.readings], CLASS_NAMES, view.target),
-                key=f"{PAGE}.fig.grad", container=details.gradients)
+                key=f"{PAGE}.fig.grad", container=place.gradients)
     probabilities = ", ".join(f"{name} {fmt(p, 4)}"
                               for name, p in zip(CLASS_NAMES, view.probabilities, strict=True))
     one_hot = ", ".join(fmt(v, 0) for v in view.one_hot)
-    details.probabilities.markdown(
+    details(f"{PAGE}.details.probabilities", paragraph(text(
         f"Softmax probabilities: {probabilities}. The one-hot target MSE compares them with: "
-        f"({one_hot}).")
+        f"({one_hot}).")), container=place.probabilities)
 
 
-def race(view: WhyNotMseView, details: Details) -> None:
+def race(view: WhyNotMseView, place: Details) -> None:
     true_name = CLASS_NAMES[view.target]
-    with details.race:
-        show_figure(race_figure([r.race_loss for r in view.readings],
-                                [r.race_target_probability for r in view.readings],
-                                true_name=true_name, log_base=view.log_base, lr=view.lr),
-                    key=f"{PAGE}.fig.race")
-        finals = "; ".join(f"{r.name} {fmt(r.race_target_probability[-1], 4)}"
-                           for r in view.readings)
-        st.markdown(f"After {view.steps} steps, p({true_name}) is: {finals}. Each loss is "
-                    "drawn on its own scale (left); p of the true class (right) is the score "
-                    "all three share.")
+    show_figure(race_figure([r.race_loss for r in view.readings],
+                            [r.race_target_probability for r in view.readings],
+                            true_name=true_name, log_base=view.log_base, lr=view.lr),
+                key=f"{PAGE}.fig.race", container=place.race)
+    finals = "; ".join(f"{r.name} {fmt(r.race_target_probability[-1], 4)}"
+                       for r in view.readings)
+    details(f"{PAGE}.details.race", paragraph(text(
+        f"After {view.steps} steps, p({true_name}) is: {finals}. Each loss is drawn on its "
+        "own scale (left); p of the true class (right) is the score all three share.")),
+        container=place.race)
 
 
-def pytorch_code(view: WhyNotMseView, details: Details) -> None:
+def pytorch_code(view: WhyNotMseView, place: Details) -> None:
     logits = ", ".join(f"{v:g}" for v in view.logits)
-    details.code.code(
+    details(f"{PAGE}.details.code", code(
         "import torch, torch.nn.functional as F\n"
         f"x = torch.tensor([[{logits}]], dtype=torch.float64, requires_grad=True)\n"
         f"y = torch.tensor([{view.target}]); C = {N}\n"
         + "".join(f"{r.torch_call}.backward(); print(x.grad); x.grad = None\n"
                   for r in view.readings),
-        language="python")
+        language="python", label="The same three losses in PyTorch"), container=place.code)
 
 
 # ------------------------------------------------------------------------------- page
@@ -198,7 +210,7 @@ def pytorch_code(view: WhyNotMseView, details: Details) -> None:
 
 @st.fragment
 def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
-           sweep: DeltaGenerator, details: Details) -> None:
+           sweep: DeltaGenerator, place: Details) -> None:
     """Everything a move of a logit changes: the logit rows, the three losses and their
     gradients, and the race (an ``st.fragment``: a move reruns it alone, see
     ``finish_fragment``; the first move off a story reruns the page, whose box then says
@@ -210,9 +222,9 @@ def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
     with rows_slot:
         logit_rows(state, "x", CLASS_NAMES)
     draw_stage(view, on_stage, sweep)
-    side_by_side(view, details)
-    race(view, details)
-    pytorch_code(view, details)
+    side_by_side(view, place)
+    race(view, place)
+    pytorch_code(view, place)
     finish_fragment()
 
 

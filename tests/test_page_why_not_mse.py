@@ -4,7 +4,18 @@ every control is live, the stories, the URL round trip, bad links and bad typed 
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import edit_row, open_page, page_text, plotly_array, plotly_figures, rows_data
+from apptest_helpers import (
+    bold_text,
+    details_code,
+    details_metrics,
+    details_tables,
+    edit_row,
+    open_page,
+    page_text,
+    plotly_array,
+    plotly_figures,
+    rows_data,
+)
 
 from ui.text import fmt
 from xent_core.lessons import why_not_mse
@@ -21,7 +32,16 @@ def trace(figure: dict, i: int, axis: str = "y") -> list[float]:
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The stage's three losses: cross-entropy (the stage's loss, an st.metric), MSE and the
+    hinge (beside it, in a details element)."""
+    return {**{m.label: m.value for m in at.metric}, **details_metrics(at)}
+
+
+def readings_table(at) -> list[list[str]]:
+    """The table of values and gradients, header row first (one row per loss)."""
+    tables = details_tables(at)
+    assert len(tables) == 1, tables
+    return tables[0]
 
 
 def assert_shows(at, logits, target, lr=1.0, steps=40, base="e") -> None:
@@ -31,9 +51,14 @@ def assert_shows(at, logits, target, lr=1.0, steps=40, base="e") -> None:
     assert shown["Cross-entropy"] == f"{fmt(view.cross_entropy.loss)} {view.log_base.unit}"
     assert shown["MSE on probabilities"] == fmt(view.mse.loss)
     assert shown["Multiclass hinge"] == fmt(view.hinge.loss)
-    text = page_text(at)
-    for reading in view.readings:
-        assert " | ".join(fmt(g, 5) for g in reading.grad) in text, reading.name
+    header, *rows = readings_table(at)
+    assert header == ["loss", "value", "∂/∂x cat", "∂/∂x dog", "∂/∂x bird", "PyTorch"]
+    assert rows == [[reading.name, fmt(reading.loss) + (f" {view.log_base.unit}" if i == 0
+                                                        else ""),
+                     *(fmt(g, 5) for g in reading.grad), reading.torch_call]
+                    for i, reading in enumerate(view.readings)]
+    logits = ", ".join(f"{v:g}" for v in view.logits)
+    assert f"x = torch.tensor([[{logits}]], dtype=torch.float64" in details_code(at)[0]
     sweep, _grad, race = plotly_figures(at)
     assert trace(sweep, 0) == pytest.approx(view.cross_entropy.sweep_loss.tolist())
     assert trace(sweep, 3) == pytest.approx(view.mse.sweep_grad.tolist())
@@ -54,7 +79,8 @@ def test_confidently_wrong_cat_cross_entropy_pushes_mse_barely_moves(at):
     assert_shows(at, *WRONG)
     assert metrics(at)["Cross-entropy"] == "9.0183 nats"
     text = page_text(at)
-    assert "CE **-0.99988**, MSE **-0.00016**, hinge **-0.66667**" in text
+    assert "CE -0.99988, MSE -0.00016, hinge -0.66667." in text
+    assert {"-0.99988", "-0.00016", "-0.66667"} <= set(bold_text(at))
     assert "MSE's gradient is flat" in text
     assert at.selectbox(key="mse._story").value == "confidently wrong"
 
