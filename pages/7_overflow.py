@@ -5,6 +5,8 @@ fits in float16, float32, float64; the by-hand softmax turns into ∞ / ∞ = Na
 max-subtracted and log-sum-exp routes stay right. Then log(softmax(x)) against log_softmax(x).
 
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.overflow` → draw.
+A move redraws the rows it moved, the chart, the loss and two elements of text
+(:mod:`ui.details`): what each precision's routes say beside the loss, and the sections below.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui import url_state as url
+from ui.details import details, heading, markdown, paragraph, table, text
 from ui.lesson_state import (
     LessonState,
     Stage,
@@ -25,7 +28,7 @@ from ui.lesson_state import (
 )
 from ui.logit_rows import logit_rows, number_row
 from ui.overflow_figures import precision_figure
-from ui.text import fmt, markdown_table
+from ui.text import fmt
 from ui.widgets import show_figure
 from xent_core.lessons import OverflowView, overflow
 from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
@@ -89,22 +92,52 @@ def current_preset(state: LessonState) -> str | None:
     return None
 
 
+def rerun_if_example_left(state: LessonState) -> None:
+    """In the lesson fragment: when a move has taken the inputs off the example the full
+    run's box shows, rerun the page so the box says "Your own logits" (only that first move
+    off an example reruns the page, as :func:`ui.logit_rows.rerun_if_story_changed`)."""
+    shown = st.session_state.get(state.private("preset"))
+    if shown is not None and current_preset(state) != shown:
+        st.rerun()
+
+
 # ---------------------------------------------------------------------------- controls
 
 
-def controls(state: LessonState) -> None:
-    """Examples, a row per logit (slider and exact box), the true class, and the shift c."""
+@dataclass(frozen=True)
+class Controls:
+    """The places of the rows a move changes, which the lesson fragment fills."""
+
+    logits: DeltaGenerator
+    shift: DeltaGenerator
+
+
+def controls(state: LessonState) -> Controls:
+    """Examples, a row per logit (slider and exact box), the true class, and the shift c.
+
+    The full run draws the examples, the true class and the shift's caption (picking an
+    example or a true class reruns the page: every number follows); the lesson fragment
+    draws the rows of logits and of c, which a move edits."""
     st.session_state[state.private("preset")] = current_preset(state)
     st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
                  on_change=apply_preset, args=(state,), placeholder="Your own logits",
                  help="Each example puts the logits where one precision breaks.")
+    logits = st.container()
     names = class_names(len(state["x"]))
-    logit_rows(state, "x", names, slider_limit=SLIDER_LIMIT, step=0.1)
     st.radio("True class", options=list(range(len(names))), format_func=names.__getitem__,
              key=state.key("target"), horizontal=True)
     st.caption("Add the same c to every logit: softmax should not notice.")
-    number_row(state, "c", "Shift c", "c", slider_limit=SHIFT_SLIDER_LIMIT, step=1.0,
-               says="shift")
+    return Controls(logits, st.container())
+
+
+def rows(state: LessonState, place: Controls) -> None:
+    """A row per logit and one for the shift c (each a slider and an exact box)."""
+    with place.logits:
+        logit_rows(state, "x", class_names(len(state["x"])), slider_limit=SLIDER_LIMIT,
+                   step=0.1)
+    with place.shift:
+        number_row(state, "c", "Shift c", "c", slider_limit=SHIFT_SLIDER_LIMIT, step=1.0,
+                   says="shift")
 
 
 # ----------------------------------------------------------------------------- results
@@ -129,80 +162,83 @@ def loss_panel(view: OverflowView, on_stage) -> None:
         lines.append(f"**{r.dtype}**: by hand {by_hand}; −log(softmax) "
                      f"{fmt(r.loss_log_of_softmax, 4)}, −log_softmax "
                      f"{fmt(r.loss_log_softmax, 4)}")
-    on_stage.loss.markdown("\n\n".join(lines))
+    details(f"{PAGE}.details.loss", markdown("\n\n".join(lines)), container=on_stage.loss)
+
+
+def precision_table(label: str, columns: dict[str, list[str]], *,
+                    markdown_rows: bool = False) -> str:
+    """A table with one row per precision (or per step of a route, ``markdown_rows``: its
+    name in bold where it starts a route), named in its first column ``""``."""
+    first = next(iter(columns))
+    return table(columns, label=label, left=(first,), titles={first: ""}, row_header=first,
+                 markdown=(first,) if markdown_rows else ())
 
 
 def routes_table(view: OverflowView) -> str:
-    """Every route's numbers, one column per precision, as a markdown table."""
+    """Every route's numbers, one column per precision, then the classes' order."""
     names = class_names(len(view.logits))
-    f16, f32, f64 = view.routes
-
-    def row(label: str, pick) -> list[str]:
-        return [label, *(pick(r) for r in (f16, f32, f64))]
+    routes = dict(zip(("float16", "float32", "float64"), view.routes, strict=True))
 
     def values(field: str, digits: int = 4):
         return lambda r: ", ".join(fmt(v, digits) for v in getattr(r, field))
 
-    rows = [
-        row("logits + c, as the dtype stores them", values("logits", 3)),
-        row("e^x overflows above", lambda r: fmt(r.overflow_threshold, 2)),
-        row("room left for the largest logit", lambda r: fmt(r.overflow_headroom, 2)),
-        row("**by hand**: e^x", values("exp_by_hand")),
-        row("sum of e^x", lambda r: fmt(r.sum_exp_by_hand)),
-        row("e^x ÷ sum", values("softmax_by_hand")),
-        row("**max subtracted**: e^(x − max)", values("exp_max_subtracted")),
-        row("sum of e^(x − max)", lambda r: fmt(r.sum_exp_max_subtracted)),
-        row("e^(x − max) ÷ sum", values("softmax_max_subtracted")),
-        row("**log-sum-exp** by hand: log Σ e^x", lambda r: fmt(r.logsumexp_by_hand)),
-        row("max + log Σ e^(x − max)", lambda r: fmt(r.logsumexp)),
-        row("e^(x − logsumexp)", values("softmax_via_logsumexp")),
+    steps = [
+        ("logits + c, as the dtype stores them", values("logits", 3)),
+        ("e^x overflows above", lambda r: fmt(r.overflow_threshold, 2)),
+        ("room left for the largest logit", lambda r: fmt(r.overflow_headroom, 2)),
+        ("**by hand**: e^x", values("exp_by_hand")),
+        ("sum of e^x", lambda r: fmt(r.sum_exp_by_hand)),
+        ("e^x ÷ sum", values("softmax_by_hand")),
+        ("**max subtracted**: e^(x − max)", values("exp_max_subtracted")),
+        ("sum of e^(x − max)", lambda r: fmt(r.sum_exp_max_subtracted)),
+        ("e^(x − max) ÷ sum", values("softmax_max_subtracted")),
+        ("**log-sum-exp** by hand: log Σ e^x", lambda r: fmt(r.logsumexp_by_hand)),
+        ("max + log Σ e^(x − max)", lambda r: fmt(r.logsumexp)),
+        ("e^(x − logsumexp)", values("softmax_via_logsumexp")),
     ]
-    return (markdown_table(["", "float16", "float32", "float64"], rows)
-            + f"\n\nClasses in order: {', '.join(names)}.")
+    columns = {"step": [label for label, _ in steps],
+               **{dtype: [pick(r) for _, pick in steps] for dtype, r in routes.items()}}
+    return (precision_table("Every route, step by step, in each precision", columns,
+                            markdown_rows=True)
+            + paragraph(text(f"Classes in order: {', '.join(names)}.")))
 
 
 def log_table(view: OverflowView) -> str:
     """log(softmax(x)) against log_softmax(x): loss and gradient per precision."""
     unit = view.log_base.unit
-    header = ["", "loss −log(softmax(x))[y]", "gradient through log(softmax)",
-              "loss −log_softmax(x)[y]", "gradient of log_softmax"]
-    return markdown_table(header, [
-        [r.dtype, f"{fmt(r.loss_log_of_softmax)} {unit}",
-         ", ".join(fmt(g) for g in r.grad_log_of_softmax),
-         f"{fmt(r.loss_log_softmax)} {unit}", ", ".join(fmt(g) for g in r.grad_log_softmax)]
-        for r in view.routes])
+    routes = view.routes
+    return precision_table("log(softmax(x)) against log_softmax(x), per precision", {
+        "precision": [r.dtype for r in routes],
+        "loss −log(softmax(x))[y]": [f"{fmt(r.loss_log_of_softmax)} {unit}" for r in routes],
+        "gradient through log(softmax)": [", ".join(fmt(g) for g in r.grad_log_of_softmax)
+                                          for r in routes],
+        "loss −log_softmax(x)[y]": [f"{fmt(r.loss_log_softmax)} {unit}" for r in routes],
+        "gradient of log_softmax": [", ".join(fmt(g) for g in r.grad_log_softmax)
+                                    for r in routes]})
 
 
 def shift_table(view: OverflowView) -> str:
     """How much each route moved when c was added (NaN: the route broke)."""
-    return markdown_table(["", "by hand", "max subtracted", "log_softmax"], [
-        [r.dtype, fmt(r.shift_change_by_hand), fmt(r.shift_change_max_subtracted),
-         fmt(r.shift_change_log_softmax)]
-        for r in view.routes])
+    routes = view.routes
+    return precision_table("Largest change when c is added, per route and precision", {
+        "precision": [r.dtype for r in routes],
+        "by hand": [fmt(r.shift_change_by_hand) for r in routes],
+        "max subtracted": [fmt(r.shift_change_max_subtracted) for r in routes],
+        "log_softmax": [fmt(r.shift_change_log_softmax) for r in routes]})
 
 
-@dataclass(frozen=True)
-class Details:
-    """Where the lesson fragment writes below the stage: the full run draws the headings,
-    the fixed prose and the PyTorch code, so a move resends only the tables and the notes
-    with numbers in them."""
-
-    routes: DeltaGenerator
-    logs: DeltaGenerator
-    shift: DeltaGenerator
+WHY_ROUTES_DIFFER = (
+    "By hand, a single e^x above the threshold is ∞, so the sum is ∞ and every p is "
+    "∞ ÷ ∞ or x ÷ ∞: NaN and 0. Subtracting the largest logit first makes every exponent "
+    "≤ 0, so every e^(x − max) lies between 0 and 1 and nothing overflows; the division "
+    "cancels the e^(−max), so the probabilities are the same. Log-sum-exp is the same trick "
+    "written as a log: log Σ e^x = max + log Σ e^(x − max).")
 
 
-def details_layout() -> Details:
-    """Every route step by step, log(softmax) against log_softmax, shift invariance."""
-    routes = section("Every route, step by step")
-    st.markdown(
-        "By hand, a single e^x above the threshold is ∞, so the sum is ∞ and every p is "
-        "∞ ÷ ∞ or x ÷ ∞: NaN and 0. Subtracting the largest logit first makes every exponent "
-        "≤ 0, so every e^(x − max) lies between 0 and 1 and nothing overflows; the division "
-        "cancels the e^(−max), so the probabilities are the same. Log-sum-exp is the same trick "
-        "written as a log: log Σ e^x = max + log Σ e^(x − max).")
-    logs = section("log(softmax(x)) against log_softmax(x)")
-    shift = section("Shift invariance: add c to every logit")
+def details_layout() -> DeltaGenerator:
+    """The first section's heading and the place of the sections below the stage, which the
+    lesson fragment fills as one element (:func:`draw_details`); the PyTorch code after it."""
+    place = section("Every route, step by step")
     with st.expander("The same in PyTorch"):
         st.code(
             "x = torch.tensor([12.0, 10.0, 3.0], dtype=torch.float16)\n"
@@ -212,13 +248,15 @@ def details_layout() -> Details:
             "torch.log_softmax(x, dim=0)     # finite\n"
             "torch.logsumexp(x, dim=0)       # max + log(sum(exp(x - max)))",
             language="python")
-    return Details(routes, logs, shift)
+    return place
 
 
-def draw_details(view: OverflowView, details: Details) -> None:
-    details.routes.markdown(routes_table(view))
-    details.logs.markdown(
-        log_table(view) + "\n\n"
+def draw_details(view: OverflowView, place: DeltaGenerator) -> None:
+    """Every route step by step, log(softmax) against log_softmax, shift invariance: one
+    element of :mod:`ui.details`, with the headings and the fixed prose between the numbers
+    (a move redraws one element here, not three)."""
+    details(f"{PAGE}.details.sections", routes_table(view), markdown(WHY_ROUTES_DIFFER),
+        heading("log(softmax(x)) against log_softmax(x)"), log_table(view), markdown(
         "When a class trails the largest logit by more than about "
         f"{fmt(view.float16.underflow_gap, 1)} (float16), {fmt(view.float32.underflow_gap, 1)} "
         f"(float32) or {fmt(view.float64.underflow_gap, 1)} (float64), its probability "
@@ -227,12 +265,12 @@ def draw_details(view: OverflowView, details: Details) -> None:
         "spreads to every weight at the next step. `log_softmax` computes "
         "(x − max) − log Σ e^(x − max) and never takes the log of 0: the loss stays finite and "
         "the gradient is softmax − one-hot. Try the example *log of 0*. That is why PyTorch's "
-        "`F.cross_entropy` takes logits and calls `log_softmax` itself.")
-    details.shift.markdown(
+        "`F.cross_entropy` takes logits and calls `log_softmax` itself."),
+        heading("Shift invariance: add c to every logit"), markdown(
         f"c = {fmt(view.shift, 3)}. Softmax only sees the gaps between logits: e^(x + c) = "
         "e^x · e^c, and e^c cancels in the division. The table gives the largest change in any "
         "probability (log-probability for log_softmax) between the logits with and without c; "
-        "NaN means the route broke.\n\n" + shift_table(view))
+        "NaN means the route broke."), shift_table(view), container=place)
 
 
 def chart_slot(on_stage: Stage) -> DeltaGenerator:
@@ -248,17 +286,19 @@ def chart_slot(on_stage: Stage) -> DeltaGenerator:
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage, chart: DeltaGenerator,
-           details: Details) -> None:
-    """Everything a move changes: the logits, the three routes in three precisions and their
-    tables (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``)."""
-    with on_stage.controls:
-        controls(state)
+def lesson(state: LessonState, on_stage: Stage, place: Controls, chart: DeltaGenerator,
+           below: DeltaGenerator) -> None:
+    """Everything a move changes: the rows of logits and of c, the three routes in three
+    precisions and their tables (an ``st.fragment``: a move reruns it alone, see
+    ``finish_fragment``; the first move off an example reruns the page, whose box then
+    says so)."""
+    rerun_if_example_left(state)
+    rows(state, place)
     view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
     show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
                 key=f"{PAGE}.fig.precision", container=chart)
     loss_panel(view, on_stage)
-    draw_details(view, details)
+    draw_details(view, below)
     finish_fragment()
 
 
@@ -266,7 +306,9 @@ def overflow_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="numbers-that-overflow", check=check_link)
     on_stage = stage(state, widths=(2.1, 3.1, 1.8))
-    lesson(state, on_stage, chart_slot(on_stage), details_layout())
+    with on_stage.controls:
+        place = controls(state)
+    lesson(state, on_stage, place, chart_slot(on_stage), details_layout())
 
 
 overflow_page()

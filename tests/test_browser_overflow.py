@@ -49,7 +49,7 @@ def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, pag
     assert metric_value(page) == loss([12.3, 800.0, 3.0])
     # e^800 is infinite even in float64: the by-hand route is NaN in all three precisions.
     page.get_by_text("float64", exact=False).first.wait_for()
-    assert page.locator('[data-testid="stMarkdownContainer"]').filter(
+    assert page.locator('[data-testid="xent-details"]').filter(
         has_text="float64: by hand NaN").count() == 1
     with expect_rerun(page):
         box.fill("abc")

@@ -3,11 +3,22 @@ core's, every control is live, the examples, the URL round trip, bad links and b
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
-from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
+from apptest_helpers import (
+    DetailsReader,
+    bold_text,
+    details_tables,
+    edit_row,
+    element_of,
+    open_page,
+    page_text,
+    plotly_figures,
+    rows_data,
+)
 
 from ui.overflow_figures import bar_label
 from ui.text import fmt
@@ -26,6 +37,25 @@ def box_values(at, key: str = ROWS) -> list[float]:
 
 def shown_loss(at) -> str:
     return at.metric[0].value
+
+
+def loss_panel(at) -> str:
+    """The HTML of what each precision's routes say, beside the stage's loss."""
+    return json.loads(element_of(at, "overflow.details.loss").proto.json)["html"]
+
+
+def by_hand_nan(dtype: str) -> str:
+    """A precision's line in the loss panel as drawn when its by-hand route breaks: the
+    precision in bold, NaN in red and bold."""
+    return (f'<strong>{dtype}</strong>: by hand <span class="xd-red-text"><strong>NaN'
+            "</strong></span>;")
+
+
+def table_row(at, first: str, table: int = 0) -> list[str]:
+    """The row of a table below the stage (0: every route, 1: log(softmax) against
+    log_softmax, 2: shift invariance) whose first cell is ``first``."""
+    _header, *rows = details_tables(at)[table]
+    return next(row for row in rows if row[0] == first)
 
 
 def expected_loss(logits=LOGITS, target=TARGET, shift=SHIFT, base="e") -> str:
@@ -64,9 +94,13 @@ def test_the_page_opens_on_logits_that_break_float16_only(at):
                               for r in view.routes]
     assert top_labels(at)[0][0] == "NaN"  # e^12 > 65504: by hand is inf / inf in float16
     assert top_labels(at)[1] == ["0.881", "0.881", "0.881"]
-    text = page_text(at)
-    assert "**float16**: by hand :red[**NaN**]" in text
-    assert "**float32**: by hand right" in text and "**float64**: by hand right" in text
+    panel = loss_panel(at)
+    assert by_hand_nan("float16") in panel
+    assert "<strong>float32</strong>: by hand right;" in panel
+    assert "<strong>float64</strong>: by hand right;" in panel
+    lines = "".join(DetailsReader(panel).text).splitlines()
+    assert [line.split(";")[0] for line in lines] == [
+        "float16: by hand NaN", "float32: by hand right", "float64: by hand right"]
 
 
 def test_the_bars_are_the_cores_probabilities_in_each_precision(at):
@@ -79,13 +113,16 @@ def test_the_bars_are_the_cores_probabilities_in_each_precision(at):
 
 
 def test_the_details_show_inf_and_nan_where_they_appear(at):
-    text = page_text(at)
-    assert "| **by hand**: e^x | ∞, 22032.0000, 20.0781 |" in text  # float16's e^12 is inf
-    assert "| sum of e^x | ∞ |" in text
-    assert "| e^x ÷ sum | NaN, 0.0000, 0.0000 |" in text
+    assert details_tables(at)[0][0] == ["step", "float16", "float32", "float64"]
+    assert table_row(at, "by hand: e^x")[1] == "∞, 22032.0000, 20.0781"  # float16's e^12: inf
+    assert {"by hand", "max subtracted", "log-sum-exp"} <= set(bold_text(at))
+    assert table_row(at, "sum of e^x")[1] == "∞"
+    assert table_row(at, "e^x ÷ sum")[1] == "NaN, 0.0000, 0.0000"
     view = overflow(LOGITS, TARGET)
-    assert f"| e^x overflows above | {fmt(view.float16.overflow_threshold, 2)} |" in text
-    assert "| e^x overflows above | 11.09 | 88.72 | 709.78 |" in text
+    assert table_row(at, "e^x overflows above")[1] == fmt(view.float16.overflow_threshold, 2)
+    assert table_row(at, "e^x overflows above") == ["e^x overflows above", "11.09", "88.72",
+                                                    "709.78"]
+    assert "Classes in order: class 0, class 1, class 2." in page_text(at)
 
 
 def test_log_of_zero_gives_an_infinite_loss_and_a_nan_gradient_but_log_softmax_does_not():
@@ -95,10 +132,13 @@ def test_log_of_zero_gives_an_infinite_loss_and_a_nan_gradient_but_log_softmax_d
     assert math.isinf(view.float64.loss_log_of_softmax)
     text = page_text(at)
     f64 = view.float64
-    assert (f"| float64 | ∞ nats | {', '.join(fmt(g) for g in f64.grad_log_of_softmax)} | "
-            f"{fmt(f64.loss_log_softmax)} nats |") in text
+    assert table_row(at, "float64", table=1)[:4] == [
+        "float64", "∞ nats", ", ".join(fmt(g) for g in f64.grad_log_of_softmax),
+        f"{fmt(f64.loss_log_softmax)} nats"]
     assert "NaN" in ", ".join(fmt(g) for g in f64.grad_log_of_softmax)
-    assert "**float64**: by hand right; −log(softmax) ∞, −log_softmax 805.0067" in text
+    assert "float64: by hand right; −log(softmax) ∞, −log_softmax 805.0067" in text
+    assert ("<strong>float64</strong>: by hand right; −log(softmax) ∞, −log_softmax 805.0067"
+            in loss_panel(at))
     assert shown_loss(at) == expected_loss(*PRESETS["log of 0"]) == "805.0067 nats"
     assert top_labels(at)[2] == ["0", "0", "0"]  # e^-805 underflows to 0 on every route
 
@@ -112,7 +152,8 @@ def test_a_logit_slider_changes_the_loss_to_the_cores(at):
     assert shown_loss(at) == expected_loss(moved)
     assert at.query_params["x"] == "5,10,3"
     assert box_values(at)[0] == 5.0
-    assert "by hand :red[**NaN**]" not in page_text(at)  # e^10 fits in float16
+    assert "by hand NaN" not in page_text(at)  # e^10 fits in float16
+    assert "xd-red-text" not in loss_panel(at)
 
 
 def test_dragging_a_logit_past_88_breaks_float32_too(at):
@@ -146,8 +187,9 @@ def test_adding_c_changes_nothing_but_the_by_hand_route(at):
     assert shown_loss(at) == before == expected_loss([2.0, 10.0, 3.0], shift=1000.0)
     assert [labels[0] for labels in top_labels(at)] == ["NaN", "NaN", "NaN"]
     assert view.float64.shift_change_log_softmax < 1e-9
-    assert (f"| float64 | NaN | {fmt(view.float64.shift_change_max_subtracted)} | "
-            f"{fmt(view.float64.shift_change_log_softmax)} |") in page_text(at)
+    assert table_row(at, "float64", table=2) == [
+        "float64", "NaN", fmt(view.float64.shift_change_max_subtracted),
+        fmt(view.float64.shift_change_log_softmax)]
     assert at.query_params["c"] == "1000"
     assert box_values(at, SHIFT_ROW) == [1000.0]
 
