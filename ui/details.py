@@ -77,7 +77,7 @@ CSS = """
 .xent-details .xd-violet-text { color: var(--st-violet-text-color); }
 .xent-details .xd-gray-text { color: var(--st-gray-text-color); }
 /* markdown: inline code, links, lists, headings as st.markdown / st.subheader draw them */
-.xent-details code { font-family: var(--st-code-font, monospace); font-size: 0.75em;
+.xent-details code { font-family: var(--st-code-font, monospace); font-size: 0.9em;
   color: var(--st-code-text-color); background: var(--st-code-background-color);
   padding: 0.2em 0.4em; border-radius: 0.25rem; overflow-wrap: break-word; }
 .xent-details a { color: var(--st-link-color); }
@@ -93,7 +93,8 @@ CSS = """
 .xent-details .xd-metric-label { font-size: 0.875rem; display: flex; align-items: center;
   gap: 0.25rem; min-height: 1.5rem; }
 .xent-details .xd-metric-value { font-size: var(--st-metric-value-font-size, 2.25rem);
-  font-weight: var(--st-metric-value-font-weight, 400); line-height: 1.2;
+  font-weight: var(--st-metric-value-font-weight, 400); line-height: normal;
+  padding-bottom: 0.25rem;
   overflow-wrap: anywhere; }
 .xent-details .xd-bordered { border: 1px solid var(--st-border-color);
   border-radius: var(--st-base-radius, 0.5rem); padding: calc(1rem - 1px); }
@@ -151,7 +152,8 @@ CSS = """
 .xent-details.xd-large .xd-metric-label, .xent-details.xd-large .xd-code pre {
   font-size: 20px; }
 .xent-details.xd-large .xd-caption { display: none; }
-.xent-details.xd-large .xd-metric-value { font-size: 44px; }  /* as the page's metrics */
+.xent-details.xd-large .xd-metric-value {  /* as the page's metrics */
+  font-size: 44px; line-height: 1.2; }
 .xent-details.xd-large h3 { font-size: 30px; }  /* as the page's subheaders */
 """
 
