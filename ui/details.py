@@ -86,7 +86,9 @@ CSS = """
 .xent-details h3 { font-family: var(--st-heading-font, inherit);
   font-size: var(--st-heading-font-size-3, 1.75rem); line-height: 1.2;
   font-weight: var(--st-heading-font-weight-3, 600); color: var(--st-heading-color);
-  margin: 0.5rem 0 1rem; padding: 0; }
+  margin: 1.75rem 0 1rem; padding: 0; }
+/* st.subheader's 0.75rem above its text, after the 1rem between Streamlit's elements */
+.xent-details > h3:first-child { margin-top: 0.75rem; }
 /* metrics: st.metric's label and big number, in a row of equal columns */
 .xent-details .xd-metrics { display: grid; gap: 1rem; margin-bottom: 1rem;
   grid-template-columns: repeat(var(--xd-count), minmax(0, 1fr)); }
