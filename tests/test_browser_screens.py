@@ -121,8 +121,10 @@ TEXT_SIZES_JS = """
     .filter(visible).filter(el => el.innerText.trim().length > 20);
   const cells = [...main.querySelectorAll('[data-testid="xent-details"] :is(th, td)')]
     .filter(visible).filter(el => el.innerText.trim());
-  // the element that draws a metric's number (its innermost element), not its wrapper
-  const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"]')].filter(visible)
+  // the element that draws a metric's number (its innermost element), not its wrapper; the
+  // metrics below the stage too (ui/details.py)
+  const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"], .xd-metric-value')]
+    .filter(visible)
     .map(el => { while (el.firstElementChild) el = el.firstElementChild; return el; });
   const ticks = [...main.querySelectorAll('[data-testid="xent-chart"] .xtick text,'
                                          + '[data-testid="xent-chart"] .ytick text')];
