@@ -6,6 +6,8 @@ binary cross-entropy on probabilities against the stable ``..._with_logits``, an
 ``pos_weight``.
 
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.sigmoid_or_softmax` → draw.
+The text and numbers a move changes are one element of :mod:`ui.details` per place in the
+layout (beside the chart, under the losses, and one per place below the stage).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.details import code, details, markdown, metric, metrics, table
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
 from ui.logit_rows import logit_rows, rerun_if_story_changed, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
-from ui.text import fmt, markdown_table
+from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list
 from ui.url_state import encode_float_list as encode_scores
 from ui.widgets import show_figure
@@ -131,14 +134,27 @@ def controls(state: LessonState) -> DeltaGenerator:
     return rows_slot
 
 
+def labels_note(view: SigmoidOrSoftmaxView) -> str:
+    """What the number of true labels means for softmax, under the two losses."""
+    k = len(view.labels)
+    if k == 1:
+        return markdown("One true label: the case softmax is made for.")
+    if k == 0:
+        return markdown("No true label: softmax cannot say “nothing here”; sigmoids can.")
+    share = fmt(view.softmax_target[view.labels[0]], 3)
+    return markdown(f"{k} true labels: softmax must split one unit between them "
+                    f"(target {share} each); sigmoids say yes to each.")
+
+
 def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
     unit = view.log_base.unit
-    with on_stage.charts:
-        show_figure(probabilities_figure(view.softmax_probabilities, view.sigmoid_probabilities,
-                                         CLASS_NAMES, view.multi_hot), key=f"{PAGE}.fig.p")
-        st.markdown(
-            f"Softmax's bars always add up to 1; the sigmoids add up to "
-            f"**{fmt(view.sigmoid_sum, 3)}** — each class answers on its own.")
+    show_figure(probabilities_figure(view.softmax_probabilities, view.sigmoid_probabilities,
+                                     CLASS_NAMES, view.multi_hot), key=f"{PAGE}.fig.p",
+                container=on_stage.charts)
+    details(f"{PAGE}.details.sums", markdown(
+        f"Softmax's bars always add up to 1; the sigmoids add up to "
+        f"**{fmt(view.sigmoid_sum, 3)}** — each class answers on its own."),
+        container=on_stage.charts)
     if view.softmax_loss is None:
         on_stage.loss.metric("Softmax + cross-entropy", "undefined", border=True,
                              help="With no true label there is no class for softmax to pick.")
@@ -149,16 +165,7 @@ def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
     on_stage.show_loss("Sigmoid + BCE (mean)", view.bce, unit,
                        help="F.binary_cross_entropy_with_logits(x, y): one yes/no loss per "
                             "class, averaged.")
-    with on_stage.loss:
-        k = len(view.labels)
-        if k == 1:
-            st.markdown("One true label: the case softmax is made for.")
-        elif k == 0:
-            st.markdown("No true label: softmax cannot say “nothing here”; sigmoids can.")
-        else:
-            share = fmt(view.softmax_target[view.labels[0]], 3)
-            st.markdown(f"{k} true labels: softmax must split one unit between them "
-                        f"(target {share} each); sigmoids say yes to each.")
+    details(f"{PAGE}.details.labels", labels_note(view), container=on_stage.loss)
 
 
 # --------------------------------------------------------------------------- the details
@@ -168,16 +175,14 @@ def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
 class Details:
     """Where the lesson fragment writes below the stage. The full run draws the headings, the
     prose that does not change and the pair of classes and pos_weight (they rerun the page),
-    so a move of a score resends only the numbers (and the chart of the two BCE routes, a
-    cached figure the browser does not redraw when it has not changed)."""
+    so a move of a score resends only the numbers, one element of :mod:`ui.details` per place
+    (and the chart of the two BCE routes, a cached figure the browser does not redraw when
+    it has not changed)."""
 
     readings: DeltaGenerator
-    pair_softmax: DeltaGenerator
-    pair_sigmoid: DeltaGenerator
+    pair: DeltaGenerator
     pair_text: DeltaGenerator
-    bce_table: DeltaGenerator
-    bce_naive: DeltaGenerator
-    bce_stable: DeltaGenerator
+    bce: DeltaGenerator
     routes: DeltaGenerator
     weighted: DeltaGenerator
     weighted_terms: DeltaGenerator
@@ -187,16 +192,35 @@ class Details:
 def per_class_table(view: SigmoidOrSoftmaxView) -> str:
     unit = view.log_base.unit
     target = view.softmax_target
-    header = ["class", "score x", "label y", "softmax p", "softmax target", "sigmoid σ(x)",
-              f"BCE term ({unit})", "BCE gradient", "softmax gradient"]
-    rows = [[name, fmt(view.logits[i], 3), fmt(view.multi_hot[i], 0),
-             fmt(view.softmax_probabilities[i], 4),
-             "—" if target is None else fmt(target[i], 3),
-             fmt(view.sigmoid_probabilities[i], 4), fmt(view.bce_terms[i], 4),
-             fmt(view.bce_grad[i], 4),
-             "—" if view.softmax_grad is None else fmt(view.softmax_grad[i], 4)]
-            for i, name in enumerate(CLASS_NAMES)]
-    return markdown_table(header, rows)
+    columns = {
+        "class": CLASS_NAMES,
+        "score x": [fmt(x, 3) for x in view.logits],
+        "label y": [fmt(y, 0) for y in view.multi_hot],
+        "softmax p": [fmt(p, 4) for p in view.softmax_probabilities],
+        "softmax target": ["—"] * N if target is None else [fmt(t, 3) for t in target],
+        "sigmoid σ(x)": [fmt(p, 4) for p in view.sigmoid_probabilities],
+        f"BCE term ({unit})": [fmt(t, 4) for t in view.bce_terms],
+        "BCE gradient": [fmt(g, 4) for g in view.bce_grad],
+        "softmax gradient": (["—"] * N if view.softmax_grad is None
+                             else [fmt(g, 4) for g in view.softmax_grad]),
+    }
+    # left-aligned as the markdown table was
+    return table(columns, label="Class by class: softmax and sigmoid", left=tuple(columns),
+                 row_header="class")
+
+
+def bce_table(view: SigmoidOrSoftmaxView) -> str:
+    columns = {
+        "class": CLASS_NAMES,
+        "x": [fmt(x, 3) for x in view.logits],
+        "y": [fmt(y, 0) for y in view.multi_hot],
+        "BCE(σ(x), y)": [fmt(t, 4) for t in view.bce_naive_terms],
+        "with_logits": [fmt(t, 4) for t in view.bce_terms],
+        "the two routes": ["**breaks**" if breaks else "agrees" for breaks in view.naive_breaks],
+    }
+    return table(columns, label="binary_cross_entropy on probabilities vs with_logits",
+                 left=tuple(columns), titles={"the two routes": ""}, row_header="class",
+                 markdown=("the two routes",))
 
 
 def details_layout(state: LessonState) -> Details:
@@ -209,8 +233,10 @@ def details_layout(state: LessonState) -> Details:
         "softmax probability, but no other sigmoid.")
 
     st.subheader("Two classes: softmax is the sigmoid of the difference")
-    first_col, second_col, softmax_col, sigmoid_col = st.columns(4, vertical_alignment="bottom")
-    for which, column in ((0, first_col), (1, second_col)):
+    # the two classes' boxes in the left half (two columns of their own), the two numbers
+    # in the right half as one element: the four equal columns they were
+    choose_col, pair = st.columns(2, vertical_alignment="bottom")
+    for which, column in enumerate(choose_col.columns(2)):
         widget = state.private(f"pair.{which}")
         st.session_state[widget] = state["pair"][which]
         column.selectbox("First class" if which == 0 else "Second class", options=list(range(N)),
@@ -221,8 +247,7 @@ def details_layout(state: LessonState) -> Details:
     st.subheader("binary_cross_entropy on probabilities vs binary_cross_entropy_with_logits")
     table_col, figure_col = st.columns([1.1, 1], gap="large")
     with table_col:
-        bce_table = st.container()
-        naive_col, stable_col = st.columns(2)
+        bce = st.container()
         st.markdown(
             f"Beyond x ≈ {fmt(NAIVE_SIGMOID_ROUNDS_TO_ONE, 1)}, 1 / (1 + e^−x) is exactly 1.0 "
             "in float64: log(1 − σ) is log 0, which PyTorch clamps to −100, so a wrong label "
@@ -241,44 +266,15 @@ def details_layout(state: LessonState) -> Details:
         "label is 1 change: with rare positive labels (a tag on 1 photo in 50), pos_weight ≈ "
         "negatives / positives stops the model from learning to answer “no” everywhere.")
     with st.expander("The same in PyTorch"):
-        code = st.container()
-    return Details(readings, softmax_col, sigmoid_col, pair_text, bce_table, naive_col,
-                   stable_col, figure_col.container(), weighted, weighted_terms, code)
+        code_slot = st.container()
+    return Details(readings, pair, pair_text, bce, figure_col.container(), weighted,
+                   weighted_terms, code_slot)
 
 
-def draw_details(view: SigmoidOrSoftmaxView, details: Details) -> None:
-    """The numbers of the sections below the stage."""
-    unit = view.log_base.unit
-    details.readings.markdown(per_class_table(view))
-
-    i, j = view.pair
-    details.pair_softmax.metric(f"softmax([x_{CLASS_NAMES[i]}, x_{CLASS_NAMES[j]}])₀",
-                                fmt(view.pair_softmax, 6), border=True)
-    details.pair_sigmoid.metric(f"σ(x_{CLASS_NAMES[i]} − x_{CLASS_NAMES[j]})",
-                                fmt(view.pair_sigmoid, 6), border=True)
-    details.pair_text.markdown(
-        f"e^a / (e^a + e^b) = 1 / (1 + e^−(a − b)): with a = {fmt(view.logits[i], 3)} and "
-        f"b = {fmt(view.logits[j], 3)} both give **{fmt(view.pair_sigmoid, 6)}**. A two-class "
-        "softmax is one sigmoid of the score difference; that is why a binary classifier needs "
-        "only one output.")
-
-    details.bce_table.markdown(markdown_table(
-        ["class", "x", "y", "BCE(σ(x), y)", "with_logits", ""],
-        [[name, fmt(view.logits[i], 3), fmt(view.multi_hot[i], 0),
-          fmt(view.bce_naive_terms[i], 4), fmt(view.bce_terms[i], 4),
-          "**breaks**" if view.naive_breaks[i] else "agrees"]
-         for i, name in enumerate(CLASS_NAMES)]))
-    details.bce_naive.metric("BCE(sigmoid(x), y), mean", f"{fmt(view.bce_naive, 4)} {unit}")
-    details.bce_stable.metric("with_logits, mean", f"{fmt(view.bce, 4)} {unit}")
-
-    details.weighted.metric("BCE with pos_weight, mean", f"{fmt(view.bce_weighted, 4)} {unit}")
-    terms = " · ".join(f"{name} {fmt(t, 4)}"
-                       for name, t in zip(CLASS_NAMES, view.bce_weighted_terms, strict=True))
-    details.weighted_terms.markdown(f"Per class: {terms}.")
-
+def pytorch_code(view: SigmoidOrSoftmaxView) -> str:
     scores = ", ".join(f"{v:g}" for v in view.logits)
     multi_hot = ", ".join(f"{v:g}." for v in view.multi_hot)
-    details.code.code(
+    return code(
         "import torch, torch.nn.functional as F\n"
         f"x = torch.tensor([{scores}], dtype=torch.float64)\n"
         f"y = torch.tensor([{multi_hot}], dtype=torch.float64)  # labels as a multi-hot\n"
@@ -287,7 +283,39 @@ def draw_details(view: SigmoidOrSoftmaxView, details: Details) -> None:
         "F.binary_cross_entropy(torch.sigmoid(x), y)          # same, until sigmoid hits 1\n"
         f"F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.full((4,), "
         f"{float(view.pos_weight[0]):g}))",
-        language="python")
+        language="python", label="The same in PyTorch")
+
+
+def draw_details(view: SigmoidOrSoftmaxView, place: Details) -> None:
+    """The numbers of the sections below the stage: one element of ui.details per place."""
+    unit = view.log_base.unit
+    details(f"{PAGE}.details.readings", per_class_table(view), container=place.readings)
+
+    i, j = view.pair
+    details(f"{PAGE}.details.pair", metrics(
+        metric(f"softmax([x_{CLASS_NAMES[i]}, x_{CLASS_NAMES[j]}])₀",
+               fmt(view.pair_softmax, 6), border=True),
+        metric(f"σ(x_{CLASS_NAMES[i]} − x_{CLASS_NAMES[j]})", fmt(view.pair_sigmoid, 6),
+               border=True)), container=place.pair)
+    details(f"{PAGE}.details.pair_text", markdown(
+        f"e^a / (e^a + e^b) = 1 / (1 + e^−(a − b)): with a = {fmt(view.logits[i], 3)} and "
+        f"b = {fmt(view.logits[j], 3)} both give **{fmt(view.pair_sigmoid, 6)}**. A two-class "
+        "softmax is one sigmoid of the score difference; that is why a binary classifier needs "
+        "only one output."), container=place.pair_text)
+
+    details(f"{PAGE}.details.bce", bce_table(view), metrics(
+        metric("BCE(sigmoid(x), y), mean", f"{fmt(view.bce_naive, 4)} {unit}"),
+        metric("with_logits, mean", f"{fmt(view.bce, 4)} {unit}")), container=place.bce)
+
+    details(f"{PAGE}.details.weighted", metrics(
+        metric("BCE with pos_weight, mean", f"{fmt(view.bce_weighted, 4)} {unit}")),
+        container=place.weighted)
+    terms = " · ".join(f"{name} {fmt(t, 4)}"
+                       for name, t in zip(CLASS_NAMES, view.bce_weighted_terms, strict=True))
+    details(f"{PAGE}.details.weighted_terms", markdown(f"Per class: {terms}."),
+            container=place.weighted_terms)
+
+    details(f"{PAGE}.details.code", pytorch_code(view), container=place.code)
 
 
 # ------------------------------------------------------------------------------- page
@@ -295,7 +323,7 @@ def draw_details(view: SigmoidOrSoftmaxView, details: Details) -> None:
 
 @st.fragment
 def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
-           details: Details) -> SigmoidOrSoftmaxView:
+           place: Details) -> SigmoidOrSoftmaxView:
     """Everything a move of a score changes: the score rows, both readings and the numbers
     below them (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``; the
     first move off a story reruns the page, whose box then says so). Returns the view on a
@@ -306,7 +334,7 @@ def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
     view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
                               log_base=state.base)
     draw_stage(view, on_stage)
-    draw_details(view, details)
+    draw_details(view, place)
     finish_fragment()
     return view
 
@@ -317,12 +345,12 @@ def sigmoid_or_softmax_page() -> None:
     on_stage = stage(state, widths=(2.1, 2.7, 1.7))
     with on_stage.controls:
         rows_slot = controls(state)
-    details = details_layout(state)
-    view = lesson(state, on_stage, rows_slot, details)
+    place = details_layout(state)
+    view = lesson(state, on_stage, rows_slot, place)
     # The two BCE routes along a sweep depend only on the log base, which reruns the page:
     # the full run draws them, and a move of the scores leaves the chart alone.
     show_figure(routes_figure(state.base, view), key=f"{PAGE}.fig.routes",
-                container=details.routes)
+                container=place.routes)
 
 
 sigmoid_or_softmax_page()

@@ -1,11 +1,28 @@
 """Page 6, "Sigmoid or softmax?", through app.py with AppTest: the numbers on screen are the
 core's, every control is live (scores, labels as a set, pair, pos_weight), the stories, the URL
-round trip, bad links and bad typed scores."""
+round trip, bad links and bad typed scores. The text and numbers a move changes are ui.details
+elements (read back with the apptest helpers); the stage's two losses are st.metric."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from apptest_helpers import edit_row, open_page, page_text, plotly_array, plotly_figures, rows_data
+from apptest_helpers import (
+    bold_text,
+    details_code,
+    details_elements,
+    details_html,
+    details_metrics,
+    details_tables,
+    details_text,
+    edit_row,
+    open_page,
+    page_text,
+    plotly_array,
+    plotly_figures,
+    rows_data,
+)
 
 from ui.text import fmt
 from xent_core.lessons import sigmoid_or_softmax
@@ -21,8 +38,26 @@ def trace(figure: dict, i: int, axis: str = "y") -> list[float]:
     return plotly_array(figure["data"][i][axis])
 
 
+STAGE_LOSSES = ["Softmax + cross-entropy", "Sigmoid + BCE (mean)"]
+NAMES = ("cat", "dog", "car", "tree")
+
+
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Every number with a label: the stage's two losses (st.metric) and the metrics of the
+    sections below (ui.details)."""
+    stage = {m.label: m.value for m in at.metric}
+    assert list(stage) == STAGE_LOSSES  # the only Streamlit metrics on the page
+    return stage | details_metrics(at)
+
+
+def class_table(at) -> list[list[str]]:
+    """The "Class by class" table: its header row, then one row per class."""
+    return details_tables(at)[0]
+
+
+def bce_table(at) -> list[list[str]]:
+    """The table of binary_cross_entropy on probabilities against with_logits."""
+    return details_tables(at)[1]
 
 
 def assert_shows(at, scores, labels, pos_weight=1.0, pair=(0, 1), base="e") -> None:
@@ -36,15 +71,22 @@ def assert_shows(at, scores, labels, pos_weight=1.0, pair=(0, 1), base="e") -> N
     assert shown["BCE(sigmoid(x), y), mean"] == f"{fmt(view.bce_naive)} {unit}"
     assert shown["with_logits, mean"] == f"{fmt(view.bce)} {unit}"
     assert shown["BCE with pos_weight, mean"] == f"{fmt(view.bce_weighted)} {unit}"
-    names = ("cat", "dog", "car", "tree")
     i, j = view.pair
-    assert shown[f"softmax([x_{names[i]}, x_{names[j]}])₀"] == fmt(view.pair_softmax, 6)
-    assert shown[f"σ(x_{names[i]} − x_{names[j]})"] == fmt(view.pair_sigmoid, 6)
+    assert shown[f"softmax([x_{NAMES[i]}, x_{NAMES[j]}])₀"] == fmt(view.pair_softmax, 6)
+    assert shown[f"σ(x_{NAMES[i]} − x_{NAMES[j]})"] == fmt(view.pair_sigmoid, 6)
+    rows = class_table(at)
+    assert rows[0][6] == f"BCE term ({unit})"
+    for c, row in enumerate(rows[1:]):
+        assert row[0] == NAMES[c]
+        assert row[5:8] == [fmt(view.sigmoid_probabilities[c], 4), fmt(view.bce_terms[c], 4),
+                            fmt(view.bce_grad[c], 4)]
+    for c, row in enumerate(bce_table(at)[1:]):
+        assert row[:5] == [NAMES[c], fmt(view.logits[c], 3), fmt(view.multi_hot[c], 0),
+                           fmt(view.bce_naive_terms[c], 4), fmt(view.bce_terms[c], 4)]
     text = page_text(at)
-    for c in range(4):
-        assert (f"| {fmt(view.sigmoid_probabilities[c], 4)} | {fmt(view.bce_terms[c], 4)} | "
-                f"{fmt(view.bce_grad[c], 4)} |") in text
-    assert f"add up to **{fmt(view.sigmoid_sum, 3)}**" in text
+    assert (f"the sigmoids add up to {fmt(view.sigmoid_sum, 3)} — each class answers on its "
+            "own") in text
+    assert fmt(view.sigmoid_sum, 3) in bold_text(at)
     bars, routes = plotly_figures(at)
     assert trace(bars, 0) == pytest.approx(view.softmax_probabilities.tolist())
     assert trace(bars, 1) == pytest.approx(view.sigmoid_probabilities.tolist())
@@ -71,6 +113,62 @@ def test_a_cat_and_a_dog_read_both_ways(at):
 def test_two_classes_softmax_equals_the_sigmoid_of_the_difference(at):
     shown = metrics(at)
     assert shown["softmax([x_cat, x_dog])₀"] == shown["σ(x_cat − x_dog)"] == "0.622459"
+    assert ("with a = 2.000 and b = 1.500 both give 0.622459. A two-class softmax is one "
+            "sigmoid of the score difference") in details_text(at)
+    assert "0.622459" in bold_text(at)
+
+
+def test_the_class_by_class_table_is_the_cores_numbers_for_every_column(at):
+    view = sigmoid_or_softmax(*CAT_DOG)
+    header, *rows = class_table(at)
+    assert header == ["class", "score x", "label y", "softmax p", "softmax target",
+                      "sigmoid σ(x)", "BCE term (nats)", "BCE gradient", "softmax gradient"]
+    assert rows == [[name, fmt(view.logits[c], 3), fmt(view.multi_hot[c], 0),
+                     fmt(view.softmax_probabilities[c], 4), fmt(view.softmax_target[c], 3),
+                     fmt(view.sigmoid_probabilities[c], 4), fmt(view.bce_terms[c], 4),
+                     fmt(view.bce_grad[c], 4), fmt(view.softmax_grad[c], 4)]
+                    for c, name in enumerate(NAMES)]
+    markup = details_html(at)[details_keys(at).index("sigsoft.details.readings")]
+    assert '<th scope="row">cat</th>' in markup  # each row named by its class
+
+
+def details_keys(at) -> list[str]:
+    return [element.key for element in details_elements(at)]
+
+
+def test_what_a_move_changes_is_one_element_of_ours_per_place(at):
+    assert details_keys(at) == [
+        "sigsoft.details.sums", "sigsoft.details.labels", "sigsoft.details.readings",
+        "sigsoft.details.pair", "sigsoft.details.pair_text", "sigsoft.details.bce",
+        "sigsoft.details.weighted", "sigsoft.details.weighted_terms", "sigsoft.details.code"]
+    assert not any(m.value.startswith("| ") for m in at.markdown)  # no markdown table left
+    assert [c.language for c in at.code] == ["plaintext"]  # the copy link's only
+    assert len(at.metric) == 2  # the stage's two losses only
+
+
+def test_the_pos_weight_section_shows_each_classs_weighted_term(at):
+    at.slider(key="sigsoft.pw").set_value(3.0).run()
+    view = sigmoid_or_softmax(*CAT_DOG, pos_weight=3.0)
+    terms = " · ".join(f"{name} {fmt(t, 4)}"
+                       for name, t in zip(NAMES, view.bce_weighted_terms, strict=True))
+    assert f"Per class: {terms}." in details_text(at)
+
+
+def test_the_pytorch_code_carries_the_scores_labels_and_pos_weight(at):
+    edit_row(at, ROWS, 3, "box", "4.5")
+    at.slider(key="sigsoft.pw").set_value(2.5).run()
+    (code,) = details_code(at)
+    assert "x = torch.tensor([2, 1.5, -1, 4.5], dtype=torch.float64)" in code
+    assert ("y = torch.tensor([1., 1., 0., 0.], dtype=torch.float64)  # labels as a multi-hot"
+            in code)
+    assert code.endswith("pos_weight=torch.full((4,), 2.5))")
+    assert '<span class="xd-kw">import</span>' in details_html(at)[-1]  # Python, coloured
+
+
+def test_presenter_mode_draws_the_details_large():
+    assert not any(json.loads(e.proto.json)["large"] for e in details_elements(open_page(PAGE)))
+    at = open_page(PAGE, {"present": "1"})
+    assert all(json.loads(e.proto.json)["large"] for e in details_elements(at))
 
 
 # ----------------------------------------------------------------------- every control
@@ -134,8 +232,9 @@ def test_each_story_sets_its_scores_and_labels(at, story):
 
 def test_a_car_score_of_40_breaks_binary_cross_entropy_on_probabilities(at):
     at.selectbox(key="sigsoft._story").set_value("car score of 40").run()
-    text = page_text(at)
-    assert "| car | 40.000 | 0 | 100.0000 | 40.0000 | **breaks** |" in text
+    assert bce_table(at)[3] == ["car", "40.000", "0", "100.0000", "40.0000", "breaks"]
+    assert [row[5] for row in bce_table(at)[1:]] == ["agrees", "agrees", "breaks", "agrees"]
+    assert bold_text(at).count("breaks") == 1
     # (softplus(-3) + softplus(-1) + 100 + softplus(-2)) / 4 = (0.0486 + 0.3133 + 100 + 0.1269) / 4
     assert metrics(at)["BCE(sigmoid(x), y), mean"] == "25.1222 nats"
     assert metrics(at)["with_logits, mean"] == "10.1222 nats"  # 40 in place of the 100
