@@ -122,7 +122,9 @@ TEXT_SIZES_JS = """
   const cells = [...main.querySelectorAll('[data-testid="xent-details"] :is(th, td)')]
     .filter(visible).filter(el => el.innerText.trim());
   // the element that draws a metric's number (its innermost element), not its wrapper
-  const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"]')].filter(visible)
+  const metrics = [...main.querySelectorAll('[data-testid="stMetricValue"],'
+                                            + '[data-testid="xent-details"] .xd-metric-value')]
+    .filter(visible)
     .map(el => { while (el.firstElementChild) el = el.firstElementChild; return el; });
   const ticks = [...main.querySelectorAll('[data-testid="xent-chart"] .xtick text,'
                                          + '[data-testid="xent-chart"] .ytick text')];
