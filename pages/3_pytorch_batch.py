@@ -3,6 +3,10 @@
 The learner edits an N × C table of logits with a target per row (or draws a random batch),
 sets the options PyTorch users meet, and watches every step of the chain, the three routes
 that agree, the trap that does not, and the PyTorch code that prints the same numbers.
+
+The numbers an option changes below the stage (the chain's steps, the table per example, the
+routes, the trap and the code) are one element per place, :mod:`ui.details`, so a move of
+label_smoothing redraws three elements there, not fifteen.
 """
 
 from __future__ import annotations
@@ -19,6 +23,22 @@ from ui.batch_figures import (
     probabilities_heatmap,
     row_loss_bars,
 )
+from ui.details import (
+    box,
+    callout,
+    caption,
+    code,
+    details,
+    heading,
+    inline,
+    markdown,
+    metric,
+    metrics,
+    side_by_side,
+    strong,
+    table,
+    text,
+)
 from ui.edits import Edit
 from ui.lesson_state import (
     LessonState,
@@ -29,7 +49,7 @@ from ui.lesson_state import (
     stage,
 )
 from ui.spreadsheet import Column, SheetRow, spreadsheet
-from ui.text import columns_table, fmt
+from ui.text import fmt
 from ui.torch_code import torch_code
 from ui.url_state import (
     LOGIT_LIMIT,
@@ -308,17 +328,25 @@ def options_layout() -> tuple[DeltaGenerator, DeltaGenerator, DeltaGenerator]:
     return places
 
 
-def options_inputs(state: LessonState, details: Details, weight_problem: str | None) -> None:
-    """Reduction, class weights and label smoothing (a change reruns the lesson fragment)."""
+def options_inputs(state: LessonState, reduction: DeltaGenerator,
+                   weight: DeltaGenerator) -> None:
+    """Reduction and class weights, drawn by the full run: a change reruns the page (the
+    lesson fragment with it), so the numbers below follow, and a move of label_smoothing
+    does not send these two again."""
     n_classes = len(state["x"][0])
-    details.reduction.radio("reduction", REDUCTIONS, horizontal=True, key=state.key("red"))
-    with details.weight:
+    reduction.radio("reduction", REDUCTIONS, horizontal=True, key=state.key("red"))
+    with weight:
         st.text_input("weight (one per class, comma-separated)", key=state.key("w"),
                       placeholder="e.g. " + ", ".join(["1"] * (n_classes - 1) + ["2"]))
+        weight_problem = loss_options(state)[1]
         if weight_problem:
             input_error(weight_problem)
-    details.smoothing.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
-                             key=state.key("ls"), format="%.2f")
+
+
+def smoothing_input(state: LessonState, place: DeltaGenerator) -> None:
+    """Label smoothing, in the lesson fragment: a move reruns the fragment alone."""
+    place.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
+                 key=state.key("ls"), format="%.2f")
 
 
 # ----------------------------------------------------------- where the lesson starts
@@ -431,35 +459,34 @@ def heatmap_caption(view: BatchView) -> str:
                if cell_digits(len(result.chain.logits[0])) is None else ""))
 
 
-def draw_batch(view: BatchView, on_stage: Stage, details: Details, stale: bool) -> None:
+def draw_batch(view: BatchView, on_stage: Stage, place: Details, stale: bool) -> None:
     """What only the batch and the log base change, drawn by the full run: the softmax of the
     batch on the stage (each row sums to 1, the targets outlined) and the chain's heat maps."""
-    figures, caption = heatmaps(view), heatmap_caption(view)
+    figures, note = heatmaps(view), heatmap_caption(view)
     with on_stage.charts:
         if stale:
             st.info("The table has cells to fix, so the charts show the last valid batch.",
                     icon=":material/info:")
         show_figure(figures[1], key="pytorch.fig.stage")
-        st.caption(caption)
-    for column, figure, name in zip(details.heatmaps, figures, ("logits", "probs", "logs"),
+        st.caption(note)
+    for column, figure, name in zip(place.heatmaps, figures, ("logits", "probs", "logs"),
                                     strict=True):
         show_figure(figure, key=f"pytorch.fig.{name}", container=column)
-    details.heatmap_caption.caption(caption)
+    place.heatmap_caption.caption(note)
 
 
 def chain_layout() -> tuple[list[DeltaGenerator], DeltaGenerator, DeltaGenerator,
-                            DeltaGenerator, DeltaGenerator, DeltaGenerator]:
+                            DeltaGenerator, DeltaGenerator]:
     """Section 3's heading and places: three heat maps and their caption, the steps, the
-    table per example beside the bars of its losses, a note."""
+    table per example beside the bars of its losses."""
     st.subheader("3 · The chain, step by step")
     columns = st.columns([1.12, 1, 1], gap="small")  # the first also holds the row labels
-    caption, steps = st.container(), st.container()
+    under_maps, steps = st.container(), st.container()
     per_row_col, bars_col = st.columns([3, 2], gap="medium")
-    return list(columns), caption, steps, per_row_col.container(), bars_col.container(), \
-        st.container()
+    return list(columns), under_maps, steps, per_row_col.container(), bars_col.container()
 
 
-def chain_numbers(view: BatchView, details: Details) -> None:
+def chain_numbers(view: BatchView, place: Details) -> None:
     """The chain's steps with this batch's numbers, the table per example, the losses."""
     result, base = view.batch, view.log_base
     chain = result.chain
@@ -479,15 +506,23 @@ def chain_numbers(view: BatchView, details: Details) -> None:
         f"**5 · × −1** turns it into a loss: **{value_text(result.loss)} {base.unit}**, "
         "which is `F.nll_loss(log_probs, targets)`.",
     ]
-    details.steps.markdown("\n\n".join(steps))
-    details.per_row.markdown(columns_table(per_row_columns(view), left=("", "target")))
+    details(f"{PAGE}.details.steps", markdown("\n\n".join(steps)), container=place.steps)
+    details(f"{PAGE}.details.per_row",
+            table(per_row_columns(view), label="The losses, one row per example",
+                  left=("example", "target"), titles={"example": ""}, row_header="example"),
+            container=place.per_row)
     mean = result.loss if result.options.reduction == "mean" else None
     show_figure(loss_bars(result.row_losses, tuple(int(t) for t in chain.target), base, mean),
-                key="pytorch.fig.rows", container=details.bars)
-    if result.all_ignored_or_weightless:
-        details.note.info("No example counts (all ignored, or all weighted 0), so the mean "
-                          "divides 0 by 0: PyTorch returns nan, and so does this page.",
-                          icon=":material/info:")
+                key="pytorch.fig.rows", container=place.bars)
+
+
+def nothing_counts_note(result: BatchOptionsBreakdown) -> list[str]:
+    """Below the table per example, when no example counts: why the loss is nan."""
+    if not result.all_ignored_or_weightless:
+        return []
+    return [callout("info", "info", markdown(
+        "No example counts (all ignored, or all weighted 0), so the mean divides 0 by 0: "
+        "PyTorch returns nan, and so does this page."))]
 
 
 def per_row_columns(view: BatchView) -> dict[str, list[str]]:
@@ -504,7 +539,7 @@ def per_row_columns(view: BatchView) -> dict[str, list[str]]:
     }
     if result.options.label_smoothing:
         rows[f"smoothed loss ({base.unit})"] = result.smoothed_row_losses
-    return {"": [f"example {n}" for n in range(len(chain.target))],
+    return {"example": [f"example {n}" for n in range(len(chain.target))],
             **{name: values if name == "target" else [numbers([v]) for v in values]
                for name, values in rows.items()}}
 
@@ -519,81 +554,75 @@ ROUTES = (
 )
 
 
-def routes_layout(base: LogBase) -> tuple[list[DeltaGenerator], list[DeltaGenerator],
-                                         DeltaGenerator]:
-    """Section 4's heading and one bordered box per route with its call: the places for
-    each route's loss (and the same in ``base``), and for the verdict below."""
-    st.subheader("4 · Three routes, one number")
-    st.caption("PyTorch's logs are natural logs, so these are in nats, as PyTorch prints them"
-               + ("" if base.key == "e" else f"; the {base.unit} below each is the same loss "
-                  f"in the sidebar's {base.log_name}") + ".")
-    losses, in_base = [], []
-    for column, (_, call) in zip(st.columns(3), ROUTES, strict=True):
-        with column.container(border=True):
-            losses.append(st.container())
-            st.code(call, language="python", wrap_lines=True)
-            in_base.append(st.container())
-    return losses, in_base, st.container()
-
-
-def routes_numbers(view: BatchView, details: Details) -> None:
-    """Each route's loss in nats (and in the sidebar's base), whether they agree, the trap."""
+def routes_section(view: BatchView) -> list[str]:
+    """Section 4: each route's loss in nats (and in the sidebar's base) above its call, in
+    a box of its own; whether they agree; then the classic trap."""
     base, result = view.log_base, view.batch
-    for (name, _), loss, in_base, nats, value in zip(ROUTES, details.routes, details.in_base,
-                                                     view.routes_nats, view.routes, strict=True):
-        loss.metric(name, f"{value_text(nats)} nats")
-        if base.key != "e":
-            in_base.caption(f"= **{value_text(value)}** {base.unit} (÷ ln {base.key})")
-    with details.verdict:
-        routes_verdict(result)
-        if view.is_lesson_batch:
-            st.caption(
-                f"The tutorial printed `tensor(1.0314)`: it computed from torch.randn's "
-                f"unrounded logits. The 4-decimal logits it printed (the table) give "
-                f"{fmt(result.cross_entropy, 5)}, which rounds to {fmt(result.cross_entropy)}.")
-    details.trap.metric("F.nll_loss(probs, targets)", value_text(result.nll_of_probabilities))
+    note = ("PyTorch's logs are natural logs, so these are in nats, as PyTorch prints them"
+            + ("" if base.key == "e" else f"; the {base.unit} below each is the same loss "
+               f"in the sidebar's {base.log_name}") + ".")
+    boxes = []
+    for (name, call), nats, value in zip(ROUTES, view.routes_nats, view.routes, strict=True):
+        in_base = [] if base.key == "e" else [caption(
+            f"= {strong(value_text(value))} {text(base.unit)} (÷ ln {text(base.key)})")]
+        boxes.append(box(metrics(metric(name, f"{value_text(nats)} nats")),
+                         code(call, language="python", wrap_lines=True,
+                              label=f"The call of route {name}"),
+                         *in_base))
+    tutorial = []
+    if view.is_lesson_batch:
+        tutorial = [caption(inline(
+            f"The tutorial printed `tensor(1.0314)`: it computed from torch.randn's "
+            f"unrounded logits. The 4-decimal logits it printed (the table) give "
+            f"{fmt(result.cross_entropy, 5)}, which rounds to {fmt(result.cross_entropy)}."))]
+    return [heading("4 · Three routes, one number"), caption(text(note)),
+            side_by_side(*boxes, widths=(1, 1, 1), gap="small"),
+            routes_verdict(result), *tutorial, trap(result)]
 
 
-def routes_verdict(result: BatchOptionsBreakdown) -> None:
+def routes_verdict(result: BatchOptionsBreakdown) -> str:
     if result.routes_agree:
-        st.success(
+        return callout("success", "check_circle", markdown(
             "All three agree. `log_softmax` is softmax and log in one stable step, and "
-            "`cross_entropy` is `log_softmax` followed by `nll_loss`.",
-            icon=":material/check_circle:")
-    elif result.log_of_softmax_overflows:
-        st.warning(
+            "`cross_entropy` is `log_softmax` followed by `nll_loss`."))
+    if result.log_of_softmax_overflows:
+        return callout("warning", "warning", markdown(
             "The first route breaks: a target's probability is so small that softmax rounds "
             "it to exactly 0, and log(0) = −∞. `log_softmax` never forms that 0 (it computes "
-            "x − logsumexp(x)), which is why PyTorch recommends it.", icon=":material/warning:")
-    else:
-        st.warning(
-            "`cross_entropy` differs because only it applies label smoothing: `nll_loss` has "
-            "no such argument. Set label_smoothing to 0 and all three agree again.",
-            icon=":material/warning:")
+            "x − logsumexp(x)), which is why PyTorch recommends it."))
+    return callout("warning", "warning", markdown(
+        "`cross_entropy` differs because only it applies label smoothing: `nll_loss` has "
+        "no such argument. Set label_smoothing to 0 and all three agree again."))
 
 
-def trap_layout() -> DeltaGenerator:
-    """The classic trap, in a box: the place for its loss, beside why it is wrong."""
-    with st.container(border=True):
-        st.markdown("**The classic trap:** handing `nll_loss` the probabilities themselves.")
-        trap_col, why_col = st.columns([1, 2], vertical_alignment="center")
-        why_col.markdown(
-            "`nll_loss` takes no log: it only picks each target's entry, negates it and "
-            "reduces. Given probabilities it returns minus the target probabilities, a "
-            "“loss” below 0 that gets *more negative* as the model improves. A negative loss "
-            "is the tell-tale sign: apply `log_softmax` first."
-        )
-    return trap_col.container()
+TRAP_LABEL = "F.nll_loss(probs, targets)"
+
+
+def trap(result: BatchOptionsBreakdown) -> str:
+    """The classic trap, in a box: its loss beside why it is wrong."""
+    return box(
+        markdown("**The classic trap:** handing `nll_loss` the probabilities themselves."),
+        side_by_side(
+            metrics(metric(TRAP_LABEL, value_text(result.nll_of_probabilities))),
+            markdown(
+                "`nll_loss` takes no log: it only picks each target's entry, negates it and "
+                "reduces. Given probabilities it returns minus the target probabilities, a "
+                "“loss” below 0 that gets *more negative* as the model improves. A negative "
+                "loss is the tell-tale sign: apply `log_softmax` first."),
+            widths=(1, 2), gap="small", center=True))
 
 
 # -------------------------------------------------------------------------- code
 
 
-def code_layout() -> DeltaGenerator:
-    st.subheader("5 · The same in PyTorch")
-    st.caption("Copy this into Python with PyTorch installed: it rebuilds this batch in "
-               "float64 and prints the numbers above (in nats).")
-    return st.container()
+def code_section(view: BatchView) -> list[str]:
+    """Section 5: the PyTorch code that prints this page's numbers."""
+    chain = view.batch.chain
+    return [heading("5 · The same in PyTorch"),
+            caption("Copy this into Python with PyTorch installed: it rebuilds this batch in "
+                    "float64 and prints the numbers above (in nats)."),
+            code(torch_code(chain.logits, chain.target, view.batch.options),
+                 language="python", label="The same in PyTorch")]
 
 
 # -------------------------------------------------------------------------- page
@@ -601,54 +630,45 @@ def code_layout() -> DeltaGenerator:
 
 @dataclass(frozen=True)
 class Details:
-    """The places below the stage. The full run draws the headings and fixed prose (and,
-    after the lesson fragment, the heat maps: they change only with the batch and the log
-    base); the fragment draws the options' inputs and every number the options change."""
+    """The places below the stage. The full run draws the headings and fixed prose, the
+    reduction and weight inputs (and, after the lesson fragment, the heat maps: they change
+    only with the batch and the log base); the fragment draws the label_smoothing slider and
+    every number the options change, one element of :mod:`ui.details` per place."""
 
-    reduction: DeltaGenerator
-    weight: DeltaGenerator
     smoothing: DeltaGenerator
     heatmaps: list[DeltaGenerator]
     heatmap_caption: DeltaGenerator
     steps: DeltaGenerator
     per_row: DeltaGenerator
     bars: DeltaGenerator
-    note: DeltaGenerator
-    routes: list[DeltaGenerator]
-    in_base: list[DeltaGenerator]
-    verdict: DeltaGenerator
-    trap: DeltaGenerator
-    code: DeltaGenerator
+    routes: DeltaGenerator
 
 
 def details_layout(state: LessonState) -> Details:
-    """Sections 2 to 5 below the softmax example: options, chain, routes, code."""
+    """Sections 2 to 5 below the softmax example: options, chain, routes, code (the last
+    two, with section 3's note, one element the fragment draws)."""
     reduction, weight, smoothing = options_layout()
-    heatmap_columns, caption, steps, per_row, bars, note = chain_layout()
-    routes, in_base, verdict = routes_layout(state.base)
-    trap = trap_layout()
-    return Details(reduction, weight, smoothing, heatmap_columns, caption, steps, per_row,
-                   bars, note, routes, in_base, verdict, trap, code_layout())
+    options_inputs(state, reduction, weight)
+    heatmap_columns, under_maps, steps, per_row, bars = chain_layout()
+    return Details(smoothing, heatmap_columns, under_maps, steps, per_row, bars, st.container())
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage, details: Details) -> BatchView:
-    """Everything an option changes: the options' inputs, the loss and the numbers of the
-    chain, the routes and the code (an ``st.fragment``: a change of an option reruns it
-    alone, see ``finish_fragment``). Returns the view on a full run, for what the batch and
-    the log base alone change (the heat maps, the softmax example)."""
-    options, weight_problem = loss_options(state)
-    options_inputs(state, details, weight_problem)
+def lesson(state: LessonState, on_stage: Stage, place: Details) -> BatchView:
+    """Everything label_smoothing changes, and what the other options change too: the loss
+    and the numbers of the chain, the routes and the code (an ``st.fragment``: a move of the
+    slider reruns it alone, see ``finish_fragment``). Returns the view on a full run, for
+    what the batch and the log base alone change (the heat maps, the softmax example)."""
+    smoothing_input(state, place.smoothing)
+    options = loss_options(state)[0]
     view = pytorch_batch(state["sx"], state["x"], state["t"], options,
                          log_base=state.base, lesson_batch=LESSON_BATCH)
     on_stage.loss.metric(f"Loss, F.cross_entropy ({view.log_base.unit})",
                          value_text(view.batch.cross_entropy_loss), border=True,
                          help="With the options below; in the sidebar's log base.")
-    chain_numbers(view, details)
-    routes_numbers(view, details)
-    chain = view.batch.chain
-    details.code.code(torch_code(chain.logits, chain.target, view.batch.options),
-                      language="python")
+    chain_numbers(view, place)
+    details(f"{PAGE}.details.routes", *nothing_counts_note(view.batch),
+            *routes_section(view), *code_section(view), container=place.routes)
     finish_fragment()
     return view
 
@@ -665,9 +685,9 @@ def pytorch_batch_page() -> None:
     with on_stage.controls:
         batch_controls(state, shown, check)
     example = softmax_example_layout(state)
-    details = details_layout(state)
-    view = lesson(state, on_stage, details)
-    draw_batch(view, on_stage, details, stale=bool(check.problems))
+    place = details_layout(state)
+    view = lesson(state, on_stage, place)
+    draw_batch(view, on_stage, place, stale=bool(check.problems))
     softmax_example(state, view, example)
 
 

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """A metric below the stage (a route's loss, the trap: ui.details)."""
+    metric = page.locator(".xent-details .xd-metric").filter(has_text=label).first
+    return metric.locator(".xd-metric-value").inner_text().strip()
 
 
 def open_batch_page(page, server: str) -> None:
@@ -50,7 +51,7 @@ def test_label_smoothing_by_keyboard_changes_only_cross_entropy(streamlit_server
     assert metric_value(page, "cross_entropy on raw logits") == f"{smoothed:.4f} nats"
     assert metric_value(page, "log_softmax → nll_loss") == "1.0313 nats"
     assert page.get_by_text("only it applies label smoothing").is_visible()
-    code = page.locator('[data-testid="stCode"]').filter(has_text="import torch").inner_text()
+    code = page.locator(".xent-details .xd-code").filter(has_text="import torch").inner_text()
     assert re.search(r"label_smoothing=0\.1\b", code)
 
     with expect_rerun(page):

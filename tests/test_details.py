@@ -7,10 +7,12 @@ import pytest
 from apptest_helpers import DetailsReader
 
 from ui.details import (
+    box,
     callout,
     caption,
     code,
     heading,
+    inline,
     markdown,
     metric,
     metrics,
@@ -77,6 +79,18 @@ def test_blocks_side_by_side_take_their_widths_and_captions_their_class():
     with pytest.raises(ValueError, match="2 blocks need 2 widths"):
         side_by_side("a", "b", widths=(1,))
     assert caption("x") == '<p class="xd-caption">x</p>'
+    assert caption(inline("printed `tensor(1.0314)`")) == (
+        '<p class="xd-caption">printed <code>tensor(1.0314)</code></p>')
+
+
+def test_side_by_side_takes_streamlits_gaps_and_centres_and_a_box_is_bordered():
+    assert "--xd-gap" not in side_by_side("a", "b", widths=(1, 1))  # "large", the default
+    small = side_by_side("a", "b", widths=(1, 2), gap="small", center=True)
+    assert 'class="xd-columns xd-center"' in small and "--xd-gap: 1rem" in small
+    with pytest.raises(ValueError, match="small, medium, large"):
+        side_by_side("a", "b", widths=(1, 1), gap="huge")
+    assert box(paragraph("a"), paragraph("b")) == (
+        '<div class="xd-box xd-bordered"><p>a</p><p>b</p></div>')
 
 
 @pytest.mark.parametrize(("source", "expected"), [

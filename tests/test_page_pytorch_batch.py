@@ -10,7 +10,17 @@ import sys
 
 import numpy as np
 import pytest
-from apptest_helpers import edit_sheet, open_page, page_text, plotly_figures, sheet_data
+from apptest_helpers import (
+    bold_text,
+    details_code,
+    details_metrics,
+    details_tables,
+    edit_sheet,
+    open_page,
+    page_text,
+    plotly_figures,
+    sheet_data,
+)
 
 import xent_core as xc
 from ui.url_state import encode_float
@@ -26,9 +36,10 @@ TRAP_LABEL = "F.nll_loss(probs, targets)"
 
 
 def metric(at, label: str) -> str:
-    matches = [m.value for m in at.metric if m.label == label]
-    assert matches, f"no metric {label!r}; have {[m.label for m in at.metric]}"
-    return matches[0]
+    """A metric below the stage (the routes, the trap: ui.details), by its label."""
+    shown = details_metrics(at)
+    assert label in shown, f"no metric {label!r}; have {list(shown)}"
+    return shown[label]
 
 
 def routes(at) -> list[str]:
@@ -58,7 +69,7 @@ def heatmap_z(figure: dict) -> np.ndarray:
 
 
 def python_code(at) -> str:
-    return next(c.value for c in at.code if c.language == "python" and "import torch" in c.value)
+    return next(block for block in details_code(at) if "import torch" in block)
 
 
 def batch(at) -> tuple:
@@ -90,7 +101,23 @@ def test_the_chain_shows_row_sums_picked_values_mean_and_negation():
     picked = xc.log_softmax(LOGITS)[[0, 1, 2], TARGETS]
     assert ", ".join(f"{v:.4f}" for v in picked) in text  # -1.1048, -0.5475, -1.4417
     assert "(-1.1048 - 0.5475 - 1.4417) ÷ 3" in text
-    assert "= **-1.0313**" in text and "**1.0313 nats**" in text
+    assert "= -1.0313." in text and "1.0313 nats" in text
+    bold = bold_text(open_page(PAGE))
+    assert "-1.0313" in bold and "1.0313 nats" in bold  # the mean and the loss, in bold
+
+
+def test_the_table_per_example_shows_each_targets_probability_log_probability_and_loss():
+    at = open_page(PAGE)
+    edit_table(at, {1: {"target": "ignore"}})
+    table = next(t for t in details_tables(at) if t[0][1] == "target")
+    assert table[0] == ["example", "target", "p[target]", "ln p[target]", "weight",
+                        "loss (nats)"]
+    p = xc.softmax(LOGITS)
+    log_p = xc.log_softmax(LOGITS)
+    assert table[1] == ["example 0", "3", f"{p[0, 3]:.4f}", f"{log_p[0, 3]:.4f}", "1.0000",
+                        f"{-log_p[0, 3]:.4f}"]
+    # an ignored example has no p or log p, weighs 0 and adds 0, as PyTorch's reduction='none'
+    assert table[2] == ["example 1", "ignore", "—", "—", "0.0000", "0.0000"]
 
 
 def test_heat_maps_show_logits_probabilities_and_log_probabilities_with_targets_outlined():
@@ -259,8 +286,10 @@ def test_in_bits_the_chain_converts_but_the_pytorch_calls_stay_in_nats():
     bits = xc.cross_entropy(LOGITS, TARGETS) / math.log(2)
     assert routes(at) == ["1.0313 nats"] * 3
     text = page_text(at)
-    assert f"= **{bits:.4f}** bits" in text
-    assert f"**{bits:.4f} bits**" in text  # the chain's result
+    assert f"= {bits:.4f} bits" in text
+    bold = bold_text(at)
+    assert f"{bits:.4f}" in bold  # under each route, in bold
+    assert f"{bits:.4f} bits" in bold  # the chain's result
     log2_z = heatmap_z(plotly_figures(at)[3])  # after the stage's and the chain's first two
     np.testing.assert_allclose(log2_z, xc.log_softmax(LOGITS) / math.log(2))
 

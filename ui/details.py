@@ -11,11 +11,12 @@ move sends it the section's HTML, and the browser sets it only when it changed.
 The HTML is built here, on the server, from small functions that return HTML text:
 :func:`text` escapes a learner's text (a class named ``<b>`` or ``**fish**`` shows as typed),
 :func:`strong`, :func:`paragraph`, :func:`markdown` (the pages' markdown, as ``st.markdown``
-shows it: the subset they write), :func:`caption`, :func:`heading`, :func:`callout`,
-:func:`metrics` (a row of :func:`metric`, as ``st.metric`` in columns), :func:`code` (as
-``st.code``: Python coloured, a copy button), :func:`table` (a real table: header cells
-``<th scope="col">``, one ``<th scope="row">`` per row, numbers aligned right) and
-:func:`side_by_side` (two or more blocks as columns, one under the other on a phone).
+shows it: the subset they write; :func:`inline` without its paragraph), :func:`caption`,
+:func:`heading`, :func:`callout`, :func:`metrics` (a row of :func:`metric`, as ``st.metric``
+in columns), :func:`code` (as ``st.code``: Python coloured, a copy button), :func:`table` (a
+real table: header cells ``<th scope="col">``, one ``<th scope="row">`` per row, numbers
+aligned right), :func:`side_by_side` (two or more blocks as columns, one under the other on
+a phone) and :func:`box` (blocks in a bordered box).
 :func:`details` draws them.
 
 Colours come from the theme's CSS variables (callouts take the same ones as Streamlit's
@@ -80,6 +81,8 @@ CSS = """
 .xent-details code { font-family: var(--st-code-font, monospace); font-size: 0.9em;
   color: var(--st-code-text-color); background: var(--st-code-background-color);
   padding: 0.2em 0.4em; border-radius: 0.25rem; overflow-wrap: break-word; }
+.xent-details .xd-caption code { font-size: 0.75em; }  /* as in st.caption */
+.xent-details .xd-callout code { padding: 0; color: inherit; background: none; }
 .xent-details a { color: var(--st-link-color); }
 .xent-details ul, .xent-details ol { margin: 0 0 1rem; padding-left: 1.5rem; }
 .xent-details li { margin: 0.25rem 0; }
@@ -140,14 +143,18 @@ CSS = """
   line-height: 1.2; font-weight: 400; font-style: normal; letter-spacing: normal;
   white-space: nowrap; user-select: none; }
 .xent-details .xd-columns { display: grid; grid-template-columns: var(--xd-widths);
-                            gap: 4rem; margin-bottom: 1rem; }
+                            gap: var(--xd-gap, 4rem); margin-bottom: 1rem; }
+.xent-details .xd-columns.xd-center { align-items: center; }
+/* a box: st.container(border=True) */
+.xent-details .xd-box { margin-bottom: 1rem; }
 @media (max-width: 640px) {  /* where Streamlit stacks its columns */
   .xent-details .xd-columns, .xent-details .xd-metrics {
     grid-template-columns: minmax(0, 1fr); gap: 1rem; }
 }
 /* no space below the last block (Streamlit spaces its elements) */
 .xent-details > :last-child, .xent-details .xd-columns > div > :last-child,
-.xent-details .xd-callout > div > :last-child { margin-bottom: 0; }
+.xent-details .xd-callout > div > :last-child, .xent-details .xd-box > :last-child {
+  margin-bottom: 0; }
 /* presenter mode: 20 px and more, as the page's text; captions folded away */
 .xent-details.xd-large { font-size: 22px; line-height: 1.45; }
 .xent-details.xd-large table, .xent-details.xd-large .xd-icon,
@@ -375,14 +382,33 @@ def markdown(source: str) -> str:
     return "".join(blocks)
 
 
-def side_by_side(*blocks: str, widths: Sequence[float]) -> str:
-    """Blocks of HTML as columns of relative ``widths`` (``st.columns(widths, gap="large")``);
-    on a phone one under the other."""
+def inline(source: str) -> str:
+    """:func:`markdown` of one paragraph without its ``<p>``: for a :func:`caption`."""
+    return markdown(source).removeprefix("<p>").removesuffix("</p>")
+
+
+GAPS = {"small": "1rem", "medium": "2rem", "large": "4rem"}  # st.columns' gaps
+
+
+def side_by_side(*blocks: str, widths: Sequence[float], gap: str = "large",
+                 center: bool = False) -> str:
+    """Blocks of HTML as columns of relative ``widths`` (``st.columns(widths, gap=gap)``, a
+    key of :data:`GAPS`; ``center`` as ``vertical_alignment="center"``); on a phone one under
+    the other."""
     if len(widths) != len(blocks):
         raise ValueError(f"{len(blocks)} blocks need {len(blocks)} widths, not {len(widths)}")
+    if gap not in GAPS:
+        raise ValueError(f"a gap is one of {', '.join(GAPS)}, not {gap!r}")
     grid = " ".join(f"minmax(0, {float(w):g}fr)" for w in widths)
     cells = "".join(f"<div>{block}</div>" for block in blocks)
-    return f'<div class="xd-columns" style="--xd-widths: {grid}">{cells}</div>'
+    spacing = "" if gap == "large" else f"; --xd-gap: {GAPS[gap]}"
+    classes = "xd-columns xd-center" if center else "xd-columns"
+    return f'<div class="{classes}" style="--xd-widths: {grid}{spacing}">{cells}</div>'
+
+
+def box(*blocks: str) -> str:
+    """Blocks of HTML in a bordered box, as ``st.container(border=True)``."""
+    return f'<div class="xd-box xd-bordered">{"".join(blocks)}</div>'
 
 
 def details(key: str, *blocks: str, container=None) -> None:
