@@ -32,7 +32,7 @@ from ui.cat_dog_table import (
     table_edit,
     with_dog_following_cat,
 )
-from ui.details import caption, code, details, markdown, metric, metrics
+from ui.details import caption, code, details, inline, markdown, metric, metrics
 from ui.edits import Edit
 from ui.figure_spec import frozen
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
@@ -216,7 +216,7 @@ def two_forms(view: CatVsDogView, checked: CheckedRows) -> tuple[str, ...]:
                    help="Training minimises the mean over the examples."),
             metric("Largest |E − F| over the rows", fmt(analysis.largest_form_gap, 2),
                    help="0 (or a rounding error): the two forms are the same number.")),
-        caption(markdown_inline(
+        caption(inline(
             f"Column E to two decimals, as a spreadsheet shows it: {two_decimals}. With "
             "log₁₀ (Excel's LOG) the lesson's rows give 0.30 · 0.01 · 1.00 · 0.30 · 0.05; with "
             "ln they are PyTorch's numbers: "
@@ -224,11 +224,6 @@ def two_forms(view: CatVsDogView, checked: CheckedRows) -> tuple[str, ...]:
         *formula(view, checked),
         markdown(CURVE_TEXT),
     )
-
-
-def markdown_inline(source: str) -> str:
-    """Markdown of one paragraph, without its <p> (for a caption)."""
-    return markdown(source).removeprefix("<p>").removesuffix("</p>")
 
 
 def formula(view: CatVsDogView, checked: CheckedRows) -> tuple[str, str]:
