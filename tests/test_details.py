@@ -48,6 +48,20 @@ def test_a_table_has_column_and_row_headers_and_aligns_numbers_right():
         table({"a": ["1"], "b": []}, label="t")
 
 
+def test_a_marked_table_draws_bold_and_code_in_its_cells_and_still_no_html():
+    markup = table({"class": ["fish", "**sum**"], "H": ["0.1", "**0.4321** = H(p, q)"],
+                    "`code`": [escape_markdown(HOSTILE), "1"]},
+                   label="t", left=("class",), row_header="class", marked=True)
+    read = DetailsReader(markup)
+    assert read.tables == [[["class", "H", "code"], ["fish", "0.1", HOSTILE],
+                            ["sum", "0.4321 = H(p, q)", "1"]]]
+    assert read.bold == ["sum", "0.4321"]
+    assert '<th scope="row"><strong>sum</strong></th>' in markup
+    assert "<code>code</code></th>" in markup
+    assert "<b>" not in markup and "<script>" not in markup
+    assert "**sum**" in table({"a": ["**sum**"]}, label="t")  # not marked: as typed
+
+
 def test_callouts_are_streamlits_four_kinds_with_a_hidden_icon():
     read = DetailsReader(callout("warning", "all_inclusive", paragraph("Careful."))
                          + callout("success", "check_circle", paragraph("Fine.")))

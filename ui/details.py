@@ -190,7 +190,8 @@ def callout(kind: str, icon: str, content: str) -> str:
 
 
 def table(columns: dict[str, Sequence[str]], *, label: str, left: Collection[str] = (),
-          titles: dict[str, str] | None = None, row_header: str | None = None) -> str:
+          titles: dict[str, str] | None = None, row_header: str | None = None,
+          marked: bool = False) -> str:
     """A table of plain text, ``columns`` by name (each a list of cells, all as long), every
     header and cell escaped.
 
@@ -198,8 +199,11 @@ def table(columns: dict[str, Sequence[str]], *, label: str, left: Collection[str
     header for a column; ``""`` shows none, and the column's name is read to screen readers
     only. The cells of ``row_header`` are each row's header (``<th scope="row">``). ``label``
     names the table's scrolling box (a phone scrolls a wide table sideways, by touch or with
-    the keyboard).
+    the keyboard). With ``marked``, headers and cells are one line of :func:`markdown` each
+    (``**bold**``, `` `code` ``, as in a markdown table; a learner's text then goes through
+    :func:`ui.text.escape_markdown`), still never HTML.
     """
+    cell = _inline if marked else text
     titles = titles or {}
     names = list(columns)
     lengths = {len(columns[name]) for name in names}
@@ -208,16 +212,16 @@ def table(columns: dict[str, Sequence[str]], *, label: str, left: Collection[str
 
     def head(name: str) -> str:
         title = titles.get(name, name)
-        shown = text(title) if title else f'<span class="xd-hidden">{text(name)}</span>'
+        shown = cell(title) if title else f'<span class="xd-hidden">{text(name)}</span>'
         return f'<th scope="col"{number[name]}>{shown}</th>'
 
     number = {name: "" if name in left else ' class="xd-number"' for name in names}
     rows = []
     for cells in zip(*(columns[name] for name in names), strict=True):
         row = "".join(
-            f'<th scope="row">{text(cell)}</th>' if name == row_header
-            else f"<td{number[name]}>{text(cell)}</td>"
-            for name, cell in zip(names, cells, strict=True))
+            f'<th scope="row">{cell(value)}</th>' if name == row_header
+            else f"<td{number[name]}>{cell(value)}</td>"
+            for name, value in zip(names, cells, strict=True))
         rows.append(f"<tr>{row}</tr>")
     return (f'<div class="xd-scroll" role="region" tabindex="0" aria-label="{text(label)}">'
             f'<table><thead><tr>{"".join(map(head, names))}</tr></thead>'
