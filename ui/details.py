@@ -85,7 +85,8 @@ CSS = """
 .xent-details .xd-metric-label { font-size: 0.875rem; display: flex; align-items: center;
   gap: 0.25rem; min-height: 1.5rem; }
 .xent-details .xd-metric-value { font-size: var(--st-metric-value-font-size, 2.25rem);
-  font-weight: var(--st-metric-value-font-weight, 400); line-height: 1.2;
+  font-weight: var(--st-metric-value-font-weight, 400); line-height: normal;
+  padding-bottom: 0.25rem;
   overflow-wrap: anywhere; }
 .xent-details .xd-bordered { border: 1px solid var(--st-border-color);
   border-radius: var(--st-base-radius, 0.5rem); padding: calc(1rem - 1px); }
