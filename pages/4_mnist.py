@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.class_rows import Row, class_rows
+from ui.details import caption, details, metric, metrics, text
 from ui.edits import Edit
 from ui.lesson_state import (
     LessonState,
@@ -279,29 +280,42 @@ def logit_inputs(state: LessonState, view: MnistView, grid: LogitGrid) -> None:
                           "image.")
 
 
-def loss_summary(view: MnistView, on_stage, details) -> None:
-    """The stage's loss: for the label scored, and (in ``details``) for the true label when
-    they differ, the probability and the prediction."""
+def loss_details(view: MnistView) -> list[str]:
+    """Under the loss: for the true label when it is not the one scored, else its
+    probability; the prediction, and whose logits these are (one metric a line)."""
     base, label, true_label = view.log_base, view.label, view.true_label
+    blocks = []
+    if label != true_label:
+        blocks += [metrics(metric(f"Loss for the true label ({true_label})",
+                                  f"{fmt(view.true_label_loss, 4)} {base.unit}")),
+                   caption(text(f"Scoring against {label} instead of {true_label} changes "
+                                "only which probability the loss picks."))]
+    else:
+        blocks.append(metrics(metric("Probability of the true label",
+                                     fmt(view.breakdown.probabilities[label], 4))))
+    predicted = view.breakdown.predicted
+    verdict = "right" if predicted == true_label else "wrong"
+    blocks += [metrics(metric("Prediction (largest logit)", f"{predicted} ({verdict})")),
+               caption(text("The model's own logits." if view.model_logits_used
+                            else "Your edited logits."))]
+    return blocks
+
+
+def loss_summary(view: MnistView, on_stage, phone: bool) -> None:
+    """The stage's loss, its formula, then :func:`loss_details`: under the loss in the same
+    element, or on a phone after the logit boxes (which follow the charts there)."""
+    base, label = view.log_base, view.label
     p = view.breakdown.probabilities[label]
-    title = (f"Loss for the true label ({label})" if label == true_label
+    title = (f"Loss for the true label ({label})" if label == view.true_label
              else f"Loss if the label were {label}")
     on_stage.show_loss(title, view.loss, base.unit)
-    on_stage.loss.caption(f"−{base.log_name} p{subscript(label)} = −{base.log_name} "
-                          f"{fmt(p, 4)}")
-    with details:
-        if label != true_label:
-            st.metric(f"Loss for the true label ({true_label})",
-                      f"{fmt(view.true_label_loss, 4)} {base.unit}")
-            st.caption(f"Scoring against {label} instead of {true_label} changes only which "
-                       "probability the loss picks.")
-        else:
-            st.metric("Probability of the true label", fmt(p, 4))
-        predicted = view.breakdown.predicted
-        verdict = "right" if predicted == true_label else "wrong"
-        st.metric("Prediction (largest logit)", f"{predicted} ({verdict})")
-        st.caption("The model's own logits." if view.model_logits_used
-                   else "Your edited logits.")
+    formula = caption(text(f"−{base.log_name} p{subscript(label)} = −{base.log_name} "
+                           f"{fmt(p, 4)}"))
+    if phone:
+        details(f"{PAGE}.details.loss", formula, container=on_stage.loss)
+        details(f"{PAGE}.details.prediction", *loss_details(view), container=on_stage.charts)
+    else:
+        details(f"{PAGE}.details.loss", formula, *loss_details(view), container=on_stage.loss)
 
 
 def score(state: LessonState) -> MnistView:
@@ -324,7 +338,7 @@ def image_and_label(state: LessonState, view: MnistView) -> None:
 
 @st.fragment
 def one_image(state: LessonState, on_stage, charts: DeltaGenerator, grid: LogitGrid,
-              details: DeltaGenerator, view: MnistView) -> None:
+              phone: bool, view: MnistView) -> None:
     """The chosen image's logits → probabilities → log-probabilities → loss, on the stage.
 
     A logit edit reruns only this fragment, which then scores the logits again (the image,
@@ -341,10 +355,11 @@ def one_image(state: LessonState, on_stage, charts: DeltaGenerator, grid: LogitG
                     key=f"{PAGE}.probabilities")
         show_figure(log_probability_bars(view.breakdown.log_probabilities, label, base),
                     key=f"{PAGE}.log_probabilities")
-        st.caption(f"The outlined bar is the label being scored, {label}: its loss is minus "
-                   f"its log-probability, −({minus(fmt(view.breakdown.picked_log_probability, 4))})"
-                   f" = {fmt(view.loss, 4)} {base.unit}.")
-    loss_summary(view, on_stage, details=details)
+    details(f"{PAGE}.details.charts", caption(text(
+        f"The outlined bar is the label being scored, {label}: its loss is minus its "
+        f"log-probability, −({minus(fmt(view.breakdown.picked_log_probability, 4))}) = "
+        f"{fmt(view.loss, 4)} {base.unit}.")), container=charts)
+    loss_summary(view, on_stage, phone)
     finish_fragment()
 
 
@@ -416,7 +431,7 @@ def mnist_page() -> None:
     phone = on_a_phone()
     with on_stage.charts if phone else on_stage.controls:
         grid = logit_grid()
-    one_image(state, on_stage, charts, grid, on_stage.charts if phone else on_stage.loss, view)
+    one_image(state, on_stage, charts, grid, phone, view)
     st.divider()
     whole_set(view)
 

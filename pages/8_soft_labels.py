@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui import url_state as url
+from ui.details import details, markdown, metric, metrics, table
 from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, number_box, stage
 from ui.logit_rows import logit_rows
 from ui.soft_label_figures import (
@@ -24,7 +25,7 @@ from ui.soft_label_figures import (
     target_prediction_figure,
     temperature_curve_figure,
 )
-from ui.text import fmt, markdown_table
+from ui.text import fmt
 from ui.widgets import input_error, show_figure
 from xent_core import LogBase
 from xent_core.lessons import SoftLabelsView, soft_labels
@@ -154,7 +155,10 @@ def probability_boxes(state: LessonState) -> None:
                     f"{', '.join(fmt(v, 3) for v in state['p'])}.")
 
 
-def controls(state: LessonState) -> None:
+def target_controls(state: LessonState) -> None:
+    """The example, and the target: one class or five probabilities (drawn by the full run: a
+    change here reruns the page; a move of the lesson that leaves the example reruns it too,
+    :func:`rerun_if_preset_left`)."""
     st.session_state[state.private("preset")] = current_preset(state)
     st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
                  on_change=apply_preset, args=(state,), placeholder="Your own numbers")
@@ -168,6 +172,20 @@ def controls(state: LessonState) -> None:
                  key=state.key("y"), horizontal=True)
     else:
         probability_boxes(state)
+
+
+def rerun_if_preset_left(state: LessonState) -> None:
+    """In the lesson fragment: when a move has taken the inputs off the example the full run's
+    box shows, rerun the page so the box says "Your own numbers". Only that first move off an
+    example reruns the page; moves after it rerun the fragment alone, even one that lands on
+    an example's numbers again (the box names it on the page's next full run)."""
+    shown = st.session_state.get(state.private("preset"))
+    if shown is not None and current_preset(state) != shown:
+        st.rerun()
+
+
+def prediction_controls(state: LessonState) -> None:
+    """Label smoothing and the temperature: the lesson's moves (in its fragment)."""
     st.slider("Label smoothing ε", *SMOOTHING_RANGE, step=0.01, key=state.key("ls"),
               help=f"The target becomes (1 − ε) · target + ε / {N}, as "
                    "F.cross_entropy(..., label_smoothing=ε) does.")
@@ -190,14 +208,17 @@ def draw_stage(view: SoftLabelsView, on_stage) -> None:
         show_figure(decomposition_figure(view.entropy, view.kl_divergence, view.cross_entropy,
                                          unit=unit), key=f"{PAGE}.fig.stack")
     on_stage.show_loss("Loss H(p, q)", view.cross_entropy, unit)
-    with on_stage.loss:
-        st.metric("Entropy of the target H(p)", f"{fmt(view.entropy, 4)} {unit}")
-        st.metric("KL(p‖q)", f"{fmt(view.kl_divergence, 4)} {unit}")
-        st.metric("Lowest reachable loss", f"{fmt(view.lowest_loss, 4)} {unit}",
-                  help="min over q of H(p, q) = H(p), reached when q = p.")
+    # under the loss, one metric a line (as st.metric one under the other): one element
+    details(f"{PAGE}.details.loss",
+            metrics(metric("Entropy of the target H(p)", f"{fmt(view.entropy, 4)} {unit}")),
+            metrics(metric("KL(p‖q)", f"{fmt(view.kl_divergence, 4)} {unit}")),
+            metrics(metric("Lowest reachable loss", f"{fmt(view.lowest_loss, 4)} {unit}",
+                           help="min over q of H(p, q) = H(p), reached when q = p.")),
+            container=on_stage.loss)
 
 
 def terms_table(view: SoftLabelsView) -> str:
+    """The terms of the loss, class by class, and their sums in bold."""
     log = view.log_base.log_name
     header = ["class", "target p", f"q = softmax(x / {view.temperature:g})", "softmax(x)",
               f"−p {log} q", f"−p {log} p", f"p {log}(p / q)", "logits that reach H(p)"]
@@ -207,7 +228,9 @@ def terms_table(view: SoftLabelsView) -> str:
             for i, name in enumerate(CLASS_NAMES)]
     rows.append(["**sum**", "1", "1", "1", f"**{fmt(view.cross_entropy)}** = H(p, q)",
                  f"**{fmt(view.entropy)}** = H(p)", f"**{fmt(view.kl_divergence)}** = KL", ""])
-    return markdown_table(header, rows)
+    columns = {name: [row[j] for row in rows] for j, name in enumerate(header)}
+    return table(columns, label="The terms of the loss, one row per class", left=("class",),
+                 row_header="class", markdown=tuple(columns))
 
 
 def explanation(view: SoftLabelsView) -> str:
@@ -233,7 +256,8 @@ def explanation(view: SoftLabelsView) -> str:
 @dataclass(frozen=True)
 class Details:
     """Where the lesson fragment writes below the stage: the full run draws the heading and
-    the PyTorch code, so a move resends only the logits' rows and the numbers."""
+    the PyTorch code, so a move resends only the logits' rows and the numbers (the table and
+    the notes one :mod:`ui.details` element each)."""
 
     logits: DeltaGenerator
     table: DeltaGenerator
@@ -246,7 +270,7 @@ def details_layout() -> Details:
     st.subheader("Class by class")
     rows_col, notes = st.columns([1.2, 1], gap="large")
     rows_col.markdown("**The prediction's logits x**")
-    logits, table = rows_col.container(), st.container()
+    logits, terms = rows_col.container(), st.container()
     with st.expander("The same in PyTorch"):
         st.code(
             "q_log = F.log_softmax(logits / T, dim=-1)\n"
@@ -256,7 +280,7 @@ def details_layout() -> Details:
             "torch.distributions.Categorical(probs=p).entropy()  # H(p)",
             language="python")
     st.divider()
-    return Details(logits, table, notes)
+    return Details(logits, terms, notes)
 
 
 # The calibration figures depend only on the MNIST temperature and the log base, not on the
@@ -318,19 +342,23 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
 
 
 @st.fragment
-def lesson(state: LessonState, on_stage: Stage, details: Details) -> SoftLabelsView:
-    """Everything a move of the target or the prediction changes: the stage, the logits'
-    logits' rows and the terms of the loss (an ``st.fragment``: a move reruns it alone, see
-    ``finish_fragment``). Returns the view on a full run (for the calibration below)."""
-    with on_stage.controls:
-        controls(state)
+def lesson(state: LessonState, on_stage: Stage, sliders: DeltaGenerator,
+           place: Details) -> SoftLabelsView:
+    """Everything a move of the prediction changes: label smoothing and the temperature, the
+    stage, the logits' rows and the terms of the loss (an ``st.fragment``: a move reruns it
+    alone, see ``finish_fragment``; the first move off an example reruns the page, whose box
+    then says so). The example and the target are drawn by the full run (a change there
+    reruns the page). Returns the view on a full run (for the calibration below)."""
+    rerun_if_preset_left(state)
+    with sliders:
+        prediction_controls(state)
     view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
                        state["ls"], state["T"], state["Tc"], log_base=state.base)
     draw_stage(view, on_stage)
-    with details.logits:
+    with place.logits:
         logit_rows(state, "x", CLASS_NAMES, slider_limit=SLIDER_LIMIT)
-    details.table.markdown(terms_table(view))
-    details.notes.markdown(explanation(view))
+    details(f"{PAGE}.details.table", terms_table(view), container=place.table)
+    details(f"{PAGE}.details.notes", markdown(explanation(view)), container=place.notes)
     finish_fragment()
     return view
 
@@ -339,7 +367,10 @@ def soft_labels_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="soft-labels")
     on_stage = stage(state, widths=(2.1, 3.0, 1.8))
-    view = lesson(state, on_stage, details_layout())
+    with on_stage.controls:
+        target_controls(state)
+        sliders = st.container()
+    view = lesson(state, on_stage, sliders, details_layout())
     # The calibration depends only on its own temperature and the log base, which rerun the
     # page: the full run draws it, and a move of the lesson leaves it alone.
     calibration(state, view)

@@ -36,8 +36,10 @@ def loss(target=3, smoothing=0.1, temperature=1.0) -> str:
 
 
 def metric(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """A metric's value: Streamlit's (calibration) or a details element's (under the loss)."""
+    box = page.locator('[data-testid="stMetric"], .xent-details .xd-metric').filter(
+        has_text=label).first
+    return box.locator('[data-testid="stMetricValue"], .xd-metric-value').inner_text().strip()
 
 
 def test_the_keyboard_moves_label_smoothing_and_the_loss_follows(streamlit_server, page):

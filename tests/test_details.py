@@ -63,6 +63,19 @@ def test_a_tables_markdown_columns_show_bold_and_code_and_the_others_stay_plain(
     assert read.bold == ["by hand"]
 
 
+def test_markdown_cells_keep_a_learners_escaped_text_as_typed_and_never_draw_html():
+    markup = table({"class": ["fish", "**sum**"], "H": ["0.1", "**0.4321** = H(p, q)"],
+                    "code": [escape_markdown(HOSTILE), "1"]},
+                   label="t", left=("class",), row_header="class",
+                   markdown=("class", "H", "code"))
+    read = DetailsReader(markup)
+    assert read.tables == [[["class", "H", "code"], ["fish", "0.1", HOSTILE],
+                            ["sum", "0.4321 = H(p, q)", "1"]]]
+    assert read.bold == ["sum", "0.4321"]
+    assert '<th scope="row"><strong>sum</strong></th>' in markup
+    assert "<b>" not in markup and "<script>" not in markup
+
+
 def test_callouts_are_streamlits_four_kinds_with_a_hidden_icon():
     read = DetailsReader(callout("warning", "all_inclusive", paragraph("Careful."))
                          + callout("success", "check_circle", paragraph("Fine.")))

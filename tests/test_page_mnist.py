@@ -6,7 +6,15 @@ import base64
 
 import numpy as np
 import pytest
-from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
+from apptest_helpers import (
+    details_read,
+    details_text,
+    edit_row,
+    open_page,
+    page_text,
+    plotly_figures,
+    rows_data,
+)
 
 from ui.text import fmt
 from xent_core import explain
@@ -20,9 +28,12 @@ EIGHT = REPORT.default_index
 
 
 def metric(at, label_start: str) -> str:
-    """The value of the first metric whose label starts with ``label_start``."""
-    values = [m.value for m in at.metric if m.label.startswith(label_start)]
-    assert values, f"no metric starting with {label_start!r}: {[m.label for m in at.metric]}"
+    """The value of the first metric whose label starts with ``label_start``: Streamlit's (the
+    loss, the whole set), then those of the details elements (under the loss)."""
+    shown = [(m.label, m.value) for m in at.metric]
+    shown += [pair for read in details_read(at) for pair in read.metrics]
+    values = [value for label, value in shown if label.startswith(label_start)]
+    assert values, f"no metric starting with {label_start!r}: {[label for label, _ in shown]}"
     return values[0]
 
 
@@ -71,6 +82,22 @@ def test_the_page_opens_on_a_correctly_classified_8_and_its_loss(at):
     assert at.pills(key="mnist._digit").value == 8
     assert at.selectbox(key="mnist._list.digit").value == EIGHT
     np.testing.assert_allclose(logit_inputs(at), REPORT.logits[EIGHT])
+
+
+def test_the_loss_is_written_out_under_the_loss_and_the_bars(at):
+    breakdown = explain(REPORT.logits[EIGHT], 8)
+    text = details_text(at)
+    assert f"−ln p₈ = −ln {fmt(breakdown.probabilities[8], 4)}" in text
+    assert (f"its loss is minus its log-probability, "
+            f"−({fmt(breakdown.log_probabilities[8], 4).replace('-', '−')}) = "
+            f"{loss_text(REPORT.logits[EIGHT], 8)}.") in text
+    assert metric(at, "Probability of the true label") == fmt(breakdown.probabilities[8], 4)
+    assert "The model's own logits." in text
+    edit_row(at, LOGITS, 8, "box", "-2.0")
+    assert "Your edited logits." in details_text(at)
+    at.segmented_control(key="mnist.y").set_value(3).run()
+    assert ("Scoring against 3 instead of 8 changes only which probability the loss picks."
+            in details_text(at))
 
 
 def test_the_bars_show_the_models_logits_and_their_softmax(at):

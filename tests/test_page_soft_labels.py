@@ -5,7 +5,17 @@ fitted temperature, the URL round trip, bad links and bad boxes."""
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import edit_row, open_page, page_text, plotly_figures, rows_data
+from apptest_helpers import (
+    bold_text,
+    details_metrics,
+    details_read,
+    details_tables,
+    edit_row,
+    open_page,
+    page_text,
+    plotly_figures,
+    rows_data,
+)
 
 from ui.text import fmt
 from xent_core.lessons import soft_labels
@@ -17,7 +27,9 @@ SOFT = (0.1, 0.1, 0.0, 0.6, 0.2)
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Every metric on the page: Streamlit's (the loss, calibration) and those of the details
+    elements (the three under the loss)."""
+    return {**{m.label: m.value for m in at.metric}, **details_metrics(at)}
 
 
 def core(logits=LOGITS, target=TARGET, smoothing=SMOOTHING, temperature=T, t_cal=1.0,
@@ -58,18 +70,25 @@ def test_label_smoothing_01_on_the_fish_example_splits_the_loss_into_entropy_and
     assert_stage(at, view)
     assert metrics(at)["Loss H(p, q)"] == "0.4321 nats"
     assert metrics(at)["Lowest reachable loss"] == "0.3897 nats"  # the core's docstring
-    assert "**0.4321** = H(p, q)" in page_text(at)
+    assert details_tables(at)[0][-1][4] == "0.4321 = H(p, q)"
+    assert "0.4321" in bold_text(at)
     assert at.selectbox(key="soft._preset").value == DEFAULT_PRESET
 
 
 def test_the_class_table_holds_the_cores_terms(at):
     view = core()
-    text = page_text(at)
+    (table,) = details_tables(at)
+    assert table[0] == ["class", "target p", "q = softmax(x / 1)", "softmax(x)", "−p ln q",
+                        "−p ln p", "p ln(p / q)", "logits that reach H(p)"]
     for i, name in enumerate(("cat", "dog", "plane", "fish", "building")):
-        assert (f"| {name} | {fmt(view.target[i])} | {fmt(view.probabilities[i])} | "
-                f"{fmt(view.probabilities_at_1[i])} | {fmt(view.cross_entropy_terms[i])} | "
-                f"{fmt(view.entropy_terms[i])} | {fmt(view.kl_terms[i])} | "
-                f"{fmt(view.best_logits[i], 3)} |") in text
+        assert table[1 + i] == [name, fmt(view.target[i]), fmt(view.probabilities[i]),
+                                fmt(view.probabilities_at_1[i]),
+                                fmt(view.cross_entropy_terms[i]), fmt(view.entropy_terms[i]),
+                                fmt(view.kl_terms[i]), fmt(view.best_logits[i], 3)]
+    assert table[6] == ["sum", "1", "1", "1", f"{fmt(view.cross_entropy)} = H(p, q)",
+                        f"{fmt(view.entropy)} = H(p)", f"{fmt(view.kl_divergence)} = KL", ""]
+    (bold,) = [read.bold for read in details_read(at) if read.tables]
+    assert bold == ["sum", fmt(view.cross_entropy), fmt(view.entropy), fmt(view.kl_divergence)]
 
 
 def test_a_one_hot_target_can_reach_zero_loss(at):

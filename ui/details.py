@@ -221,7 +221,9 @@ def table(columns: dict[str, Sequence[str]], *, label: str, left: Collection[str
     header for a column; ``""`` shows none, and the column's name is read to screen readers
     only. The cells of ``row_header`` are each row's header (``<th scope="row">``). ``label``
     names the table's scrolling box (a phone scrolls a wide table sideways, by touch or with
-    the keyboard).
+    the keyboard). A ``markdown`` column's cells are one line of :func:`markdown` each, as a
+    markdown table shows them (a learner's text in them goes through
+    :func:`ui.text.escape_markdown`), still never HTML.
     """
     titles = titles or {}
     names = list(columns)
