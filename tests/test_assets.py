@@ -11,7 +11,8 @@ from apptest_helpers import APP, charts, details_elements, element_of, open_page
 
 from ui import assets, class_rows, details, live_chart, spreadsheet
 
-EVERYTHING = ["class_rows.js", "details.js", "live_chart.js", "plotly.min.js", "spreadsheet.js"]
+EVERYTHING = ["class_rows.js", "details.js", "elements.css", "live_chart.js", "plotly.min.js",
+              "spreadsheet.js"]
 
 
 @pytest.fixture
@@ -33,9 +34,12 @@ def test_plotly_and_the_scripts_are_copied_and_replaced_when_they_differ(static)
         assert (static / name).read_bytes() == assets.script(name)
         # world-readable: the container builds them as root and serves them as the app's user
         assert (static / name).stat().st_mode & 0o777 == 0o644
+    assert (static / "elements.css").read_bytes() == assets.stylesheet()
     (static / "plotly.min.js").write_text("an older plotly.js")
     (static / "live_chart.js").write_text("an older chart")
+    (static / "elements.css").write_text(".an-older { stylesheet: 1 }")
     install()
+    assert (static / "elements.css").read_bytes() == assets.stylesheet()
     assert (static / "plotly.min.js").read_bytes() == assets.PLOTLY_JS_SOURCE.read_bytes()
     assert (static / "live_chart.js").read_bytes() == assets.script("live_chart.js")
     assert sorted(p.name for p in static.iterdir()) == EVERYTHING
@@ -66,12 +70,23 @@ def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypat
         assert assets.element_js(name) == element.JS
         assert f"'app/static/{name}?v={version}'" in element.JS
     # a changed script is a new URL, so no browser draws with an old copy it cached
-    (tmp_path / "svg_chart.js").write_bytes((assets.UI_DIR / "svg_chart.js").read_bytes())
+    for part in ("svg_chart.js", *assets.ELEMENT_STYLES):
+        (tmp_path / part).write_bytes((assets.UI_DIR / part).read_bytes())
     monkeypatch.setattr(assets, "UI_DIR", tmp_path)
     (tmp_path / "live_chart.js").write_text("export default function () {}")
     assert assets.element_js("live_chart.js") != live_chart.JS
     with pytest.raises(ValueError, match="not one of the elements' scripts"):
         assets.element_js("../app.py")
+
+
+def test_every_element_adds_the_one_stylesheet_named_by_its_hash():
+    version = hashlib.sha256(assets.stylesheet()).hexdigest()[:12]
+    for element in (live_chart, class_rows, spreadsheet, details):
+        assert f"'app/static/elements.css?v={version}'" in element.JS
+    sheet = assets.stylesheet().decode()
+    for part, rule in (("live_chart.css", ".xent-chart {"), ("class_rows.css", ".xent-rows"),
+                       ("spreadsheet.css", ".xent-sheet"), ("details.css", ".xent-details {")):
+        assert (assets.UI_DIR / part).read_text() in sheet and rule in sheet, part
 
 
 def test_the_chart_element_loads_the_svg_drawing_before_its_own_script():
@@ -96,5 +111,6 @@ def test_a_move_sends_each_element_without_its_code():
     at = open_page("pages/2_five_classes.py")
     sent = [*charts(at), element_of(at, "five._rows"), *details_elements(at)]
     for element in sent:
-        assert len(element.proto.js_content) < 400, element.proto.component_name
-    assert len(live_chart.JS) < 400 and len(assets.script("live_chart.js")) > 10_000
+        assert len(element.proto.js_content) < 1000, element.proto.component_name
+        assert element.proto.css_content == "", element.proto.component_name  # elements.css
+    assert len(live_chart.JS) < 1000 and len(assets.script("live_chart.js")) > 10_000

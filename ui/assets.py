@@ -8,7 +8,8 @@ the app starts (``app.py``) and when the container is built (``python -m ui.asse
   with the plotly.js version the figures are written for, and never from the network;
 * the JavaScript of our elements (``ui/live_chart.js``, ``ui/class_rows.js``,
   ``ui/spreadsheet.js``, ``ui/details.js``; the rows and the spreadsheet each joined after
-  ``ui/edits.js``, which they share).
+  ``ui/edits.js``, which they share);
+* their CSS, ``ui/*.css`` joined into one stylesheet, ``elements.css``.
 
 Why the elements' JavaScript is not inline: a components-v2 element sends its JavaScript with
 every message that draws it, so every move re-sent the chart's 17 KB of code with each chart
@@ -17,6 +18,11 @@ send and the browser to decode, on every move of every student. :func:`element_j
 lines an element sends instead: they import the file once per tab (the browser's module map
 keeps it) and hand every drawing to its default export. The URL carries the file's hash, so a
 new version of the app is never drawn by an old file the browser cached.
+
+The CSS likewise: an element's inline CSS is sent with every message and becomes one more
+``<style>`` per element on the page (Sigmoid or softmax had nine copies of the details' 8 KB
+in its DOM, for the browser to match on every redraw). The loader adds ``elements.css`` to
+the page's head once per tab, named by its hash too, and draws once it has loaded.
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ ELEMENT_SCRIPTS = {
     "spreadsheet.js": ("edits.js", "spreadsheet.js"),
     "details.js": ("details.js",),
 }
+# The one stylesheet of every element, from these files of ui/, joined in this order.
+STYLESHEET = "elements.css"
+ELEMENT_STYLES = ("live_chart.css", "class_rows.css", "spreadsheet.css", "details.css")
 
 
 def script(name: str) -> bytes:
@@ -48,6 +57,15 @@ def script(name: str) -> bytes:
     if name not in ELEMENT_SCRIPTS:
         raise ValueError(f"{name} is not one of the elements' scripts {tuple(ELEMENT_SCRIPTS)}")
     return b"\n".join((UI_DIR / part).read_bytes() for part in ELEMENT_SCRIPTS[name])
+
+
+def stylesheet() -> bytes:
+    """The stylesheet ``static/elements.css`` serves: every element's CSS in ``ui/``, joined."""
+    return b"\n".join((UI_DIR / part).read_bytes() for part in ELEMENT_STYLES)
+
+
+def _version(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:12]
 
 
 def _write(content: bytes, target: Path) -> None:
@@ -67,24 +85,37 @@ def _write(content: bytes, target: Path) -> None:
 
 @functools.cache
 def install_static() -> list[Path]:
-    """Write plotly.js and the elements' scripts into :data:`STATIC_DIR` (each only if it
-    differs). Once per process (``app.py`` calls it on every run)."""
+    """Write plotly.js, the elements' scripts and their stylesheet into :data:`STATIC_DIR`
+    (each only if it differs). Once per process (``app.py`` calls it on every run)."""
     if not (PLOTLY_JS.exists() and filecmp.cmp(PLOTLY_JS, PLOTLY_JS_SOURCE, shallow=False)):
         _write(PLOTLY_JS_SOURCE.read_bytes(), PLOTLY_JS)
     for name in ELEMENT_SCRIPTS:
         _write(script(name), STATIC_DIR / name)
-    return [PLOTLY_JS, *(STATIC_DIR / name for name in ELEMENT_SCRIPTS)]
+    _write(stylesheet(), STATIC_DIR / STYLESHEET)
+    return [PLOTLY_JS, *(STATIC_DIR / name for name in ELEMENT_SCRIPTS), STATIC_DIR / STYLESHEET]
 
 
 def element_js(name: str) -> str:
     """The JavaScript a components-v2 element sends: it imports ``static/<name>`` once per
-    tab and calls its default export with each drawing (in order)."""
-    version = hashlib.sha256(script(name)).hexdigest()[:12]
+    tab, adds the elements' stylesheet to the page's head once per tab (whichever element
+    comes first), and calls the script's default export with each drawing (in order) once
+    both have loaded."""
+    version, styles = _version(script(name)), _version(stylesheet())
     return f"""
 const loaded = import(new URL('app/static/{name}?v={version}', document.baseURI).href);
+const sheetUrl = new URL('app/static/{STYLESHEET}?v={styles}', document.baseURI).href;
+let sheet = document.head.querySelector('link[data-xent-elements]');
+if (!sheet || sheet.href !== sheetUrl) {{
+  sheet?.remove();
+  sheet = Object.assign(document.createElement('link'), {{ rel: 'stylesheet', href: sheetUrl }});
+  sheet.dataset.xentElements = '';
+  sheet.__loaded = new Promise((done) => {{ sheet.onload = done; sheet.onerror = done; }});
+  document.head.append(sheet);
+}}
+const ready = Promise.all([loaded, sheet.__loaded]);
 export default function (component) {{
-  loaded.then((module) => module.default(component),
-              (error) => console.error('static/{name} did not load:', error));
+  ready.then(([module]) => module.default(component),
+             (error) => console.error('static/{name} did not load:', error));
 }}
 """
 

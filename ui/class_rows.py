@@ -34,52 +34,9 @@ from ui.presenter import presenting
 HTML = '<div class="xent-rows" data-testid="xent-rows"><div class="xr-head"></div>' \
        '<div class="xr-body"></div></div>'
 
-CSS = """
-.xent-rows { color: var(--st-text-color); font-family: var(--st-font, inherit);
-             font-size: var(--xr-font, 1rem); }
-.xent-rows .xr-head, .xent-rows .xr-row { display: grid; gap: 0.5rem; align-items: center;
-  grid-template-columns: var(--xr-columns); }
-.xent-rows .xr-head { font-size: 0.875em; margin-bottom: 0.25rem; }
-.xent-rows .xr-row { margin-bottom: 0.5rem; }
-.xent-rows .xr-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
-                      font-weight: 600; }
-.xent-rows input[type=range] { width: 100%; margin: 0; accent-color: var(--st-primary-color);
-                               height: 2.5em; }
-.xent-rows input[type=text] { width: 100%; box-sizing: border-box; font: inherit;
-  height: 2.5em; padding: 0 0.6em; color: var(--st-text-color);
-  background: var(--st-secondary-background-color);
-  border: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.4));
-  border-radius: var(--st-base-radius, 0.5rem); }
-.xent-rows input[aria-invalid=true] { border-color: var(--st-red-color, #C62828); }
-.xent-rows input:focus-visible, .xent-rows button:focus-visible {
-  outline: 2px solid var(--st-primary-color); outline-offset: 1px; }
-.xent-rows button { height: 2.5em; width: 2.5em; font: inherit; font-size: 1.1em;
-  color: var(--st-text-color); background: transparent; cursor: pointer;
-  border: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.4));
-  border-radius: var(--st-base-radius, 0.5rem); }
-.xent-rows button:disabled { opacity: 0.4; cursor: not-allowed; }
-.xent-rows .xr-note { grid-column: 1 / -1; font-size: 0.875em; }
-.xent-rows .xr-error { grid-column: 1 / -1; font-size: 0.875em; padding: 0.4em 0.6em;
-  color: var(--st-text-color); border-radius: var(--st-base-radius, 0.5rem);
-  border-left: 4px solid var(--st-red-color, #C62828);
-  background: var(--st-secondary-background-color); }
-.xent-rows [hidden] { display: none; }
-/* cells: the rows side by side, a few to a line, each a label over its box (MNIST's digits) */
-.xent-rows.xr-cells .xr-body { display: grid; gap: 0.5rem;
-  grid-template-columns: repeat(var(--xr-cells), minmax(0, 1fr)); }
-.xent-rows.xr-cells .xr-row { grid-template-columns: minmax(0, 1fr); gap: 0.2rem;
-                              margin-bottom: 0; }
-.xent-rows.xr-cells .xr-name { font-weight: 400; font-size: 0.875em; }
-.xent-rows.xr-cells input[type=text] { padding: 0 0.35em; }
-/* presenter mode: 20 px and more, as the page's text */
-.xent-rows.xr-large { font-size: 1.25rem; }
-.xent-rows.xr-large .xr-head, .xent-rows.xr-large .xr-note,
-.xent-rows.xr-large .xr-error { font-size: 1em; }
-"""
-
 JS = element_js("class_rows.js")  # ui/class_rows.js, loaded once per tab (ui/assets.py)
 
-_rows = st.components.v2.component("xent.class_rows", html=HTML, css=CSS, js=JS,
+_rows = st.components.v2.component("xent.class_rows", html=HTML, js=JS,
                                    isolate_styles=False)
 
 

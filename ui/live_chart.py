@@ -44,28 +44,9 @@ from ui.assets import element_js
 HTML = ('<div class="xent-chart" data-testid="xent-chart" role="figure"><div></div>'
         '<div class="xent-chart-tools" hidden></div></div>')
 
-CSS = """
-.xent-chart { width: 100%; min-height: 2rem; position: relative; }
-.xent-chart > div:first-child > svg { display: block; }
-.xent-chart-tools { position: absolute; top: 0; right: 0; display: flex; gap: 2px;
-                    opacity: 0; transition: opacity 0.15s; }
-.xent-chart-tools[hidden] { display: none; }
-.xent-chart:hover .xent-chart-tools, .xent-chart:focus-within .xent-chart-tools { opacity: 1; }
-.xent-chart-tools button { border: none; background: transparent; padding: 4px; cursor: pointer;
-                           color: var(--st-text-color); border-radius: 4px; line-height: 0; }
-.xent-chart-tools button:hover { background: var(--st-secondary-background-color); }
-.xent-chart-tools button:focus-visible { outline: 2px solid var(--st-primary-color); }
-.xent-chart-tip { position: absolute; pointer-events: none; z-index: 2;
-                  background: var(--st-secondary-background-color); color: var(--st-text-color);
-                  border: 1px solid var(--st-border-color); border-radius: 4px;
-                  padding: 2px 6px; font-size: 14px; white-space: pre; }
-.xent-chart:fullscreen { background: var(--st-background-color); padding: 1rem;
-                         box-sizing: border-box; }
-"""
-
 JS = element_js("live_chart.js")  # ui/live_chart.js, loaded once per tab (ui/assets.py)
 
-_chart = st.components.v2.component("xent.live_chart", html=HTML, css=CSS, js=JS,
+_chart = st.components.v2.component("xent.live_chart", html=HTML, js=JS,
                                     isolate_styles=False)
 
 

@@ -34,49 +34,9 @@ HTML = ('<div class="xent-sheet" data-testid="xent-sheet"><div class="xs-scroll"
         '<caption></caption><thead></thead><tbody></tbody></table></div>'
         '<button type="button" class="xs-add"></button></div>')
 
-CSS = """
-.xent-sheet { color: var(--st-text-color); font-family: var(--st-font, inherit);
-              font-size: 0.875rem; }
-.xent-sheet .xs-scroll { overflow-x: auto; border-radius: var(--st-base-radius, 0.5rem);
-  border: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.4)); }
-.xent-sheet table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-.xent-sheet caption, .xent-sheet .xs-sr { position: absolute; width: 1px; height: 1px;
-  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.xent-sheet th, .xent-sheet td { padding: 0.2rem 0.35rem; text-align: right;
-  white-space: nowrap; border-bottom: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.25)); }
-.xent-sheet thead th { font-weight: 600; background: var(--st-secondary-background-color);
-  position: sticky; top: 0; cursor: help; }
-.xent-sheet tbody tr:last-child td, .xent-sheet tbody tr:last-child th { border-bottom: 0; }
-.xent-sheet .xs-text { text-align: left; }
-.xent-sheet tbody th { font-weight: 400; text-align: left; }
-.xent-sheet tr.xs-flagged td { font-weight: 700; }
-.xent-sheet tr.xs-flagged th { box-shadow: inset 4px 0 0 var(--st-red-color, #C62828); }
-.xent-sheet input, .xent-sheet select { font: inherit; color: var(--st-text-color);
-  background: var(--st-background-color); box-sizing: border-box; height: 2.1em;
-  border: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.4));
-  border-radius: calc(var(--st-base-radius, 0.5rem) / 2); }
-.xent-sheet input { width: 4.6em; text-align: right; padding: 0 0.4em; }
-.xent-sheet select { padding: 0 0.2em; }
-.xent-sheet input[aria-invalid=true] { border-color: var(--st-red-color, #C62828);
-  border-width: 2px; }
-.xent-sheet input:disabled { background: transparent; border-color: transparent; opacity: 1; }
-.xent-sheet input:focus-visible, .xent-sheet select:focus-visible,
-.xent-sheet button:focus-visible { outline: 2px solid var(--st-primary-color);
-  outline-offset: 1px; }
-.xent-sheet button { font: inherit; color: var(--st-text-color); background: transparent;
-  cursor: pointer; border: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.4));
-  border-radius: calc(var(--st-base-radius, 0.5rem) / 2); height: 2.1em; }
-.xent-sheet .xs-delete { width: 1.9em; height: 1.9em; margin-left: 0.3em; padding: 0;
-  font-size: 0.85em; }
-.xent-sheet .xs-add { margin-top: 0.5rem; padding: 0 0.8em; }
-.xent-sheet button:disabled { opacity: 0.4; cursor: not-allowed; }
-.xent-sheet.xs-busy tbody { opacity: 0.6; }
-.xent-sheet.xs-large { font-size: 1.25rem; }
-"""
-
 JS = element_js("spreadsheet.js")  # ui/spreadsheet.js, loaded once per tab (ui/assets.py)
 
-_sheet = st.components.v2.component("xent.spreadsheet", html=HTML, css=CSS, js=JS,
+_sheet = st.components.v2.component("xent.spreadsheet", html=HTML, js=JS,
                                     isolate_styles=False)
 
 
