@@ -13,7 +13,6 @@ from xent_core.lessons import PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS
 pytestmark = pytest.mark.browser
 
 
-
 def metric_value(page, label: str) -> str:
     """A metric below the stage (a route's loss, the trap: ui.details)."""
     metric = page.locator(".xent-details .xd-metric").filter(has_text=label).first
@@ -28,8 +27,6 @@ def open_batch_page(page, server: str) -> None:
     if dialog.count() and "Page not found" in dialog.first.inner_text():
         page.keyboard.press("Escape")
         dialog.first.wait_for(state="hidden", timeout=5_000)
-
-
 
 
 def test_label_smoothing_by_keyboard_changes_only_cross_entropy(streamlit_server, page):
@@ -86,3 +83,26 @@ def test_a_logit_typed_into_the_batch_table_changes_every_route(streamlit_server
     assert cell.get_attribute("aria-invalid") == "true"
     assert page.get_by_text("Example 0, class 3").first.is_visible()
     assert metric_value(page, "cross_entropy on raw logits") == f"{expected:.4f} nats"
+
+
+def test_the_copy_button_copies_the_pages_pytorch_code(streamlit_server, page):
+    """ui.details' code block: its button puts the code, as shown, on the clipboard, with the
+    Clipboard API (a secure context: localhost) and with the selection where there is none
+    (a class opening the teacher's plain-http link on the local network)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                   origin=streamlit_server)
+    open_batch_page(page, streamlit_server)
+    page.get_by_text("Three routes, one number").wait_for(timeout=60_000)
+    block = page.locator(".xent-details .xd-code").filter(has_text="import torch")
+    shown = block.locator("pre").inner_text()
+    assert "F.cross_entropy(logits, targets" in shown
+    for secure in (True, False):
+        page.evaluate("() => navigator.clipboard.writeText('')")
+        if not secure:
+            page.evaluate("() => Object.defineProperty(window, 'isSecureContext', "
+                          "{ get: () => false })")
+        button = block.get_by_role("button", name="Copy the code")
+        button.click()
+        block.get_by_role("button", name="Copied").wait_for(timeout=5_000)
+        assert page.evaluate("() => navigator.clipboard.readText()") == shown, secure
+        button.wait_for(timeout=5_000)  # "Copied" for a moment, then as before
