@@ -10,7 +10,7 @@ from apptest_helpers import edit_row, open_page, plotly_figures
 from ui import url_state
 from ui.figures import class_bars, loss_curve
 from ui.lessons import LESSONS
-from ui.text import escape_markdown, fmt, markdown_table, shorten
+from ui.text import escape_markdown, fmt, shorten
 from xent_core import explain, get_log_base
 from xent_core.lessons import FIVE_CLASS_OUTPUTS
 
@@ -110,14 +110,6 @@ def test_numbers_are_formatted_for_tables():
     assert fmt(5.5653e-09, 4) == "5.5653e-09"
     assert fmt(float("inf")) == "∞" and fmt(float("nan")) == "NaN"
     assert shorten("x" * 100, 10) == "x" * 9 + "…"
-
-
-def test_a_markdown_table_keeps_its_columns_whatever_the_cells_hold():
-    table = markdown_table(["", "float16"], [["**by hand**", "∞"], ["a|b", "two\nlines"]])
-    assert table.splitlines() == [
-        "|  | float16 |", "| --- | --- |", "| **by hand** | ∞ |", "| a\\|b | two lines |"]
-    with pytest.raises(ValueError, match="3 cells but the header has 2"):
-        markdown_table(["a", "b"], [["1", "2", "3"]])
 
 
 # ---------------------------------------------------------------------- shared figures
