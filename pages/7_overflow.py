@@ -23,6 +23,7 @@ from ui.lesson_state import (
     Stage,
     finish_fragment,
     lesson_state,
+    rerun_if_example_left,
     section,
     stage,
 )
@@ -90,15 +91,6 @@ def current_preset(state: LessonState) -> str | None:
                 and state["c"] == shift):
             return name
     return None
-
-
-def rerun_if_example_left(state: LessonState) -> None:
-    """In the lesson fragment: when a move has taken the inputs off the example the full
-    run's box shows, rerun the page so the box says "Your own logits" (only that first move
-    off an example reruns the page, as :func:`ui.logit_rows.rerun_if_story_changed`)."""
-    shown = st.session_state.get(state.private("preset"))
-    if shown is not None and current_preset(state) != shown:
-        st.rerun()
 
 
 # ---------------------------------------------------------------------------- controls
@@ -292,7 +284,7 @@ def lesson(state: LessonState, on_stage: Stage, place: Controls, chart: DeltaGen
     precisions and their tables (an ``st.fragment``: a move reruns it alone, see
     ``finish_fragment``; the first move off an example reruns the page, whose box then
     says so)."""
-    rerun_if_example_left(state)
+    rerun_if_example_left(state, "preset", current_preset)
     rows(state, place)
     view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
     show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),

@@ -17,7 +17,15 @@ from streamlit.delta_generator import DeltaGenerator
 
 from ui import url_state as url
 from ui.details import details, markdown, metric, metrics, table
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, number_box, stage
+from ui.lesson_state import (
+    LessonState,
+    Stage,
+    finish_fragment,
+    lesson_state,
+    number_box,
+    rerun_if_example_left,
+    stage,
+)
 from ui.logit_rows import logit_rows
 from ui.soft_label_figures import (
     decomposition_figure,
@@ -158,7 +166,7 @@ def probability_boxes(state: LessonState) -> None:
 def target_controls(state: LessonState) -> None:
     """The example, and the target: one class or five probabilities (drawn by the full run: a
     change here reruns the page; a move of the lesson that leaves the example reruns it too,
-    :func:`rerun_if_preset_left`)."""
+    :func:`ui.lesson_state.rerun_if_example_left`)."""
     st.session_state[state.private("preset")] = current_preset(state)
     st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
                  on_change=apply_preset, args=(state,), placeholder="Your own numbers")
@@ -172,16 +180,6 @@ def target_controls(state: LessonState) -> None:
                  key=state.key("y"), horizontal=True)
     else:
         probability_boxes(state)
-
-
-def rerun_if_preset_left(state: LessonState) -> None:
-    """In the lesson fragment: when a move has taken the inputs off the example the full run's
-    box shows, rerun the page so the box says "Your own numbers". Only that first move off an
-    example reruns the page; moves after it rerun the fragment alone, even one that lands on
-    an example's numbers again (the box names it on the page's next full run)."""
-    shown = st.session_state.get(state.private("preset"))
-    if shown is not None and current_preset(state) != shown:
-        st.rerun()
 
 
 def prediction_controls(state: LessonState) -> None:
@@ -349,7 +347,7 @@ def lesson(state: LessonState, on_stage: Stage, sliders: DeltaGenerator,
     alone, see ``finish_fragment``; the first move off an example reruns the page, whose box
     then says so). The example and the target are drawn by the full run (a change there
     reruns the page). Returns the view on a full run (for the calibration below)."""
-    rerun_if_preset_left(state)
+    rerun_if_example_left(state, "preset", current_preset)
     with sliders:
         prediction_controls(state)
     view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],

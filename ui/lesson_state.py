@@ -387,6 +387,20 @@ def commit_number(key: str, text: str, parse: Callable[[str], float],
     on_commit(number)
 
 
+def rerun_if_example_left(state: LessonState, box: str,
+                          example_now: Callable[[LessonState], str | None]) -> None:
+    """In a lesson fragment: when a move has taken the inputs off the example (or story) that
+    the full run's box ``state.private(box)`` shows, rerun the page so the box says the
+    numbers are the learner's own. ``example_now`` names the example the inputs match now
+    (``None``: none). Only that first move off an example reruns the page; the moves after
+    it rerun the fragment alone, even one that lands on an example's numbers again (the box
+    names it on the page's next full run: nudging a slider back and forth must not rerun the
+    page each time)."""
+    shown = st.session_state.get(state.private(box))
+    if shown is not None and example_now(state) != shown:
+        st.rerun()
+
+
 def box_shows(key: str, value: float) -> tuple[str, str | None]:
     """What the box named ``key`` for ``value`` shows: (its text, the message beside it).
     The number itself and no message, or the text that was not used and why."""

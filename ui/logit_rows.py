@@ -15,7 +15,12 @@ import streamlit as st
 
 from ui.class_rows import Row, class_rows
 from ui.edits import Edit
-from ui.lesson_state import LessonState, box_shows, commit_number
+from ui.lesson_state import (
+    LessonState,
+    box_shows,
+    commit_number,
+    rerun_if_example_left,
+)
 from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, parse_float
 
@@ -149,12 +154,6 @@ def story_picker(state: LessonState, stories: Mapping[str, Mapping[str, object]]
 
 def rerun_if_story_changed(state: LessonState, stories: Mapping[str, Mapping[str, object]],
                            current: Callable[[LessonState], Mapping[str, object]]) -> None:
-    """In a lesson fragment: when a move has taken the inputs off the story the full run's
-    box shows, rerun the page so the box says "your own numbers". Only that first move off a
-    story reruns the page; the moves after it rerun the fragment alone, even one that lands
-    on a story's numbers again (the box names a story again when one is picked, or on the
-    page's next full run: nudging a slider back and forth must not rerun the page each
-    time)."""
-    shown = st.session_state.get(state.private("story"))
-    if shown is not None and _story_told(stories, current(state)) != shown:
-        st.rerun()
+    """In a lesson fragment: the first move off the story the full run's box shows reruns the
+    page, so the box says "your own numbers" (:func:`ui.lesson_state.rerun_if_example_left`)."""
+    rerun_if_example_left(state, "story", lambda now: _story_told(stories, current(now)))
