@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.details import code, details, markdown, metric, metrics, paragraph, table, text
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
+from ui.lesson_state import LessonState, Stage, lesson_fragment, lesson_state, section, stage
 from ui.logit_rows import logit_rows, rerun_if_story_changed, story_picker
 from ui.text import fmt
 from ui.url_state import LOGIT_LIMIT, Field, encode_float, parse_float, parse_float_list, parse_int
@@ -208,24 +208,21 @@ def pytorch_code(view: WhyNotMseView, place: Details) -> None:
 # ------------------------------------------------------------------------------- page
 
 
-@st.fragment
-def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
-           sweep: DeltaGenerator, place: Details) -> None:
-    """Everything a move of a logit changes: the logit rows, the three losses and their
-    gradients, and the race (an ``st.fragment``: a move reruns it alone, see
-    ``finish_fragment``; the first move off a story reruns the page, whose box then says
-    so)."""
+@lesson_fragment
+def lesson(state: LessonState, on_stage: Stage, sweep: DeltaGenerator, place: Details) -> None:
+    """Everything a move of a logit changes: the logit rows (drawn here, in the controls),
+    the three losses and their gradients, and the race (a :func:`lesson_fragment`: a move
+    reruns it alone and updates the charts and numbers in their places; the first move off
+    a story reruns the page, whose box then says so)."""
     rerun_if_story_changed(state, STORIES, story_now)
     # The rows' edits have already written this run's inputs: the core call comes first.
     view = why_not_mse(state["x"], state["target"], lr=state["lr"], steps=state["steps"],
                        log_base=state.base)
-    with rows_slot:
-        logit_rows(state, "x", CLASS_NAMES)
+    logit_rows(state, "x", CLASS_NAMES)
     draw_stage(view, on_stage, sweep)
     side_by_side(view, place)
     race(view, place)
     pytorch_code(view, place)
-    finish_fragment()
 
 
 def why_not_mse_page() -> None:
@@ -234,7 +231,9 @@ def why_not_mse_page() -> None:
     on_stage = stage(state, widths=(2.1, 2.7, 1.7))
     with on_stage.controls:
         rows_slot = controls(state)
-    lesson(state, on_stage, rows_slot, sweep_slot(on_stage), details_layout(state))
+    sweep, place = sweep_slot(on_stage), details_layout(state)
+    with rows_slot:
+        lesson(state, on_stage, sweep, place)
 
 
 why_not_mse_page()

@@ -140,9 +140,19 @@ class DetailsReader(HTMLParser):
 
 
 def details_elements(at: AppTest) -> list:
-    """Every details element on the page (:mod:`ui.details`), in page order."""
+    """Every details element on the page (:mod:`ui.details`), in page order, but the copy
+    link's (:func:`share_link`)."""
     return [element for element in at.get("bidi_component")
-            if element.proto.component_name.endswith("xent.details")]
+            if element.proto.component_name.endswith("xent.details")
+            and not element.key.endswith(".link")]
+
+
+def share_link(at: AppTest) -> str:
+    """The address in the page's *Copy link to this state* (a details element's code)."""
+    link = next(element for element in at.get("bidi_component")
+                if element.proto.component_name.endswith("xent.details")
+                and element.key.endswith(".link"))
+    return DetailsReader(json.loads(link.proto.json)["html"]).code[0]
 
 
 def details_html(at: AppTest) -> list[str]:

@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # playwright is only imported by the fixtures that need it
 
 STAGE_SIZES = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 CHART = '[data-testid="xent-chart"]'
-METRIC = '[data-testid="stMetric"]'
+# A metric: Streamlit's, or one of ui.details (the stage's loss, drawn in place by moves).
+METRIC = '[data-testid="stMetric"], .xd-metric'
+METRIC_VALUE = '[data-testid="stMetricValue"], .xd-metric-value'
 # what a learner moves first: a slider, a story's buttons, a box or a list of examples
 CONTROLS = ('[data-testid="xent-rows"] input, [data-testid="stSlider"], '
             '[data-testid="stButtonGroup"], [data-testid="stTextInput"], '
@@ -52,7 +54,7 @@ def metric_value(page, index: int = 0) -> str:
     """The value of the ``index``-th metric on the page (0: the stage's loss), e.g.
     ``9.0183 nats``."""
     metric = page.locator(METRIC).nth(index)
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return metric.locator(METRIC_VALUE).inner_text().strip()
 
 
 def copy_link(page) -> str:

@@ -40,7 +40,7 @@ PAGE_NOT_FOUND = "Page not found"
 
 def stage_loss(page) -> str:
     """The loss on the lesson's stage (the first metric in its container)."""
-    value = '.st-key-lesson-stage [data-testid="stMetricValue"]'
+    value = '.st-key-lesson-stage .xd-metric-value'
     page.wait_for_function(f"() => document.querySelector('{value}')?.innerText.trim()",
                            timeout=60_000)
     return page.locator(value).first.inner_text().strip()

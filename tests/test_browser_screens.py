@@ -229,7 +229,7 @@ STAGE_BOXES_JS = """
   return {
     "first input": box(stage.querySelector(firstInput)),
     "main chart": box(stage.querySelector('[data-testid="xent-chart"]')),
-    "loss": box(stage.querySelector('[data-testid="stMetric"]')),
+    "loss": box(stage.querySelector('[data-testid="stMetric"], .xd-metric')),
   };
 }
 """
@@ -374,7 +374,7 @@ STAGE_BOTTOMS_JS = """(controlSelector) => {
   return {
     'first control': bottom(controls, controlSelector),
     'main chart': bottom(charts, '[data-testid="xent-chart"]'),
-    'loss': bottom(loss, '[data-testid="stMetric"]'),
+    'loss': bottom(loss, '[data-testid="stMetric"], .xd-metric'),
   };
 }"""
 

@@ -7,8 +7,9 @@ the app starts (``app.py``) and when the container is built (``python -m ui.asse
 * ``plotly.min.js``, copied from the installed Python ``plotly`` package, so the charts draw
   with the plotly.js version the figures are written for, and never from the network;
 * the JavaScript of our elements (``ui/live_chart.js``, ``ui/class_rows.js``,
-  ``ui/spreadsheet.js``, ``ui/details.js``; the rows and the spreadsheet each joined after
-  ``ui/edits.js``, which they share);
+  ``ui/spreadsheet.js``, ``ui/details.js``, ``ui/moves.js``; the rows and the spreadsheet
+  each joined after ``ui/edits.js``, which they share, the chart and the details after
+  ``ui/places.js``, which lets a move update them in place, :mod:`ui.live`);
 * their CSS, ``ui/*.css`` joined into one stylesheet, ``elements.css``.
 
 Why the elements' JavaScript is not inline: a components-v2 element sends its JavaScript with
@@ -42,14 +43,16 @@ PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.j
 # Each script in static/ and the files of ui/ it is made of, joined in this order: the rows
 # of classes and the spreadsheet share the browser side of ui/edits.py (edits.js).
 ELEMENT_SCRIPTS = {
-    "live_chart.js": ("svg_chart.js", "live_chart.js"),
+    "live_chart.js": ("places.js", "svg_chart.js", "live_chart.js"),
     "class_rows.js": ("edits.js", "class_rows.js"),
     "spreadsheet.js": ("edits.js", "spreadsheet.js"),
-    "details.js": ("details.js",),
+    "details.js": ("places.js", "details.js"),
+    "moves.js": ("moves.js",),
 }
 # The one stylesheet of every element, from these files of ui/, joined in this order.
 STYLESHEET = "elements.css"
-ELEMENT_STYLES = ("live_chart.css", "class_rows.css", "spreadsheet.css", "details.css")
+ELEMENT_STYLES = ("live_chart.css", "class_rows.css", "spreadsheet.css", "details.css",
+                  "moves.css")
 
 
 def script(name: str) -> bytes:

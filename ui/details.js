@@ -36,7 +36,11 @@ function copyCode(button) {
 // Set only when it changed. A table a learner scrolled sideways (on a phone) stays where it
 // was: the scroll events keep its place, since reading scrollLeft on every move would make
 // the browser lay out the page there and then (measured: 7 ms a move).
-export default function ({ data, parentElement }) {
+export default function (component) {
+  inPlace(component, drawDetails);
+}
+
+function drawDetails(data, parentElement) {
   const root = parentElement.querySelector('.xent-details');
   if (!root.__scrolled) {
     root.__scrolled = [];

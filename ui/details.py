@@ -37,6 +37,7 @@ from collections.abc import Collection, Sequence
 import streamlit as st
 
 from ui.assets import element_js
+from ui.live import draw_in_place
 from ui.presenter import presenting
 
 HTML = '<div class="xent-details" data-testid="xent-details"></div>'
@@ -295,10 +296,8 @@ def box(*blocks: str) -> str:
 
 def details(key: str, *blocks: str, container=None) -> None:
     """Draw ``blocks`` (HTML from this module's functions) as the element named ``key``; the
-    next run with the same ``key`` updates it in place."""
-    data = {"html": "".join(blocks), "large": presenting()}
-    if container is None:
-        _details(key=key, data=data)
-    else:
-        with container:
-            _details(key=key, data=data)
+    next run with the same ``key`` updates it in place. In a ``container`` a lesson
+    fragment did not draw, it is a place (:mod:`ui.live`): a move updates it without
+    drawing it again."""
+    draw_in_place(key, {"html": "".join(blocks), "large": presenting()},
+                  lambda data: _details(key=key, data=data), container)

@@ -11,8 +11,8 @@ parser that rejects bad text with ``ValueError``); then
    reads a value, ``state.set(name, value)`` changes one (in callbacks).
 3. :func:`end_run` (end of ``app.py``) writes every value that differs from its preset into
    the URL, and the same query into the page's *Copy link to this state*, built on the host
-   the browser used. A ``st.fragment`` rerun skips the end of ``app.py``, so a fragment ends
-   with :func:`finish_fragment`, which does the same.
+   the browser used. A move reruns only the page's :func:`lesson_fragment`, which skips the
+   end of ``app.py``, so the fragment does the same when it ends.
 
 Private session keys (drafts, histories: not in the URL) come from ``state.private(name)``;
 the reset button clears them with the fields. Every exact number a learner types goes through
@@ -29,6 +29,7 @@ cannot say why and does not cover ``abc`` or ``1e999``; hence :func:`number_box`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,7 +112,6 @@ class LessonState:
     intro: str = ""
     checkpoints: str | None = None  # the lesson whose predict-then-reveal questions it shows
     share_slot: Any = field(default=None, repr=False)  # where the copy link is drawn
-    link_in_fragment: bool = False  # a st.fragment draws the copy link (finish_fragment)
 
     def key(self, name: str) -> str:
         """The session key (and widget ``key=``) of a field."""
@@ -252,8 +252,13 @@ def _shell_params() -> dict[str, Any]:
 
 
 def _draw_link(state: LessonState) -> None:
+    """The copy link: a place (:mod:`ui.live`) that every move updates."""
+    from ui.details import code, details  # ui.details -> ui.presenter -> this module
+
     if state.share_slot is not None:
-        state.share_slot.code(share_url(state), language=None, wrap_lines=True)
+        details(f"{state.page}.link", code(share_url(state), wrap_lines=True,
+                                          label="Link to this state"),
+                container=state.share_slot)
 
 
 def _write(state: LessonState | None, link: bool = True) -> None:
@@ -273,8 +278,7 @@ def _write(state: LessonState | None, link: bool = True) -> None:
 
 def end_run() -> None:
     """End of ``app.py``: write the running page's state into the URL and its copy link."""
-    state = st.session_state.pop(_ACTIVE, None)
-    _write(state, link=state is not None and not state.link_in_fragment)
+    _write(st.session_state.pop(_ACTIVE, None))
 
 
 def in_fragment_rerun() -> bool:
@@ -283,22 +287,36 @@ def in_fragment_rerun() -> bool:
     return bool(context is not None and context.fragment_ids_this_run)
 
 
-def finish_fragment() -> None:
-    """End of a ``st.fragment`` whose inputs are in the URL: it draws the copy link (on full
-    runs too, so Streamlit keeps the link's place for the fragment), and after a
-    fragment-only rerun it writes the URL as :func:`end_run` does after a full run.
+def lesson_fragment(draw: Callable[..., None]) -> Callable[..., None]:
+    """The page's lesson: everything a move changes, as an ``st.fragment``, so a move reruns
+    it alone, not the page's header, its questions or the app's sidebar (which a full run
+    draws). Call it where its widgets go (the rows of a stage's controls, say): they are
+    drawn in its own container.
 
-    Every lesson page draws what a move changes in one such fragment, ``lesson``: a move
-    reruns it alone, not the page's header, its questions or the app's sidebar (which a
-    full run draws), so it costs the server a fraction of a whole run."""
-    state = st.session_state.get(_LAST)
-    if state is None:
-        return
-    state.link_in_fragment = True
-    if in_fragment_rerun():
-        _write(state)
-    else:
-        _draw_link(state)
+    Its charts and details in the full run's places are places of :mod:`ui.live`: drawn by
+    the full run, then updated by one element a move. When a move ends, the fragment writes
+    the URL and the copy link, as :func:`end_run` does after a full run."""
+    from ui import live  # ui.details -> ui.presenter -> this module
+
+    @st.fragment
+    @functools.wraps(draw)
+    def fragment(*args, **kwargs):
+        state = st.session_state[_LAST]
+        with live.collecting(live.Moves(state.page, rerun=in_fragment_rerun())) as moves:
+            result = draw(*args, **kwargs)
+            live.check_places(moves)
+            if moves.rerun:
+                _write(state)
+        live.send(moves, key=f"{state.page}.moves")
+        return moves, result
+
+    @functools.wraps(draw)
+    def run(*args, **kwargs):
+        moves, result = fragment(*args, **kwargs)
+        live.draw_later(moves)
+        return result
+
+    return run
 
 
 # -------------------------------------------------------------------- the page's layout
@@ -334,14 +352,18 @@ def header(state: LessonState) -> None:
 class Stage:
     """The first screen of a lesson: what a learner moves, the chart it drives, the loss."""
 
+    page: str
     controls: Any
     charts: Any
     loss: Any
 
     def show_loss(self, label: str, value: float, unit: str, help: str | None = None,
                   digits: int = 4) -> None:
-        """The loss as the stage's big number."""
-        self.loss.metric(label, f"{fmt(value, digits)} {unit}", help=help, border=True)
+        """The loss as the stage's big number (a place of :mod:`ui.live`)."""
+        from ui.details import details, metric  # ui.details -> ui.presenter -> this module
+
+        details(f"{self.page}.loss", metric(label, f"{fmt(value, digits)} {unit}", help=help,
+                                           border=True), container=self.loss)
 
 
 def section(title: str):
@@ -361,7 +383,7 @@ def stage(state: LessonState, widths: Sequence[float] = (2.2, 3, 1.6)) -> Stage:
     """
     header(state)
     controls, charts, loss = st.container(key=STAGE_KEY).columns(list(widths), gap="medium")
-    return Stage(controls, charts, loss)
+    return Stage(state.page, controls, charts, loss)
 
 
 # --------------------------------------------------------------------- typed numbers

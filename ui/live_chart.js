@@ -200,7 +200,10 @@ function watchSvg(wrapper, plot) {
 }
 
 export default function (component) {
-  const { data, parentElement } = component;
+  inPlace(component, drawChart);
+}
+
+function drawChart(data, parentElement) {
   const wrapper = parentElement.querySelector('.xent-chart');
   const plot = wrapper.firstElementChild;
   if (data.alt) wrapper.setAttribute('aria-label', data.alt);

@@ -39,6 +39,7 @@ import numpy as np
 import streamlit as st
 
 from ui.assets import element_js
+from ui.live import draw_in_place
 
 # The plot, then the toolbar of the SVG route (ui/live_chart.js fills it; Plotly draws its own).
 HTML = ('<div class="xent-chart" data-testid="xent-chart" role="figure"><div></div>'
@@ -278,11 +279,9 @@ def live_chart(figure_json: str, *, key: str, alt: str | None, config: dict,
 
     ``alt`` is the chart's accessible name; ``config`` is Plotly's config (toolbar, PNG name);
     ``svg`` draws it as SVG instead of with plotly.js (only a figure :func:`drawn_as_svg`).
+    In a ``container`` a lesson fragment did not draw, it is a place (:mod:`ui.live`): a
+    move updates it without drawing it again.
     """
     data = {"figure": figure_json, "alt": alt, "config": config,
             "draw": "svg" if svg else "plotly"}
-    if container is None:
-        _chart(key=key, data=data)
-    else:
-        with container:
-            _chart(key=key, data=data)
+    draw_in_place(key, data, lambda placed: _chart(key=key, data=placed), container)

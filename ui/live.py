@@ -1,0 +1,129 @@
+"""Places a move updates in place: drawn by the page's full run, then changed by one element.
+
+A lesson page draws what a move changes in its lesson fragment
+(:func:`ui.lesson_state.lesson_fragment`). Each chart and each details element it draws into
+a place the full run laid out (a container outside the fragment: a stage column, a section)
+is a *place*, named by its key:
+
+* **full run**: the fragment runs inline; its places are drawn right after it returns, by the
+  full run itself, so they are not the fragment's and a move leaves them where they are;
+* **a move** (the fragment reruns alone): its places are not drawn again. Their new data goes
+  into the fragment's one **moves element** (``ui/moves.js``), which hands each place its
+  data in the browser (``ui/places.js``); the place redraws itself as if it had been sent.
+
+Why: Streamlit sends every element a fragment draws, and every block around an element it
+draws outside its own container, as a message of its own, and the browser's React applies
+each one to the page. A move on Why not MSE was 26 messages (11 of them blocks around
+places), against the bare-Streamlit floor app's 7; the browser spent most of a key press
+applying them. With places a move is the fragment's widgets, its moves element and
+Streamlit's fixed messages.
+
+What a place cannot do by moves alone is appear or disappear: a move whose places are not
+the ones the full run drew (a chart that gives way to a message) reruns the page
+(:func:`check_places`). Streamlit elements the fragment draws outside its own container
+(an ``st.info``, a widget) stay the fragment's as before, one block each; in a container
+they come before the places drawn there.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from ui.assets import element_js
+
+HTML = '<div class="xent-moves" hidden></div>'
+
+JS = element_js("moves.js")  # ui/moves.js, loaded once per tab (ui/assets.py)
+
+_moves_element = st.components.v2.component("xent.moves", html=HTML, js=JS,
+                                            isolate_styles=False)
+
+_SHOWN = "_live.shown"  # page -> {key: the data its place shows} (the full run's, a move's)
+_DRAWN = "_live.drawn"  # page -> the keys of the places its last full run drew
+
+
+@dataclass
+class Moves:
+    """What one run of a lesson fragment drew into places."""
+
+    page: str
+    rerun: bool  # a move: the fragment reruns alone
+    places: dict[str, dict] = field(default_factory=dict)  # key -> the place's data
+    later: list[Callable[[], None]] = field(default_factory=list)  # full run: their drawing
+
+
+_running: ContextVar[Moves | None] = ContextVar("xent_moves", default=None)
+
+
+@contextmanager
+def collecting(moves: Moves) -> Iterator[Moves]:
+    """While a lesson fragment runs: its places go into ``moves``."""
+    token = _running.set(moves)
+    try:
+        yield moves
+    finally:
+        _running.reset(token)
+
+
+def draw_in_place(key: str, data: dict, draw: Callable[[dict], None], container) -> None:
+    """Draw an element (``draw(data)``: ``data`` plus its place's key) in ``container`` as the
+    place ``key``. In a lesson fragment on a full run it is drawn when the fragment returns;
+    on a move ``data`` goes to the moves element. Anywhere else, and in the fragment's own
+    container (``container=None``), it is drawn here and now."""
+    moves = _running.get()
+    if moves is not None and container is not None:
+        moves.places[key] = data
+        if moves.rerun:
+            return
+    # A full run's data always differs from the last one's, so the browser draws it even
+    # when a move has since shown other data in the place (ui/places.js).
+    placed = {**data, "place": key, "drawn": time.time_ns()}
+
+    def now() -> None:
+        if container is None:
+            draw(placed)
+        else:
+            with container:
+                draw(placed)
+
+    if moves is not None and container is not None:
+        moves.later.append(now)
+    else:
+        now()
+
+
+def check_places(moves: Moves) -> None:
+    """On a move: rerun the page when its places are not those the full run drew."""
+    drawn = st.session_state.setdefault(_DRAWN, {})
+    if not moves.rerun:
+        drawn[moves.page] = set(moves.places)
+    elif set(moves.places) != drawn.get(moves.page):
+        st.rerun()
+
+
+def send(moves: Moves, key: str) -> None:
+    """The fragment's moves element, with the places whose data changed (drawn in the
+    fragment's own container, on full runs too, so a move updates the element rather than
+    adding one)."""
+    shown = st.session_state.setdefault(_SHOWN, {})
+    if moves.rerun:
+        before = shown.setdefault(moves.page, {})
+        changed = {key: {**data, "place": key} for key, data in moves.places.items()
+                   if before.get(key) != data}
+        before.update(moves.places)
+    else:
+        shown[moves.page] = dict(moves.places)
+        changed = {}
+    _moves_element(key=key, data={"places": changed})
+
+
+def draw_later(moves: Moves) -> None:
+    """A full run, after the lesson fragment returned: draw its places."""
+    for now in moves.later:
+        now()
