@@ -32,10 +32,10 @@ from ui.cat_dog_table import (
     table_edit,
     with_dog_following_cat,
 )
-from ui.details import caption, code, details, inline, markdown, metric, metrics
+from ui.details import box, callout, caption, code, details, inline, markdown, metric, metrics
 from ui.edits import Edit
 from ui.figure_spec import frozen
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
+from ui.lesson_state import LessonState, Stage, lesson_fragment, lesson_state, section, stage
 from ui.spreadsheet import Column, SheetRow, spreadsheet
 from ui.text import fmt
 from ui.url_state import Field
@@ -152,7 +152,7 @@ def table_instructions(state: LessonState) -> None:
 
 
 def show_table(state: LessonState, rows, checked: CheckedRows, view: CatVsDogView | None,
-               notes) -> None:
+               notes, place: Places) -> None:
     mode, base = state["mode"], state.base
     shown = shown_table(rows, mode, checked, view)
     columns = table_columns(mode, base)
@@ -168,7 +168,8 @@ def show_table(state: LessonState, rows, checked: CheckedRows, view: CatVsDogVie
     for message in (*checked.errors, *notes):
         input_error(message)
     if view is not None:
-        details(f"{PAGE}.details.mistake", mistake_text(view, checked, mode))
+        details(f"{PAGE}.details.mistake", mistake_text(view, checked, mode),
+                container=place.mistake)
 
 
 def mistake_text(view: CatVsDogView, checked: CheckedRows, mode: str) -> str:
@@ -250,14 +251,17 @@ def formula(view: CatVsDogView, checked: CheckedRows) -> tuple[str, str]:
     )
 
 
-def show_screwy(state: LessonState, view: CatVsDogView, checked: CheckedRows) -> None:
-    """Raw-activation mode: why rows that do not sum to 1 break the loss, and the fix."""
+def show_screwy(state: LessonState, view: CatVsDogView, checked: CheckedRows,
+                place: Places) -> None:
+    """Raw-activation mode: why rows that do not sum to 1 break the loss, and the fix (a
+    button under the explanation, while some row does not sum to 1)."""
     sheet, base = view.analysis.sheet, view.log_base
     off = [i for i, ok in enumerate(sheet.rows_sum_to_one) if not ok]
     if not off:
-        st.success(
-            "Every row sums to 1, so these activations are probabilities and the losses mean "
-            "what they should.", icon=":material/check_circle:")
+        details(f"{PAGE}.details.screwy", callout(
+            "success", "check_circle", inline(
+                "Every row sums to 1, so these activations are probabilities and the losses "
+                "mean what they should.")), container=place.screwy)
         return
     listed = ", ".join(f"row {checked.usable[i] + 1} sums to {sheet.row_sums[i]:.4g}"
                        for i in off[:6])
@@ -267,19 +271,18 @@ def show_screwy(state: LessonState, view: CatVsDogView, checked: CheckedRows) ->
         f"−{base.log_name} of a number above 1 is below 0, better than being certain."
         if negative else ""
     )
-    with st.container(border=True):
-        st.markdown(
+    details(f"{PAGE}.details.screwy", box(
+        markdown(
             f"**Screwy losses.** {listed[0].upper()}{listed[1:]}. Both loss columns read only "
             "the true class's entry and take for granted that the rest of 1 went to the other "
             "class. When a row does not sum to 1 that is false: inflating every entry lowers "
-            "the loss without the model preferring the right class any more." + below_zero
-        )
-        st.markdown(
+            "the loss without the model preferring the right class any more." + below_zero),
+        markdown(
             "Softmax fixes it: each row becomes e^A / (e^A + e^B) and e^B / (e^A + e^B), which "
-            "are positive and sum to 1, while the larger activation still gets the larger share."
-        )
-        st.button("Apply softmax to every row", key=f"{PAGE}.softmax", type="primary",
-                  on_click=apply_softmax, args=(state,))
+            "are positive and sum to 1, while the larger activation still gets the larger "
+            "share.")), container=place.screwy)
+    place.softmax.button("Apply softmax to every row", key=f"{PAGE}.softmax", type="primary",
+                         on_click=apply_softmax, args=(state,))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -320,19 +323,19 @@ CURVE_TEXT = (
 # ---------------------------------------------------------------------------------- page
 
 
-@st.fragment
+@lesson_fragment
 def lesson(state: LessonState, on_stage: Stage, place: Places) -> None:
-    """Everything an edit changes: the spreadsheet, the loss curve, the mean loss and the
-    two forms of the loss (an ``st.fragment``: an edit reruns it alone, see
-    ``finish_fragment``). The mode, the table's instructions, the chart's caption and the
-    section's heading are drawn by the full run (a change of mode reruns the page)."""
+    """Everything an edit changes: the spreadsheet (drawn here, under the table's
+    instructions), the loss curve, the mean loss and the two forms of the loss (a
+    :func:`lesson_fragment`: an edit reruns it alone and updates the rest in its places).
+    The mode, the table's instructions, the chart's caption and the section's heading are
+    drawn by the full run (a change of mode reruns the page)."""
     rows, notes = read_table(state)
     mode = state["mode"]
     checked = check_rows(rows, mode)
     view = (cat_vs_dog(checked.activations, checked.targets, log_base=state.base)
             if checked.usable else None)
-    with place.table:
-        show_table(state, rows, checked, view, notes)
+    show_table(state, rows, checked, view, notes, place)
     if view is None:
         place.chart.info("No row can be scored yet: fix the rows and the losses appear.")
         details(f"{PAGE}.details.forms", markdown(
@@ -344,19 +347,20 @@ def lesson(state: LessonState, on_stage: Stage, place: Places) -> None:
                            state.base.unit, help="Training minimises the mean over the "
                            "examples: the mean of column E.")
         if mode == RAW:
-            with place.screwy:
-                show_screwy(state, view, checked)
+            show_screwy(state, view, checked, place)
         details(f"{PAGE}.details.forms", *two_forms(view, checked), container=place.forms)
-    finish_fragment()
 
 
 @dataclass(frozen=True)
 class Places:
-    """Where the lesson fragment draws: the full run draws everything around them."""
+    """Where the lesson fragment draws what the full run does not: the full run draws
+    everything around them. The fragment itself runs in ``table``."""
 
     table: DeltaGenerator
+    mistake: DeltaGenerator
     chart: DeltaGenerator
     screwy: DeltaGenerator
+    softmax: DeltaGenerator
     forms: DeltaGenerator
 
 
@@ -367,18 +371,20 @@ def layout(state: LessonState, on_stage: Stage) -> Places:
         st.radio("The two columns hold", options=(PROBABILITY, RAW),
                  key=state.key("mode"), format_func=MODE_NAMES.get, horizontal=True)
         table_instructions(state)
-        table = st.container()
+        table, mistake = st.container(), st.container()
     chart = on_stage.charts.container()
     on_stage.charts.caption("Blue points are rows labelled cat, orange ones rows labelled "
                             "dog.")
-    screwy = st.container()
-    return Places(table, chart, screwy, section(TWO_FORMS))
+    screwy, softmax = st.container(), st.container()
+    return Places(table, mistake, chart, screwy, softmax, section(TWO_FORMS))
 
 
 def cat_vs_dog_page() -> None:
     state = lesson_state(PAGE, FIELDS, title=TITLE, intro=INTRO,
                          checkpoints="cat-vs-dog")
     on_stage = stage(state, widths=(3.0, 2.2, 1.6))
-    lesson(state, on_stage, layout(state, on_stage))
+    place = layout(state, on_stage)
+    with place.table:
+        lesson(state, on_stage, place)
 
 cat_vs_dog_page()

@@ -93,6 +93,39 @@ def fresh_page(browser, link: str) -> Iterator[Page]:
         context.close()
 
 
+# Every place of ui.live on the page (a chart, a details element, the copy link) and the data
+# it shows, as JSON: the full run's, or the last move's (ui/places.js), without the full run's
+# stamp.
+PLACES_JS = """() => Object.fromEntries([...(window.__xentPlaces || new Map())]
+  .filter(([, place]) => place.parentElement?.isConnected)
+  .map(([key, place]) => {
+    const { drawn, place: _, ...data } = place.shown;
+    return [key, JSON.stringify(data)];
+  }))"""
+
+
+def places_shown(page) -> dict[str, str]:
+    """Each place on the page (:mod:`ui.live`) by key, with the data it shows (JSON)."""
+    return page.evaluate(PLACES_JS)
+
+
+def assert_moves_show_what_a_fresh_load_shows(page, browser, moved: dict[str, str] | None = None,
+                                             ignore: tuple[str, ...] = ()) -> None:
+    """After moves: every place on ``page`` (its charts, details, loss, copy link, updated in
+    place by the moves) shows exactly the data a fresh load of the same address draws.
+    ``ignore`` names places that depend on the moves themselves (a history of losses)."""
+    moved = places_shown(page) if moved is None else moved
+    assert len(moved) >= 3, moved.keys()  # at least a chart, the loss and the copy link
+    with fresh_page(browser, page.url) as fresh:
+        fresh.wait_for_function(
+            f"() => ({PLACES_JS})() && Object.keys(({PLACES_JS})()).length >= {len(moved)}",
+            timeout=60_000)
+        loaded = places_shown(fresh)
+    assert moved.keys() == loaded.keys()
+    for key in moved.keys() - set(ignore):
+        assert moved[key] == loaded[key], key
+
+
 def loss_in_fresh_context(browser, link: str) -> str:
     """Open ``link`` in a new browser context (no cookies, no session) and read its loss."""
     with fresh_page(browser, link) as page:

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-from apptest_helpers import edit_row, open_page, plotly_figures
+from apptest_helpers import edit_row, open_page, plotly_figures, share_link
 
 from ui import url_state
 from ui.figures import class_bars, loss_curve
@@ -148,7 +148,7 @@ def test_every_lesson_opens_inside_the_shell_with_its_log_base_selector(page):
 def test_the_share_link_holds_the_current_state_of_the_page():
     at = open_page(LESSONS[1].file)
     edit_row(at, "five._rows", 3, "slider", 3.0)
-    link = next(c.value for c in at.code if c.value.startswith("http"))
+    link = share_link(at)
     assert link.startswith("http://localhost:8501/")  # AppTest has no browser URL
     query = parse_qs(urlsplit(link).query)
     assert query["x"] == ["-2.17,-1.63,-2.75,3,-0.156"]
@@ -157,5 +157,4 @@ def test_the_share_link_holds_the_current_state_of_the_page():
 
 def test_the_share_link_of_a_lesson_preset_has_no_query():
     at = open_page(LESSONS[1].file)
-    link = next(c.value for c in at.code if c.value.startswith("http"))
-    assert urlsplit(link).query == ""
+    assert urlsplit(share_link(at)).query == ""

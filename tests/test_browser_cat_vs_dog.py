@@ -17,6 +17,12 @@ from browser_helpers import (
     readme_screenshot,
     wait_for_streamlit_idle,
 )
+from lesson_browser import (
+    assert_moves_show_what_a_fresh_load_shows,
+    copy_link,
+    places_shown,
+    same_state,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -160,3 +166,23 @@ def test_a_row_is_added_and_deleted_with_the_keyboard(streamlit_server, page):
 def test_the_page_screenshot_for_the_readme(streamlit_server, page):
     open_cat_vs_dog(page, streamlit_server, "?base=10")
     readme_screenshot(page, "cat_vs_dog")
+
+
+def test_edits_update_every_place_as_a_fresh_load_of_the_link_draws_it(streamlit_server, page,
+                                                                       browser):
+    # An edit reruns the lesson fragment alone: the chart, the loss, the two forms, the note on
+    # the most confident mistake and the copy link are updated in place by its moves element
+    # (ui.live), not drawn again. They must show what the full run of the same link draws.
+    open_cat_vs_dog(page, streamlit_server)
+    before = places_shown(page)
+    type_into_cell(page, row=3, column="P(cat)", text="0.2")
+    type_into_cell(page, row=1, column="P(cat)", text="0.05")
+    moved = places_shown(page)
+    changed = {key for key in moved if moved[key] != before[key]}
+    assert changed == {"cat_vs_dog.curve", "cat_vs_dog.loss", "cat_vs_dog.details.forms",
+                       "cat_vs_dog.details.mistake"}
+    assert "0.05" in moved["cat_vs_dog.details.mistake"]  # row 1 is now the worst mistake
+    # The copy link's popover was closed during the moves: opened now, it shows their link.
+    assert same_state(copy_link(page), page.url)
+    assert "rows=0.05c" in page.url.replace("%2C", ",")
+    assert_moves_show_what_a_fresh_load_shows(page, browser, moved)

@@ -20,6 +20,7 @@ from apptest_helpers import (
     open_page,
     page_text,
     plotly_figures,
+    share_link,
     sheet_data,
 )
 from torch_helpers import require_torch
@@ -452,6 +453,5 @@ def test_reset_brings_back_the_lesson_rows():
 def test_the_copy_link_holds_the_edit_just_made_not_the_one_before():
     at = open_page(PAGE_FILE)
     edit(at, (2, "a", "0.2"))
-    link = next(c.value for c in at.code if c.value.startswith("http"))
-    query = parse_qs(urlsplit(link).query)
+    query = parse_qs(urlsplit(share_link(at)).query)
     assert query["rows"] == [at.query_params["rows"]] == ["0.5c,0.98c,0.2d,0.5d,0.9c"]

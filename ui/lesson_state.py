@@ -171,6 +171,9 @@ def lesson_state(page: str, fields: Sequence[Field], *, title: str = "", intro: 
     questions the header shows. ``check(state)`` makes values from a link consistent with each
     other (for example as many class names as logits), adding a note for whatever it changes.
     """
+    from ui import live  # ui.details -> ui.presenter -> this module
+
+    live.start_run()
     state = LessonState(page, tuple(fields), title, intro, checkpoints)
     st.session_state[_ACTIVE] = state
     st.session_state[_LAST] = state

@@ -44,6 +44,7 @@ JS = element_js("moves.js")  # ui/moves.js, loaded once per tab (ui/assets.py)
 _moves_element = st.components.v2.component("xent.moves", html=HTML, js=JS,
                                             isolate_styles=False)
 
+_STAMP = "_live.stamp"  # the stamp of the session's last full run of a lesson page
 _SHOWN = "_live.shown"  # page -> {key: the data its place shows} (the full run's, a move's)
 _DRAWN = "_live.drawn"  # page -> the keys of the places its last full run drew
 
@@ -71,6 +72,15 @@ def collecting(moves: Moves) -> Iterator[Moves]:
         _running.reset(token)
 
 
+def start_run() -> None:
+    """A lesson page's full run begins: a new stamp for the places it draws."""
+    st.session_state[_STAMP] = time.time_ns()
+
+
+def _stamp() -> int:
+    return st.session_state.get(_STAMP, 0)
+
+
 def draw_in_place(key: str, data: dict, draw: Callable[[dict], None], container) -> None:
     """Draw an element (``draw(data)``: ``data`` plus its place's key) in ``container`` as the
     place ``key``. In a lesson fragment on a full run it is drawn when the fragment returns;
@@ -81,9 +91,9 @@ def draw_in_place(key: str, data: dict, draw: Callable[[dict], None], container)
         moves.places[key] = data
         if moves.rerun:
             return
-    # A full run's data always differs from the last one's, so the browser draws it even
-    # when a move has since shown other data in the place (ui/places.js).
-    placed = {**data, "place": key, "drawn": time.time_ns()}
+    # A full run's data always differs from the last one's (its stamp), so the browser draws
+    # it even when a move has since shown other data in the place (ui/places.js).
+    placed = {**data, "place": key, "drawn": _stamp()}
 
     def now() -> None:
         if container is None:
@@ -114,8 +124,8 @@ def send(moves: Moves, key: str) -> None:
     shown = st.session_state.setdefault(_SHOWN, {})
     if moves.rerun:
         before = shown.setdefault(moves.page, {})
-        changed = {key: {**data, "place": key} for key, data in moves.places.items()
-                   if before.get(key) != data}
+        changed = {key: {**data, "place": key, "drawn": _stamp()}
+                   for key, data in moves.places.items() if before.get(key) != data}
         before.update(moves.places)
     else:
         shown[moves.page] = dict(moves.places)

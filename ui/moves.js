@@ -1,12 +1,17 @@
 // The browser side of ui/live.py's moves element: one per lesson fragment, invisible. Each
 // move sends it the new data of every place the move changed (charts, details, the copy
 // link), and it redraws each place in place (ui/places.js): one element a move, where every
-// place was one element of its own and a block around it.
+// place was one element of its own and a block around it. A place not on the page just now
+// (in a closed popover) keeps the data for when it is drawn.
 export default function ({ data }) {
-  const places = window.__xentPlaces;
-  if (!places) return;
+  const places = (window.__xentPlaces ||= new Map());
   Object.entries(data.places || {}).forEach(([key, moved]) => {
-    const place = places.get(key);
-    if (place && place.parentElement.isConnected) place.move(moved);
+    let place = places.get(key);
+    if (!place || place.drawn !== moved.drawn) {
+      place = { drawn: moved.drawn };
+      places.set(key, place);
+    }
+    place.shown = moved;
+    if (place.parentElement?.isConnected) place.draw(moved, place.parentElement);
   });
 }

@@ -2,10 +2,11 @@
 // full run draws, and that each move of the lesson fragment then redraws from the data the
 // fragment's one moves element carries (ui/moves.js), found here by the place's key.
 //
-// Streamlit calls an element's drawing again with the data of its last message when the
-// theme changes: a place then draws what the last move showed, not what the full run sent.
-// A full run's data is always new (it carries the run's number), so it always wins.
-const PLACES = (window.__xentPlaces ||= new Map());  // key -> { parentElement, shown, move }
+// Streamlit draws an element again with the data of its last message when the theme changes,
+// and when it mounts it anew (a popover opened again): the place then draws what the last
+// move showed. Data carries the stamp of the full run it follows (`drawn`): a new full run's
+// data always wins over moves after an earlier one.
+const PLACES = (window.__xentPlaces ||= new Map());  // key -> { drawn, shown, draw, parentElement }
 
 function inPlace(component, draw) {
   const { data, parentElement } = component;
@@ -14,17 +15,11 @@ function inPlace(component, draw) {
     return;
   }
   let place = PLACES.get(data.place);
-  if (!place || place.parentElement !== parentElement) {
-    place = { parentElement, sent: null, shown: null };
+  if (!place || place.drawn !== data.drawn) {
+    place = { drawn: data.drawn, shown: data };
     PLACES.set(data.place, place);
   }
-  if (place.sent !== data) {
-    place.sent = data;
-    place.shown = data;
-  }
-  place.move = (moved) => {
-    place.shown = moved;
-    draw(moved, parentElement);
-  };
+  place.draw = draw;
+  place.parentElement = parentElement;
   draw(place.shown, parentElement);
 }
