@@ -280,8 +280,17 @@ def _write(state: LessonState | None, link: bool = True) -> None:
 
 
 def end_run() -> None:
-    """End of ``app.py``: write the running page's state into the URL and its copy link."""
-    _write(st.session_state.pop(_ACTIVE, None))
+    """End of ``app.py``: write the running page's state into the URL and its copy link (a
+    place of :mod:`ui.live`, which the page's moves update)."""
+    from ui import live  # ui.details -> ui.presenter -> this module
+
+    state = st.session_state.pop(_ACTIVE, None)
+    if state is None:
+        _write(None)
+        return
+    with live.collecting(live.Moves(state.page, rerun=False)) as moves:
+        _write(state)
+    live.draw_later(moves)
 
 
 def in_fragment_rerun() -> bool:

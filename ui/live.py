@@ -22,7 +22,11 @@ What a place cannot do by moves alone is appear or disappear: a move whose place
 the ones the full run drew (a chart that gives way to a message) reruns the page
 (:func:`check_places`). Streamlit elements the fragment draws outside its own container
 (an ``st.info``, a widget) stay the fragment's as before, one block each; in a container
-they come before the places drawn there.
+they come before the places drawn there. A place's container is one the full run made,
+never one the fragment made (draw there with ``container=None`` inside ``with``).
+
+The copy link is a place too: the full run draws it at its end (``ui.lesson_state.end_run``)
+and every move sends its new address.
 """
 
 from __future__ import annotations
@@ -82,30 +86,27 @@ def _stamp() -> int:
 
 
 def draw_in_place(key: str, data: dict, draw: Callable[[dict], None], container) -> None:
-    """Draw an element (``draw(data)``: ``data`` plus its place's key) in ``container`` as the
-    place ``key``. In a lesson fragment on a full run it is drawn when the fragment returns;
-    on a move ``data`` goes to the moves element. Anywhere else, and in the fragment's own
-    container (``container=None``), it is drawn here and now."""
+    """Draw an element (``draw(data)``) in ``container``; while places are collected
+    (:func:`collecting`: a lesson fragment, the copy link) it is the place ``key``: on a full
+    run drawn when :func:`draw_later` is called, with its key and the run's stamp; on a move
+    its data goes to the moves element. Anywhere else, and in the fragment's own container
+    (``container=None``), it is drawn here and now, as any element."""
     moves = _running.get()
-    if moves is not None and container is not None:
-        moves.places[key] = data
-        if moves.rerun:
-            return
+    if moves is None or container is None:
+        draw(data)
+        return
+    moves.places[key] = data
+    if moves.rerun:
+        return
     # A full run's data always differs from the last one's (its stamp), so the browser draws
     # it even when a move has since shown other data in the place (ui/places.js).
     placed = {**data, "place": key, "drawn": _stamp()}
 
     def now() -> None:
-        if container is None:
+        with container:
             draw(placed)
-        else:
-            with container:
-                draw(placed)
 
-    if moves is not None and container is not None:
-        moves.later.append(now)
-    else:
-        now()
+    moves.later.append(now)
 
 
 def check_places(moves: Moves) -> None:

@@ -1,0 +1,96 @@
+"""ui.live on the server: what a full run and a move of a lesson fragment send for its places.
+
+AppTest runs whole scripts, so these scripts play the lesson fragment's part themselves (a
+full run, then moves: ``ui.live.Moves(rerun=True)``), as ``ui.lesson_state.lesson_fragment``
+does. The browser side (ui/places.js, ui/moves.js) is checked by each lesson's browser test
+(``assert_moves_show_what_a_fresh_load_shows`` in tests/lesson_browser.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+
+def lesson_like() -> None:
+    """A page with two places in a container of the full run, a third on demand, and the
+    fragment's moves element; ``move`` in session state makes the run a move."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+
+    from ui import live
+    from ui.details import details, paragraph
+
+    move = st.session_state.get("move", False)
+    if not move:
+        live.start_run()
+    place = st.container()
+    moves = live.Moves("demo", rerun=move)
+    with live.collecting(moves):
+        details("demo.a", paragraph(st.session_state.get("a", "one")), container=place)
+        details("demo.b", paragraph("always the same"), container=place)
+        if st.session_state.get("third"):
+            details("demo.c", paragraph("a third place"), container=place)
+        details("demo.own", paragraph("in the fragment's own container"))
+        try:
+            live.check_places(moves)
+        except RerunException:
+            st.session_state["reran"] = True
+    live.send(moves, key="demo.moves")
+    live.draw_later(moves)
+
+
+def elements(at: AppTest) -> dict[str, dict]:
+    """Our elements on the page by key, with the data each was sent."""
+    return {element.key: json.loads(element.proto.json) for element in at.get("bidi_component")}
+
+
+def run(at: AppTest, **state) -> dict[str, dict]:
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return elements(at)
+
+
+def test_a_full_run_draws_its_places_after_the_fragment_with_the_runs_stamp():
+    at = AppTest.from_function(lesson_like)
+    drawn = run(at)
+    # Drawn by the full run in their container (page order), each named and stamped.
+    assert list(drawn) == ["demo.a", "demo.b", "demo.own", "demo.moves"]
+    assert drawn["demo.a"]["place"] == "demo.a" and "one" in drawn["demo.a"]["html"]
+    assert drawn["demo.a"]["drawn"] == drawn["demo.b"]["drawn"] > 0
+    # The fragment's own element is drawn as any element, on every run: not a place.
+    assert drawn["demo.own"] == {"html": "<p>in the fragment's own container</p>",
+                                 "large": False}
+    assert drawn["demo.moves"] == {"places": {}}
+    # The next full run has a new stamp: the browser draws its data over any move's.
+    again = run(at)
+    assert again["demo.a"]["drawn"] > drawn["demo.a"]["drawn"]
+
+
+def test_a_move_sends_only_the_places_it_changed_in_the_moves_element():
+    at = AppTest.from_function(lesson_like)
+    full = run(at)
+    moved = run(at, move=True, a="two")
+    # The places are not drawn again: their elements are gone from this run's page...
+    assert list(moved) == ["demo.own", "demo.moves"]
+    # ...and the moves element carries the one place whose data changed, with the stamp of
+    # the full run it follows (so the browser keeps it over that run's data).
+    places = moved["demo.moves"]["places"]
+    assert list(places) == ["demo.a"]
+    assert "two" in places["demo.a"]["html"] and "one" not in places["demo.a"]["html"]
+    assert places["demo.a"]["drawn"] == full["demo.a"]["drawn"]
+    assert places["demo.a"]["place"] == "demo.a"
+    # A move that changes nothing sends nothing; one back to the full run's text sends it.
+    assert run(at)["demo.moves"]["places"] == {}
+    assert list(run(at, a="one")["demo.moves"]["places"]) == ["demo.a"]
+    assert "reran" not in at.session_state
+
+
+def test_a_move_whose_places_are_not_the_full_runs_reruns_the_page():
+    at = AppTest.from_function(lesson_like)
+    run(at)
+    run(at, move=True, third=True)
+    assert at.session_state["reran"]
