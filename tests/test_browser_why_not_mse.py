@@ -7,12 +7,14 @@ import pytest
 from browser_helpers import assert_no_streamlit_exception, expect_rerun, readme_screenshot
 from lesson_browser import (
     STAGE_SIZES,
+    assert_moves_show_what_a_fresh_load_shows,
     assert_stage_fits,
     box_message,
     copy_link,
     fresh_page,
     metric_value,
     open_lesson,
+    places_shown,
     same_state,
 )
 
@@ -102,3 +104,21 @@ def test_a_bad_typed_logit_keeps_the_loss_and_says_why(streamlit_server, page, t
     assert box.input_value() == typed  # the text stays in the box, beside its message
     assert metric_value(page) == before == "9.0183 nats"
     assert "x=" not in page.url
+
+
+def test_moves_update_every_place_as_a_fresh_load_of_the_link_draws_it(streamlit_server, page,
+                                                                       browser):
+    # A move reruns the lesson fragment alone; the three charts, the losses, the table, the
+    # race and the PyTorch code are updated in place by its moves element (ui.live).
+    open_lesson(page, streamlit_server, "why-not-mse")
+    before = places_shown(page)
+    page.get_by_role("slider").first.focus()
+    for _ in range(4):
+        with expect_rerun(page):
+            page.keyboard.press("ArrowRight")
+    moved = places_shown(page)
+    assert {key for key in moved if moved[key] != before[key]} == {
+        "mse.fig.sweep", "mse.loss", "mse.details.losses", "mse.details.table", "mse.fig.grad",
+        "mse.fig.race", "mse.details.race", "mse.details.code"}
+    assert "3.96<" in moved["mse.details.code"]  # x = [-3.96, 5, 1]: 4 steps of 0.01
+    assert_moves_show_what_a_fresh_load_shows(page, browser, moved)
