@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.details import code, details, markdown, metric, metrics, table
-from ui.lesson_state import LessonState, Stage, finish_fragment, lesson_state, section, stage
+from ui.lesson_state import LessonState, Stage, lesson_fragment, lesson_state, section, stage
 from ui.logit_rows import logit_rows, rerun_if_story_changed, story_picker
 from ui.sigmoid_softmax_figures import bce_routes_figure, probabilities_figure
 from ui.text import fmt
@@ -155,17 +155,20 @@ def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
         f"Softmax's bars always add up to 1; the sigmoids add up to "
         f"**{fmt(view.sigmoid_sum, 3)}** — each class answers on its own."),
         container=on_stage.charts)
-    if view.softmax_loss is None:
-        on_stage.loss.metric("Softmax + cross-entropy", "undefined", border=True,
-                             help="With no true label there is no class for softmax to pick.")
+    if view.softmax_loss is None:  # no true label: the same place, with no number
+        details(f"{PAGE}.loss", metric(
+            "Softmax + cross-entropy", "undefined", border=True,
+            help="With no true label there is no class for softmax to pick."),
+            container=on_stage.loss)
     else:
         on_stage.show_loss("Softmax + cross-entropy", view.softmax_loss, unit,
                            help="F.cross_entropy(x, target): the target puts 1/k on each of "
                                 "the k true labels.")
-    on_stage.show_loss("Sigmoid + BCE (mean)", view.bce, unit,
-                       help="F.binary_cross_entropy_with_logits(x, y): one yes/no loss per "
-                            "class, averaged.")
-    details(f"{PAGE}.details.labels", labels_note(view), container=on_stage.loss)
+    # the second loss under the first, as st.metric drew them, and what the labels mean
+    details(f"{PAGE}.details.losses", metrics(metric(
+        "Sigmoid + BCE (mean)", f"{fmt(view.bce, 4)} {unit}", border=True,
+        help="F.binary_cross_entropy_with_logits(x, y): one yes/no loss per class, averaged.")),
+        labels_note(view), container=on_stage.loss)
 
 
 # --------------------------------------------------------------------------- the details
@@ -321,21 +324,19 @@ def draw_details(view: SigmoidOrSoftmaxView, place: Details) -> None:
 # ------------------------------------------------------------------------------- page
 
 
-@st.fragment
-def lesson(state: LessonState, on_stage: Stage, rows_slot: DeltaGenerator,
-           place: Details) -> SigmoidOrSoftmaxView:
-    """Everything a move of a score changes: the score rows, both readings and the numbers
-    below them (an ``st.fragment``: a move reruns it alone, see ``finish_fragment``; the
-    first move off a story reruns the page, whose box then says so). Returns the view on a
-    full run (for the routes chart, which only the log base changes)."""
+@lesson_fragment
+def lesson(state: LessonState, on_stage: Stage, place: Details) -> SigmoidOrSoftmaxView:
+    """Everything a move of a score changes: the score rows (drawn here, in the controls),
+    both readings and the numbers below them (a :func:`lesson_fragment`: a move reruns it
+    alone and updates the charts and numbers in their places; the first move off a story
+    reruns the page, whose box then says so). Returns the view on a full run (for the routes
+    chart, which only the log base changes)."""
     rerun_if_story_changed(state, STORIES, story_now)
-    with rows_slot:
-        logit_rows(state, "x", CLASS_NAMES, word="score")
+    logit_rows(state, "x", CLASS_NAMES, word="score")
     view = sigmoid_or_softmax(state["x"], state["labels"], state["pw"], state["pair"],
                               log_base=state.base)
     draw_stage(view, on_stage)
     draw_details(view, place)
-    finish_fragment()
     return view
 
 
@@ -346,7 +347,8 @@ def sigmoid_or_softmax_page() -> None:
     with on_stage.controls:
         rows_slot = controls(state)
     place = details_layout(state)
-    view = lesson(state, on_stage, rows_slot, place)
+    with rows_slot:
+        view = lesson(state, on_stage, place)
     # The two BCE routes along a sweep depend only on the log base, which reruns the page:
     # the full run draws them, and a move of the scores leaves the chart alone.
     show_figure(routes_figure(state.base, view), key=f"{PAGE}.fig.routes",

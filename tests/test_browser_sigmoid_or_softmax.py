@@ -1,11 +1,20 @@
 """Page 6 in a real browser: the keyboard moves a score and both losses follow, the copy link
-reopens the same state (labels included), and the stage fits the first screen."""
+reopens the same state (labels included), a move redraws every chart and number in its place
+as a fresh load of its link draws them (also after a theme switch), and the stage fits the
+first screen."""
 
 from __future__ import annotations
 
 import pytest
-from browser_helpers import assert_no_streamlit_exception, expect_rerun, readme_screenshot
+from browser_helpers import (
+    assert_no_streamlit_exception,
+    expect_rerun,
+    readme_screenshot,
+    streamlit_state,
+    wait_for_streamlit_idle,
+)
 from lesson_browser import (
+    CHART,
     STAGE_SIZES,
     assert_stage_fits,
     box_message,
@@ -60,6 +69,68 @@ def test_the_copy_link_reopens_the_same_labels_and_scores(streamlit_server, page
 
     with fresh_page(browser, link) as other:
         assert (metric_value(other), metric_value(other, 1)) == losses(scores, (0,))
+
+
+# Every chart and details element below the header (the copy link's is in its popover).
+PLACES = ('[data-testid="stMain"] :is([data-testid="xent-chart"], '
+          '[data-testid="xent-details"])')
+# A move reruns the lesson fragment alone: Streamlit's fixed messages, the score rows and the
+# one moves element (8 today); a run of the whole page sends about 80.
+MOST_MESSAGES_A_MOVE = 12
+ROUTES = 8  # the place of the chart of the two BCE routes
+
+
+def places_text(page) -> list[str]:
+    """What each chart and details place shows, in page order: a chart's description and the
+    text of its drawing (axes, bar values, legend), a details element's text."""
+    return page.locator(PLACES).evaluate_all(
+        "els => els.map(el => [el.getAttribute('aria-label'), el.textContent].join(' | '))")
+
+
+def background(page) -> str:
+    return page.get_by_test_id("stApp").evaluate("el => getComputedStyle(el).backgroundColor")
+
+
+def test_moves_redraw_every_place_as_a_fresh_load_of_their_link(streamlit_server, page,
+                                                                browser):
+    open_lesson(page, streamlit_server, "sigmoid-or-softmax", charts=2)
+    start = places_text(page)
+    assert len(start) == 12  # two charts, ten details elements
+    with expect_rerun(page):  # a run of the page: the labels, and off the story
+        page.get_by_test_id("stMultiSelect").get_by_label("Remove dog").click()
+    page.get_by_role("slider").nth(1).focus()  # dog's score
+    for _ in range(3):
+        received = streamlit_state(page)["ws"]["received"]
+        with expect_rerun(page):
+            page.keyboard.press("ArrowLeft")
+        assert streamlit_state(page)["ws"]["received"] - received <= MOST_MESSAGES_A_MOVE
+    box = page.get_by_role("textbox", name="Score of tree (exact)")
+    received = streamlit_state(page)["ws"]["received"]
+    with expect_rerun(page):
+        box.fill("3")
+        box.press("Enter")
+    assert streamlit_state(page)["ws"]["received"] - received <= MOST_MESSAGES_A_MOVE
+    scores = [2.0, 1.47, -1.0, 3.0]
+    assert (metric_value(page), metric_value(page, 1)) == losses(scores, (0,))
+    moved = places_text(page)
+    # every place has moved but the chart of the two BCE routes (only the log base moves it)
+    assert [now == before for now, before in zip(moved, start, strict=True)] == [
+        i == ROUTES for i in range(len(start))]
+    assert "x = torch.tensor([2, 1.47, -1, 3], dtype=torch.float64)" in moved[-1]
+
+    link = copy_link(page)
+    assert same_state(link, page.url) and "x=2%2C1.47%2C-1%2C3" in link, link
+    with fresh_page(browser, link) as other:
+        other.locator(f"{CHART} .main-svg").nth(1).wait_for()
+        assert places_text(other) == moved
+
+    light = background(page)
+    page.emulate_media(color_scheme="dark")  # Streamlit follows the system's theme
+    page.wait_for_function(f"() => getComputedStyle(document.querySelector("
+                           f"'[data-testid=\"stApp\"]')).backgroundColor !== '{light}'")
+    wait_for_streamlit_idle(page)
+    assert places_text(page) == moved  # the places redraw the last move, not the full run
+    assert_no_streamlit_exception(page)
 
 
 @pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")

@@ -1,7 +1,7 @@
 """Page 6, "Sigmoid or softmax?", through app.py with AppTest: the numbers on screen are the
 core's, every control is live (scores, labels as a set, pair, pos_weight), the stories, the URL
 round trip, bad links and bad typed scores. The text and numbers a move changes are ui.details
-elements (read back with the apptest helpers); the stage's two losses are st.metric."""
+elements (read back with the apptest helpers), the stage's two losses among them."""
 
 from __future__ import annotations
 
@@ -43,11 +43,12 @@ NAMES = ("cat", "dog", "car", "tree")
 
 
 def metrics(at) -> dict[str, str]:
-    """Every number with a label: the stage's two losses (st.metric) and the metrics of the
-    sections below (ui.details)."""
-    stage = {m.label: m.value for m in at.metric}
-    assert list(stage) == STAGE_LOSSES  # the only Streamlit metrics on the page
-    return stage | details_metrics(at)
+    """Every number with a label (ui.details): the stage's two losses first, then the metrics
+    of the sections below."""
+    assert not at.metric  # no Streamlit metric left on the page
+    shown = details_metrics(at)
+    assert list(shown)[:2] == STAGE_LOSSES
+    return shown
 
 
 def class_table(at) -> list[list[str]]:
@@ -138,12 +139,13 @@ def details_keys(at) -> list[str]:
 
 def test_what_a_move_changes_is_one_element_of_ours_per_place(at):
     assert details_keys(at) == [
-        "sigsoft.details.sums", "sigsoft.details.labels", "sigsoft.details.readings",
+        "sigsoft.details.sums", "sigsoft.loss", "sigsoft.details.losses",
+        "sigsoft.details.readings",
         "sigsoft.details.pair", "sigsoft.details.pair_text", "sigsoft.details.bce",
         "sigsoft.details.weighted", "sigsoft.details.weighted_terms", "sigsoft.details.code"]
     assert not any(m.value.startswith("| ") for m in at.markdown)  # no markdown table left
-    assert [c.language for c in at.code] == ["plaintext"]  # the copy link's only
-    assert len(at.metric) == 2  # the stage's two losses only
+    assert not at.code  # the copy link is a details element too (share_link)
+    assert not at.metric  # the stage's two losses are details metrics
 
 
 def test_the_pos_weight_section_shows_each_classs_weighted_term(at):
