@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from apptest_helpers import APP, charts, details_elements, element_of, open_page
 
-from ui import assets, class_rows, details, live_chart, spreadsheet
+from ui import assets, class_rows, details, live, live_chart, spreadsheet
 
-EVERYTHING = ["class_rows.js", "details.js", "elements.css", "live_chart.js", "plotly.min.js",
-              "spreadsheet.js"]
+EVERYTHING = ["class_rows.js", "details.js", "elements.css", "live_chart.js", "moves.js",
+              "plotly.min.js", "spreadsheet.js"]
 
 
 @pytest.fixture
@@ -65,12 +65,13 @@ def test_the_app_serves_static_next_to_app_py():
 
 def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypatch):
     for element, name in ((live_chart, "live_chart.js"), (class_rows, "class_rows.js"),
-                          (spreadsheet, "spreadsheet.js"), (details, "details.js")):
+                          (spreadsheet, "spreadsheet.js"), (details, "details.js"),
+                          (live, "moves.js")):
         version = hashlib.sha256(assets.script(name)).hexdigest()[:12]
         assert assets.element_js(name) == element.JS
         assert f"'app/static/{name}?v={version}'" in element.JS
     # a changed script is a new URL, so no browser draws with an old copy it cached
-    for part in ("svg_chart.js", *assets.ELEMENT_STYLES):
+    for part in ("places.js", "svg_chart.js", *assets.ELEMENT_STYLES):
         (tmp_path / part).write_bytes((assets.UI_DIR / part).read_bytes())
     monkeypatch.setattr(assets, "UI_DIR", tmp_path)
     (tmp_path / "live_chart.js").write_text("export default function () {}")
@@ -81,21 +82,33 @@ def test_an_element_sends_a_loader_named_by_its_scripts_hash(tmp_path, monkeypat
 
 def test_every_element_adds_the_one_stylesheet_named_by_its_hash():
     version = hashlib.sha256(assets.stylesheet()).hexdigest()[:12]
-    for element in (live_chart, class_rows, spreadsheet, details):
+    for element in (live_chart, class_rows, spreadsheet, details, live):
         assert f"'app/static/elements.css?v={version}'" in element.JS
     sheet = assets.stylesheet().decode()
     for part, rule in (("live_chart.css", ".xent-chart {"), ("class_rows.css", ".xent-rows"),
-                       ("spreadsheet.css", ".xent-sheet"), ("details.css", ".xent-details {")):
+                       ("spreadsheet.css", ".xent-sheet"), ("details.css", ".xent-details {"),
+                       ("moves.css", ":has(.xent-moves)")):
         assert (assets.UI_DIR / part).read_text() in sheet and rule in sheet, part
 
 
 def test_the_chart_element_loads_the_svg_drawing_before_its_own_script():
     joined = assets.script("live_chart.js")
     drawing = (assets.UI_DIR / "svg_chart.js").read_bytes()
-    assert joined.startswith(drawing)
+    places = (assets.UI_DIR / "places.js").read_bytes()
+    assert joined.startswith(places + b"\n" + drawing)
     assert joined.endswith((assets.UI_DIR / "live_chart.js").read_bytes())
     assert b"function svgChart(" in drawing and b"svgChart(" in (
         assets.UI_DIR / "live_chart.js").read_bytes()
+
+
+def test_the_chart_and_the_details_are_places_a_move_updates():
+    # Both draw through inPlace (ui/places.js), which the moves element's data redraws.
+    places = (assets.UI_DIR / "places.js").read_bytes()
+    assert b"function inPlace(" in places and b"window.__xentPlaces" in places
+    for name in ("live_chart.js", "details.js"):
+        joined = assets.script(name)
+        assert joined.startswith(places) and b"inPlace(component, draw" in joined, name
+    assert b"window.__xentPlaces" in assets.script("moves.js")
 
 
 def test_the_rows_and_the_spreadsheet_share_the_numbered_edits_script():
@@ -109,7 +122,8 @@ def test_the_rows_and_the_spreadsheet_share_the_numbered_edits_script():
 
 def test_a_move_sends_each_element_without_its_code():
     at = open_page("pages/2_five_classes.py")
-    sent = [*charts(at), element_of(at, "five._rows"), *details_elements(at)]
+    sent = [*charts(at), element_of(at, "five._rows"), *details_elements(at),
+            element_of(at, "five.moves")]
     for element in sent:
         assert len(element.proto.js_content) < 1000, element.proto.component_name
         assert element.proto.css_content == "", element.proto.component_name  # elements.css
