@@ -6,8 +6,8 @@ true class's −log p, then the gradient p − one-hot and steps downhill.
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.five_classes` → draw.
 Each class's row (its name, a logit slider, an exact-value box, a remove button) is one
 element, :mod:`ui.class_rows`; the slider and the box both write the one URL field ``x``.
-The numbers below the stage (the table, the loss, the callouts, the gradient) are one element
-per place, :mod:`ui.details`, so a move redraws three elements there, not six or more.
+The charts, the loss and the numbers (the table, the callouts, the gradient) are places
+(:mod:`ui.live`): a move sends the rows and one element that updates them all in place.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ui.five_class_figures import (
     probability_figure,
     softmax_columns,
 )
-from ui.lesson_state import LessonState, finish_fragment, lesson_state, section, stage
+from ui.lesson_state import LessonState, Stage, lesson_fragment, lesson_state, section, stage
 from ui.logit_rows import apply_logit_edit, logit_row
 from ui.text import escape_markdown, fmt
 from ui.url_state import (
@@ -286,21 +286,21 @@ def class_controls(state: LessonState) -> None:
 # ----------------------------------------------------------------------------- results
 
 
-def draw_stage(view: FiveClassView, names, stage_) -> None:
-    """The stage's charts (logits with gradient arrows, probabilities) and the loss."""
+def draw_stage(view: FiveClassView, names, on_stage: Stage) -> None:
+    """The stage's charts (logits with gradient arrows, probabilities), the loss and what it
+    reads: places of the full run's stage, which a move updates in place."""
     b = view.breakdown
-    with stage_.charts:
-        show_figure(logit_figure(b.logits, view.next_logits, b.grad, names, b.target,
-                                 lr=view.lr), key=f"{PAGE}.fig.logits")
-        show_figure(probability_figure(b.probabilities, names, b.target), key=f"{PAGE}.fig.p")
-    true_name = escape_markdown(names[b.target])
-    stage_.show_loss(f"Loss for the true class, {true_name}", view.loss,
-                     view.log_base.unit)
+    show_figure(logit_figure(b.logits, view.next_logits, b.grad, names, b.target, lr=view.lr),
+                key=f"{PAGE}.fig.logits", container=on_stage.charts)
+    show_figure(probability_figure(b.probabilities, names, b.target), key=f"{PAGE}.fig.p",
+                container=on_stage.charts)
+    true_name = names[b.target]
+    on_stage.show_loss(f"Loss for the true class, {true_name}", view.loss, view.log_base.unit)
     verdict = "right" if view.predicted == b.target else "wrong"
-    stage_.loss.markdown(
-        f"p({true_name}) = {fmt(view.p_target, 4)}, so the loss is −{view.log_base.log_name} "
-        f"{fmt(view.p_target, 4)}. The top class is "
-        f"**{escape_markdown(names[view.predicted])}**: **{verdict}**.")
+    details(f"{PAGE}.details.verdict", paragraph(
+        f"p({text(true_name)}) = {fmt(view.p_target, 4)}, so the loss is "
+        f"−{view.log_base.log_name} {fmt(view.p_target, 4)}. The top class is "
+        f"{strong(names[view.predicted])}: {strong(verdict)}."), container=on_stage.loss)
 
 
 def loss_summary(view: FiveClassView, names) -> str:
@@ -416,21 +416,21 @@ def loss_history(view: FiveClassView, place: DeltaGenerator) -> None:
 # ------------------------------------------------------------------------------- page
 
 
-@st.fragment
-def lesson(state: LessonState, on_stage, rows_slot: DeltaGenerator, place: Details) -> None:
-    """Everything the logits drive: the rows of classes, the charts, the loss and the
-    numbers of the sections below.
+@lesson_fragment
+def lesson(state: LessonState, on_stage: Stage, place: Details) -> None:
+    """Everything the logits drive: the rows of classes (drawn here, in the controls), the
+    charts, the loss and the numbers of the sections below.
 
-    A move (a slider or a box) reruns only this fragment, not the page's header, its
-    questions, the true class and the temperature, the section headings, the learning rate
-    and step buttons or the app's sidebar (those rerun the page); it ends with
-    ``finish_fragment`` so the URL and the copy link follow. A renamed or removed class
-    reruns the page.
+    A move (a slider or a box) reruns only this fragment (a :func:`lesson_fragment`), not
+    the page's header, its questions, the true class and the temperature, the section
+    headings, the learning rate and step buttons or the app's sidebar (those rerun the
+    page), and updates the charts and numbers in their places. A renamed or removed class,
+    and the first move after gradient steps (their history gives way to how to start),
+    rerun the page.
     """
     if st.session_state.pop(state.private("page_changed"), False):
         st.rerun()
-    with rows_slot:
-        logit_rows(state)
+    logit_rows(state)
     view = five_classes(state["x"], state["target"], state["T"], state["lr"],
                         log_base=state.base, history=current_history(state))
     names = state["names"]
@@ -439,7 +439,6 @@ def lesson(state: LessonState, on_stage, rows_slot: DeltaGenerator, place: Detai
             container=place.table)
     details(f"{PAGE}.details.gradient", gradient_text(view, names), container=place.gradient)
     loss_history(view, place.history)
-    finish_fragment()
 
 
 def five_classes_page() -> None:
@@ -449,7 +448,9 @@ def five_classes_page() -> None:
     with on_stage.controls:
         rows_slot = st.container()
         class_controls(state)
-    lesson(state, on_stage, rows_slot, details_layout(state))
+    place = details_layout(state)
+    with rows_slot:
+        lesson(state, on_stage, place)
 
 
 five_classes_page()

@@ -4,7 +4,7 @@ teacher view. Each test gets its own SQLite file through ``XENT_CLASSROOM_URL``.
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import charts, open_page, page_text, plotly_figures
+from apptest_helpers import charts, open_page, page_text, plotly_figures, share_link
 from sqlalchemy import func, select
 
 from classroom import Classroom, UnknownSession, create_classroom_engine, sqlite_url
@@ -340,7 +340,8 @@ def test_the_teacher_deletes_the_session_after_confirming(room: Classroom):
 
 
 def copy_links(at) -> list[str]:
-    return [c.value for c in at.code if c.value.startswith("http")]
+    """The page's copy link (a details code place, :func:`share_link`), as a list."""
+    return [link for link in [share_link(at)] if link.startswith("http")]
 
 
 def test_a_reload_keeps_the_students_seat_and_no_copy_link_carries_it(room: Classroom):

@@ -14,9 +14,11 @@ from apptest_helpers import (
     callouts,
     details_elements,
     details_html,
+    details_metrics,
     details_tables,
     details_text,
     edit_row,
+    element_of,
     open_page,
     page_text,
     plotly_figures,
@@ -40,7 +42,15 @@ FISH = FIVE_CLASS_TARGET
 
 
 def shown_loss(at) -> str:
-    return at.metric[0].value
+    """The stage's loss (a metric of ui.details, labelled with the true class's name)."""
+    (value,) = [value for label, value in details_metrics(at).items()
+                if label.startswith("Loss for the true class, ")]
+    return value
+
+
+def shown_html(at, key: str) -> str:
+    """The HTML the details element ``key`` was sent (``five.details.table``, ...)."""
+    return json.loads(element_of(at, key).proto.json)["html"]
 
 
 def expected_loss(logits, target=FISH, base="e", temperature=1.0) -> str:
@@ -110,7 +120,7 @@ def test_the_tables_numbers_are_the_lessons_exp_sum_p_and_minus_log_p(at):
 
 
 def test_the_table_is_a_real_table_with_header_cells_and_numbers_on_the_right(at):
-    markup = details_html(at)[0]
+    markup = shown_html(at, "five.details.table")
     assert markup.count('<th scope="col"') == 8  # the true-class mark's header is unseen
     assert '<th scope="col"><span class="xd-hidden">true</span></th>' in markup
     assert '<th scope="row">fish</th>' in markup  # each row named by its class
@@ -118,11 +128,17 @@ def test_the_table_is_a_real_table_with_header_cells_and_numbers_on_the_right(at
     assert '<th scope="col">class</th>' in markup  # names align left
 
 
-def test_the_numbers_below_the_stage_are_three_elements_of_ours(at):
+def test_the_loss_and_the_numbers_below_the_stage_are_elements_of_ours(at):
     assert [element.key for element in details_elements(at)] == [
+        "five.loss", "five.details.verdict",  # the stage's loss and what it reads
         "five.details.table", "five.details.gradient", "five.details.history"]
     assert not any(m.value.startswith("| ") for m in at.markdown)  # no markdown table left
     assert not at.info  # the callouts are in the details elements, not st.info
+    assert not at.metric  # the loss is a metric of ui.details, not st.metric
+    assert details_metrics(at) == {"Loss for the true class, fish": "0.1068 nats"}
+    assert shown_html(at, "five.details.verdict") == (
+        "<p>p(fish) = 0.8987, so the loss is −ln 0.8987. The top class is "
+        "<strong>fish</strong>: <strong>right</strong>.</p>")
 
 
 def test_a_hostile_class_name_is_shown_as_typed_everywhere_below_the_stage(at):
@@ -133,7 +149,7 @@ def test_a_hostile_class_name_is_shown_as_typed_everywhere_below_the_stage(at):
     assert f"for {hostile}, and simply p" in details_text(at)
     for markup in details_html(at):
         assert "<b>" not in markup and "<img" not in markup
-    assert "&lt;b&gt;|*x*&lt;/b&gt; &amp; &lt;img" in details_html(at)[0]
+    assert "&lt;b&gt;|*x*&lt;/b&gt; &amp; &lt;img" in shown_html(at, "five.details.table")
 
 
 def test_presenter_mode_draws_the_details_large():
@@ -350,7 +366,9 @@ def test_markdown_and_html_in_a_name_show_literally(at):
     assert not at.exception
     assert table(at)["class"][3] == "<b>**fish**</b>"  # a table cell is escaped: shown as typed
     assert "p(<b>**fish**</b>) = 0.8987" in details_text(at)  # and so is the text below
-    assert r"Loss for the true class, \<b\>\*\*fish\*\*\</b\>" in page_text(at)
+    assert details_metrics(at) == {  # the stage's loss and verdict are plain text too
+        "Loss for the true class, <b>**fish**</b>": "0.1068 nats"}
+    assert ("p(&lt;b&gt;**fish**&lt;/b&gt;) = 0.8987" in shown_html(at, "five.details.verdict"))
     ticks = plotly_figures(at)[0]["layout"]["xaxis"]["ticktext"]
     assert ticks[3] == "&lt;b&gt;**fish**&lt;/b&gt;"  # Plotly draws the entities as < and >
     assert at.query_params["names"][3] == "<b>**fish**</b>"
