@@ -5,8 +5,9 @@ fits in float16, float32, float64; the by-hand softmax turns into ∞ / ∞ = Na
 max-subtracted and log-sum-exp routes stay right. Then log(softmax(x)) against log_softmax(x).
 
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.overflow` → draw.
-A move redraws the rows it moved, the chart, the loss and two elements of text
-(:mod:`ui.details`): what each precision's routes say beside the loss, and the sections below.
+A move sends the rows of logits and of c and one element that updates, in their places
+(:mod:`ui.live`), the chart, the loss and two elements of text (:mod:`ui.details`): what each
+precision's routes say beside the loss, and the sections below.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ui.details import details, heading, markdown, paragraph, table, text
 from ui.lesson_state import (
     LessonState,
     Stage,
-    finish_fragment,
+    lesson_fragment,
     lesson_state,
     rerun_if_example_left,
     section,
@@ -98,7 +99,8 @@ def current_preset(state: LessonState) -> str | None:
 
 @dataclass(frozen=True)
 class Controls:
-    """The places of the rows a move changes, which the lesson fragment fills."""
+    """The places of the rows a move changes: the lesson fragment is drawn in ``logits`` (its
+    rows of logits) and fills ``shift`` (the row of c, below the true class)."""
 
     logits: DeltaGenerator
     shift: DeltaGenerator
@@ -122,12 +124,11 @@ def controls(state: LessonState) -> Controls:
     return Controls(logits, st.container())
 
 
-def rows(state: LessonState, place: Controls) -> None:
-    """A row per logit and one for the shift c (each a slider and an exact box)."""
-    with place.logits:
-        logit_rows(state, "x", class_names(len(state["x"])), slider_limit=SLIDER_LIMIT,
-                   step=0.1)
-    with place.shift:
+def rows(state: LessonState, shift: DeltaGenerator) -> None:
+    """A row per logit (drawn where the lesson fragment is) and one for the shift c, in its
+    own place below the true class (each a slider and an exact box)."""
+    logit_rows(state, "x", class_names(len(state["x"])), slider_limit=SLIDER_LIMIT, step=0.1)
+    with shift:
         number_row(state, "c", "Shift c", "c", slider_limit=SHIFT_SLIDER_LIMIT, step=1.0,
                    says="shift")
 
@@ -277,21 +278,20 @@ def chart_slot(on_stage: Stage) -> DeltaGenerator:
     return slot
 
 
-@st.fragment
-def lesson(state: LessonState, on_stage: Stage, place: Controls, chart: DeltaGenerator,
+@lesson_fragment
+def lesson(state: LessonState, on_stage: Stage, shift: DeltaGenerator, chart: DeltaGenerator,
            below: DeltaGenerator) -> None:
-    """Everything a move changes: the rows of logits and of c, the three routes in three
-    precisions and their tables (an ``st.fragment``: a move reruns it alone, see
-    ``finish_fragment``; the first move off an example reruns the page, whose box then
-    says so)."""
+    """Everything a move changes: the rows of logits (drawn here, in the controls) and of c,
+    the three routes in three precisions and their tables (a :func:`lesson_fragment`: a move
+    reruns it alone and updates the chart and numbers in their places; the first move off an
+    example reruns the page, whose box then says so)."""
     rerun_if_example_left(state, "preset", current_preset)
-    rows(state, place)
+    rows(state, shift)
     view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
     show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
                 key=f"{PAGE}.fig.precision", container=chart)
     loss_panel(view, on_stage)
     draw_details(view, below)
-    finish_fragment()
 
 
 def overflow_page() -> None:
@@ -300,7 +300,9 @@ def overflow_page() -> None:
     on_stage = stage(state, widths=(2.1, 3.1, 1.8))
     with on_stage.controls:
         place = controls(state)
-    lesson(state, on_stage, place, chart_slot(on_stage), details_layout())
+    chart, below = chart_slot(on_stage), details_layout()
+    with place.logits:
+        lesson(state, on_stage, place.shift, chart, below)
 
 
 overflow_page()

@@ -11,6 +11,7 @@ import pytest
 from apptest_helpers import (
     DetailsReader,
     bold_text,
+    details_metrics,
     details_tables,
     edit_row,
     element_of,
@@ -36,7 +37,8 @@ def box_values(at, key: str = ROWS) -> list[float]:
 
 
 def shown_loss(at) -> str:
-    return at.metric[0].value
+    """The stage's loss (a metric of ui.details, the stable float64 route)."""
+    return details_metrics(at)["Loss, log_softmax"]
 
 
 def loss_panel(at) -> str:
@@ -88,6 +90,8 @@ def at():
 def test_the_page_opens_on_logits_that_break_float16_only(at):
     view = overflow(LOGITS, TARGET)
     assert shown_loss(at) == expected_loss() == "0.1270 nats"
+    assert details_metrics(at) == {"Loss, log_softmax": "0.1270 nats"}  # the stage's only
+    assert not at.metric  # a metric of ui.details (a place a move updates), not st.metric
     assert top_labels(at) == [[bar_label(v) for v in (r.softmax_by_hand[TARGET],
                                                       r.softmax_max_subtracted[TARGET],
                                                       r.softmax_via_logsumexp[TARGET])]
