@@ -1,14 +1,14 @@
 """Page 4 · MNIST digits: a real model's logits, its confident mistakes, and the loss of a set.
 
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.mnist_digits` → draw. The
-part that depends on the logits runs in an ``st.fragment``, so editing a logit redraws only
-the stage; the fragment ends with ``finish_fragment`` so the URL and the copy link follow.
-The model's predictions on the held-out set are computed once per server.
+part that depends on the logits is the lesson fragment (:func:`ui.lesson_state.lesson_fragment`):
+editing a logit reruns it alone, and its charts and numbers are updated in their places on
+the stage (:mod:`ui.live`). The model's predictions on the held-out set are computed once per
+server.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 
 import streamlit as st
@@ -19,10 +19,11 @@ from ui.details import caption, details, metric, metrics, text
 from ui.edits import Edit
 from ui.lesson_state import (
     LessonState,
+    Stage,
     box_shows,
     commit_number,
-    finish_fragment,
     in_fragment_rerun,
+    lesson_fragment,
     lesson_state,
     number_box,
     stage,
@@ -241,22 +242,9 @@ def set_logit(state: LessonState, view: MnistView, digit: int, value: float) -> 
     state.set("x", None if logits == REPORT.logits[view.index].tolist() else logits)
 
 
-@dataclass(frozen=True)
-class LogitGrid:
-    """Where the fragment draws the ten logit boxes (one element, :mod:`ui.class_rows`: two
-    lines of five) and the button back to the model's logits."""
-
-    boxes: DeltaGenerator
-    back: DeltaGenerator
-
-
-def logit_grid() -> LogitGrid:
-    st.markdown("**Logits** — the model's scores for this image. Change any of them.")
-    return LogitGrid(st.container(), st.container())
-
-
-def logit_inputs(state: LessonState, view: MnistView, grid: LogitGrid) -> None:
-    """Ten exact-value boxes, one per digit, holding the logits being scored."""
+def logit_inputs(state: LessonState, view: MnistView) -> None:
+    """Ten exact-value boxes, one per digit, holding the logits being scored (one element,
+    :mod:`ui.class_rows`: two lines of five)."""
     logits = view.breakdown.logits
 
     def box(d: int) -> str:
@@ -272,12 +260,15 @@ def logit_inputs(state: LessonState, view: MnistView, grid: LogitGrid) -> None:
     for d in DIGITS:
         text, message = box_shows(box(d), logits[d])
         rows.append(Row(name=f"digit {d}", box_label=f"digit {d}", text=text, error=message))
-    with grid.boxes:
-        class_rows(state.private("logits"), rows, on_edit=on_edit, sliders=False, cells=5)
-    grid.back.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
-                     on_click=state.set, args=("x", None), disabled=view.model_logits_used,
-                     help="Forget your edits and use the logits the model computed for this "
-                          "image.")
+    class_rows(state.private("logits"), rows, on_edit=on_edit, sliders=False, cells=5)
+
+
+def back_button(state: LessonState, view: MnistView) -> None:
+    """Back to the model's logits (drawn by the full run: a move that makes the logits the
+    model's, or no longer the model's, reruns the page, see :func:`one_image`)."""
+    st.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
+              on_click=state.set, args=("x", None), disabled=view.model_logits_used,
+              help="Forget your edits and use the logits the model computed for this image.")
 
 
 def loss_details(view: MnistView) -> list[str]:
@@ -301,7 +292,7 @@ def loss_details(view: MnistView) -> list[str]:
     return blocks
 
 
-def loss_summary(view: MnistView, on_stage, phone: bool) -> None:
+def loss_summary(view: MnistView, on_stage: Stage, phone: bool) -> None:
     """The stage's loss, its formula, then :func:`loss_details`: under the loss in the same
     element, or on a phone after the logit boxes (which follow the charts there)."""
     base, label = view.log_base, view.label
@@ -336,31 +327,36 @@ def image_and_label(state: LessonState, view: MnistView) -> None:
         "to see what its loss would be.")
 
 
-@st.fragment
-def one_image(state: LessonState, on_stage, charts: DeltaGenerator, grid: LogitGrid,
-              phone: bool, view: MnistView) -> None:
+@lesson_fragment
+def one_image(state: LessonState, on_stage: Stage, charts: DeltaGenerator, phone: bool,
+              view: MnistView) -> None:
     """The chosen image's logits → probabilities → log-probabilities → loss, on the stage.
 
-    A logit edit reruns only this fragment, which then scores the logits again (the image,
-    the label scored and the logit grid are drawn by the full run: :func:`image_and_label`,
-    :func:`logit_grid`).
+    A logit edit reruns only this :func:`lesson_fragment`, which then scores the logits
+    again, redraws the logit boxes (drawn here, under their heading) and updates the charts
+    and numbers in their places. The image, the label scored and the button back to the
+    model's logits are drawn by the full run (:func:`image_and_label`, :func:`back_button`):
+    the first edit of the model's logits, and an edit that makes them the model's again,
+    rerun the page so that the button follows.
     """
     if in_fragment_rerun():
+        shown = view  # the last full run's, which drew the button
         view = score(state)
+        if view.model_logits_used != shown.model_logits_used:
+            st.rerun()
     base, label = view.log_base, view.label
-    logit_inputs(state, view, grid)
-    with charts:
-        show_figure(logit_bars(view.breakdown.logits, label), key=f"{PAGE}.logits")
-        show_figure(probability_bars(view.breakdown.probabilities, label),
-                    key=f"{PAGE}.probabilities")
-        show_figure(log_probability_bars(view.breakdown.log_probabilities, label, base),
-                    key=f"{PAGE}.log_probabilities")
+    logit_inputs(state, view)
+    show_figure(logit_bars(view.breakdown.logits, label), key=f"{PAGE}.logits",
+                container=charts)
+    show_figure(probability_bars(view.breakdown.probabilities, label),
+                key=f"{PAGE}.probabilities", container=charts)
+    show_figure(log_probability_bars(view.breakdown.log_probabilities, label, base),
+                key=f"{PAGE}.log_probabilities", container=charts)
     details(f"{PAGE}.details.charts", caption(text(
         f"The outlined bar is the label being scored, {label}: its loss is minus its "
         f"log-probability, −({minus(fmt(view.breakdown.picked_log_probability, 4))}) = "
         f"{fmt(view.loss, 4)} {base.unit}.")), container=charts)
     loss_summary(view, on_stage, phone)
-    finish_fragment()
 
 
 # -------------------------------------------------------------------- the whole data set
@@ -430,8 +426,12 @@ def mnist_page() -> None:
     charts = on_stage.charts.container()
     phone = on_a_phone()
     with on_stage.charts if phone else on_stage.controls:
-        grid = logit_grid()
-    one_image(state, on_stage, charts, grid, phone, view)
+        st.markdown("**Logits** — the model's scores for this image. Change any of them.")
+        boxes, back = st.container(), st.container()
+    with boxes:
+        one_image(state, on_stage, charts, phone, view)
+    with back:
+        back_button(state, view)
     st.divider()
     whole_set(view)
 

@@ -1,4 +1,6 @@
-"""Browser test of page 4, "MNIST digits", against a real Streamlit server."""
+"""Browser test of page 4, "MNIST digits", against a real Streamlit server: typing a logit
+updates the loss, the bars and the link; after moves, every chart and number on the page is
+what a fresh load of its link shows (also after a theme switch, and in presenter mode)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from browser_helpers import (
     expect_rerun,
     goto_app,
     readme_screenshot,
+    wait_for_streamlit_idle,
 )
+from lesson_browser import METRIC, METRIC_VALUE, copy_link, fresh_page, open_lesson, same_state
 
 from xent_core import explain
 from xent_core.mnist import load_digits, load_model
@@ -19,11 +23,51 @@ from xent_core.mnist_report import held_out_report
 
 pytestmark = pytest.mark.browser
 
+REPORT = held_out_report(load_model(), load_digits())
+
+# The text of every chart (its name, the texts it draws, the label of each bar) and of every
+# details element on the page (the stage's loss among them; its folded captions too), in page
+# order.
+PLACES_JS = """() => ({
+  charts: [...document.querySelectorAll('[data-testid="xent-chart"]')].map((chart) => ({
+    alt: chart.getAttribute('aria-label'),
+    text: [...chart.querySelectorAll('svg text')].map((t) => t.textContent.trim())
+      .filter(Boolean),
+    tips: [...chart.querySelectorAll('[data-tip]')].map((e) => e.dataset.tip),
+  })),
+  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
+    .map((element) => element.textContent.trim()),
+})"""
+
+DARK_PAGE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const [r, g, b] = getComputedStyle(app).backgroundColor.match(/\\d+/g).map(Number);
+  return r + g + b < 150;
+}"""
+
+ALL_CHARTS_DRAWN_JS = """() => {
+  const charts = [...document.querySelectorAll('[data-testid="xent-chart"]')];
+  return charts.length === 6 && charts.every((chart) => chart.querySelector('svg.main-svg'));
+}"""
 
 
 def first_metric(page, label_start: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label_start).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    metric = page.locator(METRIC).filter(has_text=label_start).first
+    return metric.locator(METRIC_VALUE).inner_text().strip()
+
+
+def shown(page) -> dict:
+    """Every chart's and details element's text, once all six charts are drawn."""
+    page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=60_000)
+    wait_for_streamlit_idle(page)
+    return page.evaluate(PLACES_JS)
+
+
+def type_logit(page, digit: int, value: str) -> None:
+    box = page.get_by_label(f"digit {digit}", exact=True)
+    with expect_rerun(page):
+        box.fill(value)
+        box.press("Enter")
 
 
 def number_in(text: str) -> float:
@@ -35,7 +79,7 @@ def test_typing_a_logit_updates_the_loss_the_bars_and_the_link(streamlit_server,
     index = report.default_index
     goto_app(page, f"{streamlit_server}/mnist-digits")
     assert_no_streamlit_exception(page)
-    page.locator('[data-testid="stMetric"]').filter(has_text="Loss for the true label").wait_for()
+    page.locator(METRIC).filter(has_text="Loss for the true label").first.wait_for()
     before = first_metric(page, "Loss for the true label")
     expected_before = explain(report.logits[index], 8).loss
     assert number_in(before) == pytest.approx(expected_before, abs=1e-4)
@@ -68,3 +112,34 @@ def test_typing_a_logit_updates_the_loss_the_bars_and_the_link(streamlit_server,
     readme_screenshot(page, "mnist")
 
 
+
+
+@pytest.mark.parametrize("query", ["", "?present=1"], ids=["laptop", "presenter"])
+def test_after_moves_every_chart_and_number_is_what_the_link_opens(streamlit_server, page,
+                                                                   browser, query):
+    """Logit edits rerun the lesson alone and update the charts and numbers in their places:
+    the page then shows what a fresh load of its link shows, and still does after the theme
+    changes (each place redraws what the last move sent it, not its first run's data)."""
+    open_lesson(page, streamlit_server, "mnist-digits", query, charts=3)
+    back = page.get_by_role("button", name="Back to the model's logits")
+    assert back.is_disabled()
+    type_logit(page, 3, "1.25")  # the first edit reruns the page: the back button turns on
+    assert back.is_enabled()
+    type_logit(page, 3, "1.75")  # the moves after it rerun the lesson alone
+    type_logit(page, 8, "-2")
+    edited = REPORT.logits[REPORT.default_index].copy()
+    edited[3], edited[8] = 1.75, -2.0
+    loss = f"{explain(edited, 8).loss:.4f} nats"
+    assert first_metric(page, "Loss for the true label (8)") == loss
+    assert_no_streamlit_exception(page)
+    moved = shown(page)
+    assert any(loss in text for text in moved["details"])
+    assert any("Your edited logits." in text for text in moved["details"])
+    link = copy_link(page)
+    assert same_state(link, page.url), (link, page.url)
+    with fresh_page(browser, link) as other:
+        assert shown(other) == moved
+    page.emulate_media(color_scheme="dark")  # the theme follows the browser's
+    page.wait_for_function(DARK_PAGE_JS)
+    page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
+    assert shown(page) == moved

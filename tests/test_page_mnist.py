@@ -136,8 +136,11 @@ def test_editing_a_logit_changes_the_loss_to_what_xent_core_computes(at):
 
 
 def test_back_to_the_models_logits_forgets_the_edit(at):
+    assert at.button(key="mnist.back").disabled  # nothing to go back to yet
     edit_row(at, LOGITS, 2, "box", "9.0")
+    assert not at.button(key="mnist.back").disabled
     at.button(key="mnist.back").click().run()
+    assert at.button(key="mnist.back").disabled
     assert metric(at, "Loss for the true label (8)") == loss_text(REPORT.logits[EIGHT], 8)
     np.testing.assert_allclose(logit_inputs(at), REPORT.logits[EIGHT])
     assert "x" not in at.query_params
