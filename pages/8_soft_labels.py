@@ -20,7 +20,7 @@ from ui.details import details, markdown, metric, metrics, table
 from ui.lesson_state import (
     LessonState,
     Stage,
-    finish_fragment,
+    lesson_fragment,
     lesson_state,
     number_box,
     rerun_if_example_left,
@@ -198,13 +198,13 @@ def prediction_controls(state: LessonState) -> None:
 
 def draw_stage(view: SoftLabelsView, on_stage) -> None:
     unit = view.log_base.unit
-    with on_stage.charts:
-        show_figure(target_prediction_figure(view.target, view.probabilities, CLASS_NAMES,
-                                             temperature=view.temperature,
-                                             target_index=view.target_index),
-                    key=f"{PAGE}.fig.pq")
-        show_figure(decomposition_figure(view.entropy, view.kl_divergence, view.cross_entropy,
-                                         unit=unit), key=f"{PAGE}.fig.stack")
+    show_figure(target_prediction_figure(view.target, view.probabilities, CLASS_NAMES,
+                                         temperature=view.temperature,
+                                         target_index=view.target_index),
+                key=f"{PAGE}.fig.pq", container=on_stage.charts)
+    show_figure(decomposition_figure(view.entropy, view.kl_divergence, view.cross_entropy,
+                                     unit=unit), key=f"{PAGE}.fig.stack",
+                container=on_stage.charts)
     on_stage.show_loss("Loss H(p, q)", view.cross_entropy, unit)
     # under the loss, one metric a line (as st.metric one under the other): one element
     details(f"{PAGE}.details.loss",
@@ -339,25 +339,25 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
         "changes how sure the model says it is, never which digit it picks.")
 
 
-@st.fragment
-def lesson(state: LessonState, on_stage: Stage, sliders: DeltaGenerator,
-           place: Details) -> SoftLabelsView:
-    """Everything a move of the prediction changes: label smoothing and the temperature, the
-    stage, the logits' rows and the terms of the loss (an ``st.fragment``: a move reruns it
-    alone, see ``finish_fragment``; the first move off an example reruns the page, whose box
-    then says so). The example and the target are drawn by the full run (a change there
-    reruns the page). Returns the view on a full run (for the calibration below)."""
+@lesson_fragment
+def lesson(state: LessonState, on_stage: Stage, place: Details) -> SoftLabelsView:
+    """Everything a move of the prediction changes: label smoothing and the temperature (drawn
+    here, in the stage's controls), the stage, the logits' rows and the terms of the loss (a
+    :func:`lesson_fragment`: a move reruns it alone and updates the charts and numbers in
+    their places; the first move off an example reruns the page, whose box then says so).
+    The example and the target are drawn by the full run (a change there reruns the page).
+    Returns the view on a full run (for the calibration below)."""
     rerun_if_example_left(state, "preset", current_preset)
-    with sliders:
-        prediction_controls(state)
+    prediction_controls(state)
     view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
                        state["ls"], state["T"], state["Tc"], log_base=state.base)
     draw_stage(view, on_stage)
+    # The rows are far from the sliders, in the section below: a move resends them with
+    # the one block Streamlit wraps them in (a fragment draws its own widgets in one place).
     with place.logits:
         logit_rows(state, "x", CLASS_NAMES, slider_limit=SLIDER_LIMIT)
     details(f"{PAGE}.details.table", terms_table(view), container=place.table)
     details(f"{PAGE}.details.notes", markdown(explanation(view)), container=place.notes)
-    finish_fragment()
     return view
 
 
@@ -368,7 +368,9 @@ def soft_labels_page() -> None:
     with on_stage.controls:
         target_controls(state)
         sliders = st.container()
-    view = lesson(state, on_stage, sliders, details_layout())
+    place = details_layout()
+    with sliders:
+        view = lesson(state, on_stage, place)
     # The calibration depends only on its own temperature and the log base, which rerun the
     # page: the full run draws it, and a move of the lesson leaves it alone.
     calibration(state, view)

@@ -1,6 +1,7 @@
 """Lesson 8, "Soft labels, entropy and KL", in a real browser: the keyboard on the stage, the
-target editor's message, the fitted temperature, the copy link round trip, the stage on the
-first screen, the README screenshot."""
+target editor's message, the fitted temperature, the copy link round trip, after moves the
+same charts and numbers as a fresh load of the link (after a theme switch and in presenter mode
+too), the stage on the first screen, the README screenshot."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
     readme_screenshot,
+    wait_for_streamlit_idle,
 )
 from lesson_browser import (
     STAGE_SIZES,
     assert_stage_fits,
     copy_link,
+    fresh_page,
     loss_in_fresh_context,
     metric_value,
     open_lesson,
@@ -29,6 +32,31 @@ pytestmark = pytest.mark.browser
 PATH = "soft-labels"
 LOGITS = PRESETS["one-hot"][0]
 
+# The text of every chart (its name, the texts it draws, the label of each bar) and of every
+# details element on the page (the stage's loss among them; its folded captions too), in page
+# order.
+PLACES_JS = """() => ({
+  charts: [...document.querySelectorAll('[data-testid="xent-chart"]')].map((chart) => ({
+    alt: chart.getAttribute('aria-label'),
+    text: [...chart.querySelectorAll('svg text')].map((t) => t.textContent.trim())
+      .filter(Boolean),
+    tips: [...chart.querySelectorAll('[data-tip]')].map((e) => e.dataset.tip),
+  })),
+  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
+    .map((element) => element.textContent.trim()),
+})"""
+
+DARK_PAGE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const [r, g, b] = getComputedStyle(app).backgroundColor.match(/\\d+/g).map(Number);
+  return r + g + b < 150;
+}"""
+
+ALL_CHARTS_DRAWN_JS = """() => {
+  const charts = [...document.querySelectorAll('[data-testid="xent-chart"]')];
+  return charts.length === 4 && charts.every((chart) => chart.querySelector('svg.main-svg'));
+}"""
+
 
 def loss(target=3, smoothing=0.1, temperature=1.0) -> str:
     view = soft_labels(LOGITS, target, smoothing, temperature)
@@ -40,6 +68,13 @@ def metric(page, label: str) -> str:
     box = page.locator('[data-testid="stMetric"], .xent-details .xd-metric').filter(
         has_text=label).first
     return box.locator('[data-testid="stMetricValue"], .xd-metric-value').inner_text().strip()
+
+
+def shown(page) -> dict:
+    """Every chart's and details element's text, once all four charts are drawn."""
+    page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=60_000)
+    wait_for_streamlit_idle(page)
+    return page.evaluate(PLACES_JS)
 
 
 def test_the_keyboard_moves_label_smoothing_and_the_loss_follows(streamlit_server, page):
@@ -102,6 +137,43 @@ def test_the_copy_link_is_the_address_bar_and_opens_the_same_loss(streamlit_serv
     shown = metric_value(page)
     assert shown == loss(target=1, temperature=1.05)
     assert loss_in_fresh_context(browser, link) == shown
+
+
+@pytest.mark.parametrize("query", ["", "?present=1"], ids=["laptop", "presenter"])
+def test_after_moves_every_chart_and_number_is_what_the_link_opens(streamlit_server, page,
+                                                                   browser, query):
+    """The stage's sliders and the logits' rows below rerun the lesson alone and update the
+    charts and numbers in their places: the page then shows what a fresh load of its link
+    shows, and still does after the theme changes (each place redraws what the last move
+    sent it, not its first run's data)."""
+    open_lesson(page, streamlit_server, PATH + query, charts=2)
+    smoothing, temperature = page.get_by_role("slider").nth(0), page.get_by_role("slider").nth(1)
+    smoothing.focus()
+    for _ in range(3):  # the first move leaves the example (the page reruns), then moves
+        with expect_rerun(page):
+            smoothing.press("ArrowRight")
+    temperature.focus()
+    with expect_rerun(page):
+        temperature.press("ArrowLeft")
+    box = page.get_by_role("textbox", name="Logit of dog (exact)")
+    with expect_rerun(page):
+        box.fill("2.5")
+        box.press("Enter")
+    logits = list(LOGITS)
+    logits[1] = 2.5
+    view = soft_labels(logits, 3, 0.13, 0.95)
+    assert metric_value(page) == f"{fmt(view.cross_entropy, 4)} nats"
+    assert metric(page, "KL(p‖q)") == f"{fmt(view.kl_divergence, 4)} nats"
+    assert_no_streamlit_exception(page)
+    moved = shown(page)
+    link = copy_link(page)
+    assert same_state(link, page.url), (link, page.url)
+    with fresh_page(browser, link) as other:
+        assert shown(other) == moved
+    page.emulate_media(color_scheme="dark")  # the theme follows the browser's
+    page.wait_for_function(DARK_PAGE_JS)
+    page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
+    assert shown(page) == moved
 
 
 @pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
