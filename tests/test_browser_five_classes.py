@@ -1,11 +1,19 @@
-"""Page 2 in a real browser: it renders, the keyboard moves a logit, and the loss follows."""
+"""Page 2 in a real browser: it renders, the keyboard moves a logit, and the loss follows; the
+places a move updates in place (ui.live) show what a fresh load of the same link shows."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from browser_helpers import assert_no_streamlit_exception, expect_rerun, goto_app, readme_screenshot
+from browser_helpers import (
+    assert_no_streamlit_exception,
+    expect_rerun,
+    goto_app,
+    readme_screenshot,
+    wait_for_streamlit_idle,
+)
+from lesson_browser import copy_link, fresh_page, metric_value, same_state
 from PIL import Image
 
 from xent_core import explain
@@ -15,9 +23,27 @@ pytestmark = pytest.mark.browser
 
 
 def shown_loss(page) -> str:
-    """The loss metric's value, e.g. ``0.1068 nats``."""
-    metric = page.locator('[data-testid="stMetric"]').first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """The stage's loss (a metric of ui.details), e.g. ``0.1068 nats``."""
+    return metric_value(page)
+
+
+# The text of every place a move updates in place (ui.live): each chart (its name and every
+# text its SVG draws) and each details element on the page (the stage's loss and verdict,
+# the table, the gradient, the history), in page order.
+PLACES_JS = """
+() => ({
+  charts: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-chart"]')]
+    .map(chart => [chart.getAttribute('aria-label'),
+                   [...chart.querySelectorAll('svg.main-svg text')].map(t => t.textContent)]),
+  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
+    .map(element => element.textContent),
+})
+"""
+
+
+def places(page) -> dict:
+    wait_for_streamlit_idle(page)
+    return page.evaluate(PLACES_JS)
 
 
 def open_five_classes(page, server: str, query: str = "") -> None:
@@ -53,6 +79,46 @@ def test_the_keyboard_moves_a_logit_and_the_loss_follows(streamlit_server, page)
     page.get_by_text("The by-hand route overflows", exact=False).wait_for(timeout=10_000)
     moved[3] = 1000.0
     assert shown_loss(page) == f"{explain(moved, FIVE_CLASS_TARGET).loss:.4f} nats"
+    assert_no_streamlit_exception(page)
+
+
+def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
+        streamlit_server, page, browser):
+    open_five_classes(page, streamlit_server)
+    before = places(page)
+    fish_slider = page.get_by_role("slider").nth(3)
+    for _ in range(2):  # fish 2.39 -> 2.41
+        with expect_rerun(page):
+            fish_slider.press("ArrowRight")
+    for label, typed in (("Logit of class 1 (exact value)", "5"),  # cat above fish
+                         ("Logit of class 5 (exact value)", "1000")):  # exp(1000) overflows
+        box = page.get_by_label(label)
+        with expect_rerun(page):
+            box.fill(typed)
+            box.press("Enter")
+    moved = places(page)
+    assert moved != before
+    logits = [5.0, -1.63, -2.75, 2.41, 1000.0]
+    assert shown_loss(page) == f"{explain(logits, FIVE_CLASS_TARGET).loss:.4f} nats"
+    text = "\n".join(moved["details"])
+    assert "The top class is building: wrong." in text  # the stage's verdict
+    assert "The by-hand route overflows." in text  # the callout in the table's place
+    assert "Take a step to watch the loss fall from" in text
+    assert len(moved["charts"]) == 2 and "building" in moved["charts"][0][1]
+    link = copy_link(page)
+    assert same_state(link, page.url), (link, page.url)
+    with fresh_page(browser, link) as fresh:
+        fresh.locator('[data-testid="xent-chart"] .main-svg').nth(1).wait_for()
+        assert places(fresh) == moved
+        fresh_loss = metric_value(fresh)
+    assert shown_loss(page) == fresh_loss
+
+    # A theme switch draws every place again from the data it holds: the last move's.
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => getComputedStyle(document.querySelector("
+                           "'[data-testid=\"stApp\"]')).backgroundColor !== 'rgb(255, 255, 255)'")
+    page.wait_for_timeout(500)
+    assert places(page) == moved
     assert_no_streamlit_exception(page)
 
 
