@@ -27,16 +27,17 @@ def shown_loss(page) -> str:
     return metric_value(page)
 
 
-# The text of every place a move updates in place (ui.live): each chart (its name and every
-# text its SVG draws) and each details element on the page (the stage's loss and verdict,
-# the table, the gradient, the history), in page order.
+# The text of every place a move updates in place (ui.live), in page order: each chart (its
+# name and every text its SVG draws) and each details element on the page (the stage's loss
+# and verdict, the table, the gradient, the history), and whether it is drawn large
+# (presenter mode).
 PLACES_JS = """
 () => ({
   charts: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-chart"]')]
     .map(chart => [chart.getAttribute('aria-label'),
                    [...chart.querySelectorAll('svg.main-svg text')].map(t => t.textContent)]),
   details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
-    .map(element => element.textContent),
+    .map(element => [element.classList.contains('xd-large'), element.textContent]),
 })
 """
 
@@ -82,9 +83,10 @@ def test_the_keyboard_moves_a_logit_and_the_loss_follows(streamlit_server, page)
     assert_no_streamlit_exception(page)
 
 
+@pytest.mark.parametrize("query", ["", "?present=1"], ids=["plain", "presenter"])
 def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
-        streamlit_server, page, browser):
-    open_five_classes(page, streamlit_server)
+        streamlit_server, page, browser, query):
+    open_five_classes(page, streamlit_server, query)
     before = places(page)
     fish_slider = page.get_by_role("slider").nth(3)
     for _ in range(2):  # fish 2.39 -> 2.41
@@ -100,7 +102,8 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     assert moved != before
     logits = [5.0, -1.63, -2.75, 2.41, 1000.0]
     assert shown_loss(page) == f"{explain(logits, FIVE_CLASS_TARGET).loss:.4f} nats"
-    text = "\n".join(moved["details"])
+    assert {large for large, _ in moved["details"]} == {query == "?present=1"}
+    text = "\n".join(shown for _, shown in moved["details"])
     assert "The top class is building: wrong." in text  # the stage's verdict
     assert "The by-hand route overflows." in text  # the callout in the table's place
     assert "Take a step to watch the loss fall from" in text

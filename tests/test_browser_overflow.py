@@ -1,5 +1,6 @@
 """Lesson 7, "Numbers that overflow", in a real browser: the keyboard on the stage, the copy
-link round trip, the stage on the first screen, the README screenshot."""
+link round trip, the stage on the first screen, the README screenshot; the places a move
+updates in place (ui.live) show what a fresh load of the same link shows."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
     readme_screenshot,
+    wait_for_streamlit_idle,
 )
 from lesson_browser import (
     STAGE_SIZES,
     assert_stage_fits,
     copy_link,
+    fresh_page,
     loss_in_fresh_context,
     metric_value,
     open_lesson,
@@ -29,6 +32,26 @@ PATH = "numbers-that-overflow"
 
 def loss(logits, target=0, shift=0.0) -> str:
     return f"{fmt(overflow(logits, target, shift).float64.loss_log_softmax, 4)} nats"
+
+
+# The text of every place a move updates in place (ui.live), in page order: the chart (its
+# name and every text its SVG draws) and each details element on the page (the stage's loss,
+# what each precision's routes say beside it, the sections below), and whether it is drawn
+# large (presenter mode).
+PLACES_JS = """
+() => ({
+  charts: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-chart"]')]
+    .map(chart => [chart.getAttribute('aria-label'),
+                   [...chart.querySelectorAll('svg.main-svg text')].map(t => t.textContent)]),
+  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
+    .map(element => [element.classList.contains('xd-large'), element.textContent]),
+})
+"""
+
+
+def places(page) -> dict:
+    wait_for_streamlit_idle(page)
+    return page.evaluate(PLACES_JS)
 
 
 def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, page):
@@ -75,6 +98,49 @@ def test_the_copy_link_is_the_address_bar_and_opens_the_same_loss(streamlit_serv
     shown = metric_value(page)
     assert shown == loss([12.0, 10.0, 3.0], 2, 700.0)
     assert loss_in_fresh_context(browser, link) == shown
+
+
+@pytest.mark.parametrize("query", ["", "?present=1"], ids=["plain", "presenter"])
+def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
+        streamlit_server, page, browser, query):
+    open_lesson(page, streamlit_server, PATH, query)
+    box = page.get_by_label("Logit of class 2 (exact)")
+    with expect_rerun(page):  # the first move off the example reruns the page
+        box.fill("4")
+        box.press("Enter")
+    before = places(page)
+    slider = page.get_by_role("slider").first  # x0, on the stage
+    for _ in range(2):
+        with expect_rerun(page):
+            slider.press("ArrowRight")
+    for label, typed in (("Logit of class 1 (exact)", "800"), ("Shift c (exact)", "-50")):
+        box = page.get_by_label(label)
+        with expect_rerun(page):
+            box.fill(typed)
+            box.press("Enter")
+    moved = places(page)
+    assert moved != before
+    assert metric_value(page) == loss([12.2, 800.0, 4.0], 0, -50.0)
+    assert {large for large, _ in moved["details"]} == {query == "?present=1"}
+    text = "\n".join(shown for _, shown in moved["details"])
+    assert "float64: by hand NaN" in text  # e^750 is infinite even in float64
+    assert "c = -50.000." in text  # shift invariance, in the sections below
+    assert len(moved["charts"]) == 1
+    link = copy_link(page)
+    assert same_state(link, page.url), (link, page.url)
+    assert "x=12.2%2C800%2C4" in link and "c=-50" in link
+    with fresh_page(browser, link) as fresh:
+        assert places(fresh) == moved
+        fresh_loss = metric_value(fresh)
+    assert metric_value(page) == fresh_loss
+
+    # A theme switch draws every place again from the data it holds: the last move's.
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => getComputedStyle(document.querySelector("
+                           "'[data-testid=\"stApp\"]')).backgroundColor !== 'rgb(255, 255, 255)'")
+    page.wait_for_timeout(500)
+    assert places(page) == moved
+    assert_no_streamlit_exception(page)
 
 
 @pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
