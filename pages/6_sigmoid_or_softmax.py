@@ -155,15 +155,11 @@ def draw_stage(view: SigmoidOrSoftmaxView, on_stage) -> None:
         f"Softmax's bars always add up to 1; the sigmoids add up to "
         f"**{fmt(view.sigmoid_sum, 3)}** — each class answers on its own."),
         container=on_stage.charts)
-    if view.softmax_loss is None:  # no true label: the same place, with no number
-        details(f"{PAGE}.loss", metric(
-            "Softmax + cross-entropy", "undefined", border=True,
-            help="With no true label there is no class for softmax to pick."),
-            container=on_stage.loss)
-    else:
-        on_stage.show_loss("Softmax + cross-entropy", view.softmax_loss, unit,
-                           help="F.cross_entropy(x, target): the target puts 1/k on each of "
-                                "the k true labels.")
+    on_stage.show_loss(
+        "Softmax + cross-entropy", view.softmax_loss, unit,
+        help="With no true label there is no class for softmax to pick."
+        if view.softmax_loss is None else
+        "F.cross_entropy(x, target): the target puts 1/k on each of the k true labels.")
     # the second loss under the first, as st.metric drew them, and what the labels mean
     details(f"{PAGE}.details.losses", metrics(metric(
         "Sigmoid + BCE (mean)", f"{fmt(view.bce, 4)} {unit}", border=True,

@@ -369,13 +369,15 @@ class Stage:
     charts: Any
     loss: Any
 
-    def show_loss(self, label: str, value: float, unit: str, help: str | None = None,
+    def show_loss(self, label: str, value: float | None, unit: str, help: str | None = None,
                   digits: int = 4) -> None:
-        """The loss as the stage's big number (a place of :mod:`ui.live`)."""
+        """The loss as the stage's big number (a place of :mod:`ui.live`); ``None`` shows
+        "undefined" (a loss the inputs leave without a value), in the same place."""
         from ui.details import details, metric  # ui.details -> ui.presenter -> this module
 
-        details(f"{self.page}.loss", metric(label, f"{fmt(value, digits)} {unit}", help=help,
-                                           border=True), container=self.loss)
+        shown = "undefined" if value is None else f"{fmt(value, digits)} {unit}"
+        details(f"{self.page}.loss", metric(label, shown, help=help, border=True),
+                container=self.loss)
 
 
 def section(title: str):
