@@ -4,9 +4,10 @@ The learner edits an N × C table of logits with a target per row (or draws a ra
 sets the options PyTorch users meet, and watches every step of the chain, the three routes
 that agree, the trap that does not, and the PyTorch code that prints the same numbers.
 
-The numbers an option changes below the stage (the chain's steps, the table per example, the
-routes, the trap and the code) are one element per place, :mod:`ui.details`, so a move of
-label_smoothing redraws three elements there, not fifteen.
+The numbers an option changes (the stage's loss; below it the chain's steps, the table per
+example, the routes, the trap and the code) are one element per place, :mod:`ui.details`,
+and places of :mod:`ui.live`: a move of label_smoothing resends the slider and one element
+that updates them in place.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from ui.edits import Edit
 from ui.lesson_state import (
     LessonState,
     Stage,
-    finish_fragment,
+    lesson_fragment,
     lesson_state,
     number_box,
     stage,
@@ -312,8 +313,8 @@ def loss_options(state: LessonState) -> tuple[LossOptions, str | None]:
 
 def options_layout() -> tuple[DeltaGenerator, DeltaGenerator, DeltaGenerator]:
     """Section 2's heading and one column per option, each explained in one sentence: the
-    places (returned) where the lesson fragment draws the reduction, weight and
-    label_smoothing inputs, above their sentences."""
+    places (returned) of the reduction and weight inputs (drawn by the full run) and of the
+    lesson fragment with its label_smoothing slider, above their sentences."""
     st.subheader("2 · The options PyTorch users meet")
     reduction_col, weight_col, smoothing_col = st.columns(3, gap="medium")
     places = reduction_col.container(), weight_col.container(), smoothing_col.container()
@@ -343,9 +344,10 @@ def options_inputs(state: LessonState, reduction: DeltaGenerator,
             input_error(weight_problem)
 
 
-def smoothing_input(state: LessonState, place: DeltaGenerator) -> None:
-    """Label smoothing, in the lesson fragment: a move reruns the fragment alone."""
-    place.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
+def smoothing_input(state: LessonState) -> None:
+    """Label smoothing, in the lesson fragment (called in its column): a move reruns the
+    fragment alone."""
+    st.slider("label_smoothing", min_value=0.0, max_value=1.0, step=0.05,
                  key=state.key("ls"), format="%.2f")
 
 
@@ -632,8 +634,9 @@ def code_section(view: BatchView) -> list[str]:
 class Details:
     """The places below the stage. The full run draws the headings and fixed prose, the
     reduction and weight inputs (and, after the lesson fragment, the heat maps: they change
-    only with the batch and the log base); the fragment draws the label_smoothing slider and
-    every number the options change, one element of :mod:`ui.details` per place."""
+    only with the batch and the log base); the fragment is called in ``smoothing`` (its
+    label_smoothing slider goes there) and draws every number the options change, one
+    element of :mod:`ui.details` per place."""
 
     smoothing: DeltaGenerator
     heatmaps: list[DeltaGenerator]
@@ -653,23 +656,24 @@ def details_layout(state: LessonState) -> Details:
     return Details(smoothing, heatmap_columns, under_maps, steps, per_row, bars, st.container())
 
 
-@st.fragment
+@lesson_fragment
 def lesson(state: LessonState, on_stage: Stage, place: Details) -> BatchView:
-    """Everything label_smoothing changes, and what the other options change too: the loss
-    and the numbers of the chain, the routes and the code (an ``st.fragment``: a move of the
-    slider reruns it alone, see ``finish_fragment``). Returns the view on a full run, for
+    """Everything label_smoothing changes, and what the other options change too: the
+    slider (drawn here, in its column), the stage's loss and the numbers of the chain, the
+    routes and the code (a :func:`lesson_fragment`: a move of the slider reruns it alone and
+    updates the numbers and the bars in their places). Returns the view on a full run, for
     what the batch and the log base alone change (the heat maps, the softmax example)."""
-    smoothing_input(state, place.smoothing)
+    smoothing_input(state)
     options = loss_options(state)[0]
     view = pytorch_batch(state["sx"], state["x"], state["t"], options,
                          log_base=state.base, lesson_batch=LESSON_BATCH)
-    on_stage.loss.metric(f"Loss, F.cross_entropy ({view.log_base.unit})",
-                         value_text(view.batch.cross_entropy_loss), border=True,
-                         help="With the options below; in the sidebar's log base.")
+    details(f"{PAGE}.loss", metric(f"Loss, F.cross_entropy ({view.log_base.unit})",
+                                   value_text(view.batch.cross_entropy_loss), border=True,
+                                   help="With the options below; in the sidebar's log base."),
+            container=on_stage.loss)
     chain_numbers(view, place)
     details(f"{PAGE}.details.routes", *nothing_counts_note(view.batch),
             *routes_section(view), *code_section(view), container=place.routes)
-    finish_fragment()
     return view
 
 
@@ -686,7 +690,8 @@ def pytorch_batch_page() -> None:
         batch_controls(state, shown, check)
     example = softmax_example_layout(state)
     place = details_layout(state)
-    view = lesson(state, on_stage, place)
+    with place.smoothing:
+        view = lesson(state, on_stage, place)
     draw_batch(view, on_stage, place, stale=bool(check.problems))
     softmax_example(state, view, example)
 

@@ -19,6 +19,7 @@ from apptest_helpers import (
     open_page,
     page_text,
     plotly_figures,
+    share_link,
     sheet_data,
 )
 from torch_helpers import require_torch
@@ -34,6 +35,7 @@ TARGETS = list(PYTORCH_BATCH_TARGETS)
 ROUTE_LABELS = ("softmax → log → nll_loss", "log_softmax → nll_loss",
                 "cross_entropy on raw logits")
 TRAP_LABEL = "F.nll_loss(probs, targets)"
+STAGE_LOSS = "Loss, F.cross_entropy (nats)"  # the stage's loss (a details metric, a place)
 
 
 def metric(at, label: str) -> str:
@@ -209,6 +211,20 @@ def test_label_smoothing_changes_cross_entropy_only_and_says_why():
     smoothed = xc.cross_entropy(LOGITS, TARGETS, label_smoothing=0.1)
     assert routes(at) == ["1.0313 nats", "1.0313 nats", nats(smoothed)]
     assert "only it applies label smoothing" in page_text(at)
+
+
+def test_the_stage_loss_and_the_copy_link_follow_label_smoothing_and_the_reduction():
+    at = open_page(PAGE)
+    assert metric(at, STAGE_LOSS) == "1.0313"
+    assert share_link(at) == "http://localhost:8501/"
+    at.slider(key="pytorch.ls").set_value(0.25).run()
+    smoothed = xc.cross_entropy(LOGITS, TARGETS, label_smoothing=0.25)
+    assert metric(at, STAGE_LOSS) == f"{smoothed:.4f}" != "1.0313"
+    assert share_link(at) == "http://localhost:8501/?ls=0.25"
+    at.radio(key="pytorch.red").set_value("none").run()
+    rows = xc.cross_entropy(LOGITS, TARGETS, label_smoothing=0.25, reduction="none")
+    assert metric(at, STAGE_LOSS) == "[" + ", ".join(f"{v:.4f}" for v in rows) + "]"
+    assert share_link(at) == "http://localhost:8501/?red=none&ls=0.25"
 
 
 def test_every_row_ignored_shows_nan_and_explains_0_over_0():
