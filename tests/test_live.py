@@ -41,6 +41,25 @@ def lesson_like() -> None:
     live.draw_later(moves)
 
 
+def outside_a_fragment() -> None:
+    """Elements drawn with a container where no places are collected (a page without a lesson
+    fragment, the full run around one): drawn there and then, as any element."""
+    import streamlit as st
+
+    from ui.details import details, paragraph
+
+    first, second = st.container(), st.container()
+    details("plain.b", paragraph("in the second container"), container=second)
+    details("plain.a", paragraph("in the first container"), container=first)
+
+
+def test_outside_a_fragment_an_element_is_drawn_in_its_container_and_is_no_place():
+    at = AppTest.from_function(outside_a_fragment)
+    drawn = run(at)
+    assert list(drawn) == ["plain.a", "plain.b"]  # page order: each in its own container
+    assert drawn["plain.a"] == {"html": "<p>in the first container</p>", "large": False}
+
+
 def elements(at: AppTest) -> dict[str, dict]:
     """Our elements on the page by key, with the data each was sent."""
     return {element.key: json.loads(element.proto.json) for element in at.get("bidi_component")}

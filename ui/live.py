@@ -92,8 +92,12 @@ def draw_in_place(key: str, data: dict, draw: Callable[[dict], None], container)
     its data goes to the moves element. Anywhere else, and in the fragment's own container
     (``container=None``), it is drawn here and now, as any element."""
     moves = _running.get()
-    if moves is None or container is None:
+    if container is None:
         draw(data)
+        return
+    if moves is None:
+        with container:
+            draw(data)
         return
     moves.places[key] = data
     if moves.rerun:
