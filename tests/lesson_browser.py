@@ -109,6 +109,39 @@ def places_shown(page) -> dict[str, str]:
     return page.evaluate(PLACES_JS)
 
 
+# What every place below the header shows (the copy link's is in its popover), in page order:
+# each chart's name and the text of its drawing (titles, ticks, values, legend), and each
+# details element's text and whether it is drawn large (presenter mode).
+PLACES_TEXT_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {
+    charts: [...main.querySelectorAll('[data-testid="xent-chart"]')].map((chart) => [
+      chart.getAttribute('aria-label'),
+      [...chart.querySelectorAll('svg text')].map((t) => t.textContent).join(' ')]),
+    details: [...main.querySelectorAll('[data-testid="xent-details"]')]
+      .filter((element) => !element.closest('[data-testid="stPopoverBody"]'))
+      .map((element) => [element.classList.contains('xd-large'), element.textContent.trim()]),
+  };
+}"""
+
+
+# At least ``n`` charts on the page, each drawn (by Plotly or as our own SVG).
+CHARTS_DRAWN_JS = """(n) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const charts = [...main.querySelectorAll('[data-testid="xent-chart"]')];
+  return charts.length >= n && charts.every((chart) => chart.querySelector('svg'));
+}"""
+
+
+def places_text(page, charts: int = 1) -> dict[str, list]:
+    """What the page's charts and details show (``PLACES_TEXT_JS``), once ``charts`` charts
+    are drawn and the app is idle: ``{"charts": [[name, text]], "details": [[large, text]]}``."""
+    page.wait_for_function(CHARTS_DRAWN_JS, arg=charts, timeout=60_000)
+    wait_for_streamlit_idle(page)
+    page.wait_for_timeout(300)  # a Plotly chart redraws after its module's promise
+    return page.evaluate(PLACES_TEXT_JS)
+
+
 def assert_moves_show_what_a_fresh_load_shows(page, browser, moved: dict[str, str] | None = None,
                                              ignore: tuple[str, ...] = ()) -> None:
     """After moves: every place on ``page`` (its charts, details, loss, copy link, updated in

@@ -11,9 +11,8 @@ from browser_helpers import (
     expect_rerun,
     goto_app,
     readme_screenshot,
-    wait_for_streamlit_idle,
 )
-from lesson_browser import copy_link, fresh_page, metric_value, same_state
+from lesson_browser import copy_link, fresh_page, metric_value, places_text, same_state
 from PIL import Image
 
 from xent_core import explain
@@ -25,26 +24,6 @@ pytestmark = pytest.mark.browser
 def shown_loss(page) -> str:
     """The stage's loss (a metric of ui.details), e.g. ``0.1068 nats``."""
     return metric_value(page)
-
-
-# The text of every place a move updates in place (ui.live), in page order: each chart (its
-# name and every text its SVG draws) and each details element on the page (the stage's loss
-# and verdict, the table, the gradient, the history), and whether it is drawn large
-# (presenter mode).
-PLACES_JS = """
-() => ({
-  charts: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-chart"]')]
-    .map(chart => [chart.getAttribute('aria-label'),
-                   [...chart.querySelectorAll('svg.main-svg text')].map(t => t.textContent)]),
-  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
-    .map(element => [element.classList.contains('xd-large'), element.textContent]),
-})
-"""
-
-
-def places(page) -> dict:
-    wait_for_streamlit_idle(page)
-    return page.evaluate(PLACES_JS)
 
 
 def open_five_classes(page, server: str, query: str = "") -> None:
@@ -87,7 +66,7 @@ def test_the_keyboard_moves_a_logit_and_the_loss_follows(streamlit_server, page)
 def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
         streamlit_server, page, browser, query):
     open_five_classes(page, streamlit_server, query)
-    before = places(page)
+    before = places_text(page, charts=2)
     fish_slider = page.get_by_role("slider").nth(3)
     for _ in range(2):  # fish 2.39 -> 2.41
         with expect_rerun(page):
@@ -98,7 +77,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
         with expect_rerun(page):
             box.fill(typed)
             box.press("Enter")
-    moved = places(page)
+    moved = places_text(page, charts=2)
     assert moved != before
     logits = [5.0, -1.63, -2.75, 2.41, 1000.0]
     assert shown_loss(page) == f"{explain(logits, FIVE_CLASS_TARGET).loss:.4f} nats"
@@ -112,7 +91,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     assert same_state(link, page.url), (link, page.url)
     with fresh_page(browser, link) as fresh:
         fresh.locator('[data-testid="xent-chart"] .main-svg').nth(1).wait_for()
-        assert places(fresh) == moved
+        assert places_text(fresh, charts=2) == moved
         fresh_loss = metric_value(fresh)
     assert shown_loss(page) == fresh_loss
 
@@ -121,7 +100,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     page.wait_for_function("() => getComputedStyle(document.querySelector("
                            "'[data-testid=\"stApp\"]')).backgroundColor !== 'rgb(255, 255, 255)'")
     page.wait_for_timeout(500)
-    assert places(page) == moved
+    assert places_text(page, charts=2) == moved
     assert_no_streamlit_exception(page)
 
 

@@ -13,9 +13,16 @@ from browser_helpers import (
     expect_rerun,
     goto_app,
     readme_screenshot,
-    wait_for_streamlit_idle,
 )
-from lesson_browser import METRIC, METRIC_VALUE, copy_link, fresh_page, open_lesson, same_state
+from lesson_browser import (
+    METRIC,
+    METRIC_VALUE,
+    copy_link,
+    fresh_page,
+    open_lesson,
+    places_text,
+    same_state,
+)
 
 from xent_core import explain
 from xent_core.mnist import load_digits, load_model
@@ -25,42 +32,16 @@ pytestmark = pytest.mark.browser
 
 REPORT = held_out_report(load_model(), load_digits())
 
-# The text of every chart (its name, the texts it draws, the label of each bar) and of every
-# details element on the page (the stage's loss among them; its folded captions too), in page
-# order.
-PLACES_JS = """() => ({
-  charts: [...document.querySelectorAll('[data-testid="xent-chart"]')].map((chart) => ({
-    alt: chart.getAttribute('aria-label'),
-    text: [...chart.querySelectorAll('svg text')].map((t) => t.textContent.trim())
-      .filter(Boolean),
-    tips: [...chart.querySelectorAll('[data-tip]')].map((e) => e.dataset.tip),
-  })),
-  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
-    .map((element) => element.textContent.trim()),
-})"""
-
 DARK_PAGE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const [r, g, b] = getComputedStyle(app).backgroundColor.match(/\\d+/g).map(Number);
   return r + g + b < 150;
 }"""
 
-ALL_CHARTS_DRAWN_JS = """() => {
-  const charts = [...document.querySelectorAll('[data-testid="xent-chart"]')];
-  return charts.length === 6 && charts.every((chart) => chart.querySelector('svg.main-svg'));
-}"""
-
 
 def first_metric(page, label_start: str) -> str:
     metric = page.locator(METRIC).filter(has_text=label_start).first
     return metric.locator(METRIC_VALUE).inner_text().strip()
-
-
-def shown(page) -> dict:
-    """Every chart's and details element's text, once all six charts are drawn."""
-    page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=60_000)
-    wait_for_streamlit_idle(page)
-    return page.evaluate(PLACES_JS)
 
 
 def type_logit(page, digit: int, value: str) -> None:
@@ -132,14 +113,14 @@ def test_after_moves_every_chart_and_number_is_what_the_link_opens(streamlit_ser
     loss = f"{explain(edited, 8).loss:.4f} nats"
     assert first_metric(page, "Loss for the true label (8)") == loss
     assert_no_streamlit_exception(page)
-    moved = shown(page)
-    assert any(loss in text for text in moved["details"])
-    assert any("Your edited logits." in text for text in moved["details"])
+    moved = places_text(page, charts=6)
+    assert any(loss in text for _, text in moved["details"])
+    assert any("Your edited logits." in text for _, text in moved["details"])
     link = copy_link(page)
     assert same_state(link, page.url), (link, page.url)
     with fresh_page(browser, link) as other:
-        assert shown(other) == moved
+        assert places_text(other, charts=6) == moved
     page.emulate_media(color_scheme="dark")  # the theme follows the browser's
     page.wait_for_function(DARK_PAGE_JS)
     page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
-    assert shown(page) == moved
+    assert places_text(page, charts=6) == moved

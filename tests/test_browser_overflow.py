@@ -9,7 +9,6 @@ from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
     readme_screenshot,
-    wait_for_streamlit_idle,
 )
 from lesson_browser import (
     STAGE_SIZES,
@@ -19,6 +18,7 @@ from lesson_browser import (
     loss_in_fresh_context,
     metric_value,
     open_lesson,
+    places_text,
     same_state,
 )
 
@@ -32,26 +32,6 @@ PATH = "numbers-that-overflow"
 
 def loss(logits, target=0, shift=0.0) -> str:
     return f"{fmt(overflow(logits, target, shift).float64.loss_log_softmax, 4)} nats"
-
-
-# The text of every place a move updates in place (ui.live), in page order: the chart (its
-# name and every text its SVG draws) and each details element on the page (the stage's loss,
-# what each precision's routes say beside it, the sections below), and whether it is drawn
-# large (presenter mode).
-PLACES_JS = """
-() => ({
-  charts: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-chart"]')]
-    .map(chart => [chart.getAttribute('aria-label'),
-                   [...chart.querySelectorAll('svg.main-svg text')].map(t => t.textContent)]),
-  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
-    .map(element => [element.classList.contains('xd-large'), element.textContent]),
-})
-"""
-
-
-def places(page) -> dict:
-    wait_for_streamlit_idle(page)
-    return page.evaluate(PLACES_JS)
 
 
 def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, page):
@@ -108,7 +88,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     with expect_rerun(page):  # the first move off the example reruns the page
         box.fill("4")
         box.press("Enter")
-    before = places(page)
+    before = places_text(page, charts=1)
     slider = page.get_by_role("slider").first  # x0, on the stage
     for _ in range(2):
         with expect_rerun(page):
@@ -118,7 +98,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
         with expect_rerun(page):
             box.fill(typed)
             box.press("Enter")
-    moved = places(page)
+    moved = places_text(page, charts=1)
     assert moved != before
     assert metric_value(page) == loss([12.2, 800.0, 4.0], 0, -50.0)
     assert {large for large, _ in moved["details"]} == {query == "?present=1"}
@@ -130,7 +110,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     assert same_state(link, page.url), (link, page.url)
     assert "x=12.2%2C800%2C4" in link and "c=-50" in link
     with fresh_page(browser, link) as fresh:
-        assert places(fresh) == moved
+        assert places_text(fresh, charts=1) == moved
         fresh_loss = metric_value(fresh)
     assert metric_value(page) == fresh_loss
 
@@ -139,7 +119,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     page.wait_for_function("() => getComputedStyle(document.querySelector("
                            "'[data-testid=\"stApp\"]')).backgroundColor !== 'rgb(255, 255, 255)'")
     page.wait_for_timeout(500)
-    assert places(page) == moved
+    assert places_text(page, charts=1) == moved
     assert_no_streamlit_exception(page)
 
 

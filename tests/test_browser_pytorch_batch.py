@@ -10,9 +10,8 @@ from browser_helpers import (
     expect_rerun,
     goto_app,
     readme_screenshot,
-    wait_for_streamlit_idle,
 )
-from lesson_browser import copy_link, fresh_page, same_state
+from lesson_browser import copy_link, fresh_page, places_text, same_state
 from lesson_browser import metric_value as stage_loss
 
 import xent_core as xc
@@ -27,33 +26,9 @@ def metric_value(page, label: str) -> str:
     return metric.locator(".xd-metric-value").inner_text().strip()
 
 
-# The text of every place a move can change, in page order: each details element's (the
-# stage's loss, the chain's steps, the table per example, the routes and the code; not the
-# copy link's, in its closed popover) and each chart's (titles, ticks, cell values).
-PLACE_TEXTS_JS = """
-() => ({
-  details: [...document.querySelectorAll('[data-testid="xent-details"]')]
-    .filter(el => !el.closest('[data-testid="stPopoverBody"]'))
-    .map(el => el.innerText.trim()),
-  charts: [...document.querySelectorAll('[data-testid="xent-chart"]')]
-    .map(chart => [...chart.querySelectorAll('svg text')].map(t => t.textContent).join(' ')),
-})
-"""
-
-# The stage's heat map, the chain's three and the bars per example, each drawn (by Plotly, or
-# as our own SVG: the bars in presenter mode).
-FIVE_CHARTS_DRAWN_JS = """
-() => [...document.querySelectorAll('[data-testid="xent-chart"]')]
-  .filter(chart => chart.querySelector('svg text')).length >= 5
-"""
 BACKGROUND_JS = ("() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]'))"
                  ".backgroundColor")
 
-
-def place_texts(page) -> dict[str, list[str]]:
-    wait_for_streamlit_idle(page)
-    page.wait_for_timeout(500)  # late chart redraws land after the run's last message
-    return page.evaluate(PLACE_TEXTS_JS)
 
 
 def open_batch_page(page, server: str, query: str = "") -> None:
@@ -152,8 +127,7 @@ def test_moves_of_label_smoothing_show_what_a_fresh_load_of_the_link_shows(
     the code in place (ui.live): afterwards every place reads as the same state opened
     afresh, and still does after the theme changes (a place then redraws from its data)."""
     open_batch_page(page, streamlit_server, query)
-    page.wait_for_function(FIVE_CHARTS_DRAWN_JS, timeout=60_000)
-    before = place_texts(page)
+    before = places_text(page, charts=5)
     slider = page.get_by_role("slider").first  # label_smoothing: the page's only slider
     for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):  # 0.15, then 0.10
         with expect_rerun(page):
@@ -162,22 +136,22 @@ def test_moves_of_label_smoothing_show_what_a_fresh_load_of_the_link_shows(
     smoothed = float(xc.cross_entropy(PYTORCH_BATCH_LOGITS, PYTORCH_BATCH_TARGETS,
                                       label_smoothing=0.1))
     assert stage_loss(page) == f"{smoothed:.4f}"  # the stage's loss, moved
-    moved = place_texts(page)
-    assert moved["details"][0] == before["details"][0].replace("1.0313", f"{smoothed:.4f}")
-    changed = [n for n, (a, b) in enumerate(zip(before["details"], moved["details"],
-                                                  strict=True)) if a != b]
+    moved = places_text(page, charts=5)
+    texts, texts_before = ([text for _, text in shown["details"]] for shown in (moved, before))
+    assert texts[0] == texts_before[0].replace("1.0313", f"{smoothed:.4f}")
+    changed = [n for n, (a, b) in enumerate(zip(texts_before, texts, strict=True)) if a != b]
     assert len(changed) == 3, changed  # the loss, the table per example, the routes and code
-    assert "smoothed loss" in moved["details"][changed[1]]
-    assert "label_smoothing=0.1" in moved["details"][changed[2]]
+    assert "smoothed loss" in texts[changed[1]]
+    assert "label_smoothing=0.1" in texts[changed[2]]
+    assert moved["charts"] == before["charts"]  # no chart depends on label_smoothing
     link = copy_link(page)
     assert same_state(link, page.url), (link, page.url)
     assert "ls=0.1" in link and ("present=1" in link) == bool(query)
 
     with fresh_page(browser, link) as other:
-        other.wait_for_function(FIVE_CHARTS_DRAWN_JS, timeout=60_000)
-        assert place_texts(other) == moved
+        assert places_text(other, charts=5) == moved
 
     light = page.evaluate(BACKGROUND_JS)
     page.emulate_media(color_scheme="dark")  # Streamlit's theme follows the system's
     page.wait_for_function(f"() => ({BACKGROUND_JS})() !== {light!r}", timeout=10_000)
-    assert place_texts(page) == moved
+    assert places_text(page, charts=5) == moved

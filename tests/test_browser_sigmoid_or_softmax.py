@@ -11,10 +11,8 @@ from browser_helpers import (
     expect_rerun,
     readme_screenshot,
     streamlit_state,
-    wait_for_streamlit_idle,
 )
 from lesson_browser import (
-    CHART,
     STAGE_SIZES,
     assert_stage_fits,
     box_message,
@@ -22,6 +20,7 @@ from lesson_browser import (
     fresh_page,
     metric_value,
     open_lesson,
+    places_text,
     same_state,
 )
 
@@ -72,19 +71,9 @@ def test_the_copy_link_reopens_the_same_labels_and_scores(streamlit_server, page
 
 
 # Every chart and details element below the header (the copy link's is in its popover).
-PLACES = ('[data-testid="stMain"] :is([data-testid="xent-chart"], '
-          '[data-testid="xent-details"])')
 # A move reruns the lesson fragment alone: Streamlit's fixed messages, the score rows and the
 # one moves element (8 today); a run of the whole page sends about 80.
 MOST_MESSAGES_A_MOVE = 12
-ROUTES = 8  # the place of the chart of the two BCE routes
-
-
-def places_text(page) -> list[str]:
-    """What each chart and details place shows, in page order: a chart's description and the
-    text of its drawing (axes, bar values, legend), a details element's text."""
-    return page.locator(PLACES).evaluate_all(
-        "els => els.map(el => [el.getAttribute('aria-label'), el.textContent].join(' | '))")
 
 
 def background(page) -> str:
@@ -94,8 +83,8 @@ def background(page) -> str:
 def test_moves_redraw_every_place_as_a_fresh_load_of_their_link(streamlit_server, page,
                                                                 browser):
     open_lesson(page, streamlit_server, "sigmoid-or-softmax", charts=2)
-    start = places_text(page)
-    assert len(start) == 12  # two charts, ten details elements
+    start = places_text(page, charts=2)
+    assert (len(start["charts"]), len(start["details"])) == (2, 10)
     with expect_rerun(page):  # a run of the page: the labels, and off the story
         page.get_by_test_id("stMultiSelect").get_by_label("Remove dog").click()
     page.get_by_role("slider").nth(1).focus()  # dog's score
@@ -112,24 +101,25 @@ def test_moves_redraw_every_place_as_a_fresh_load_of_their_link(streamlit_server
     assert streamlit_state(page)["ws"]["received"] - received <= MOST_MESSAGES_A_MOVE
     scores = [2.0, 1.47, -1.0, 3.0]
     assert (metric_value(page), metric_value(page, 1)) == losses(scores, (0,))
-    moved = places_text(page)
+    moved = places_text(page, charts=2)
     # every place has moved but the chart of the two BCE routes (only the log base moves it)
-    assert [now == before for now, before in zip(moved, start, strict=True)] == [
-        i == ROUTES for i in range(len(start))]
-    assert "x = torch.tensor([2, 1.47, -1, 3], dtype=torch.float64)" in moved[-1]
+    assert [now == before for now, before in zip(moved["charts"], start["charts"],
+                                                 strict=True)] == [False, True]
+    assert not any(now == before for now, before in zip(moved["details"], start["details"],
+                                                        strict=True))
+    code = moved["details"][-1][1]
+    assert "x = torch.tensor([2, 1.47, -1, 3], dtype=torch.float64)" in code
 
     link = copy_link(page)
     assert same_state(link, page.url) and "x=2%2C1.47%2C-1%2C3" in link, link
     with fresh_page(browser, link) as other:
-        other.locator(f"{CHART} .main-svg").nth(1).wait_for()
-        assert places_text(other) == moved
+        assert places_text(other, charts=2) == moved
 
     light = background(page)
     page.emulate_media(color_scheme="dark")  # Streamlit follows the system's theme
     page.wait_for_function(f"() => getComputedStyle(document.querySelector("
                            f"'[data-testid=\"stApp\"]')).backgroundColor !== '{light}'")
-    wait_for_streamlit_idle(page)
-    assert places_text(page) == moved  # the places redraw the last move, not the full run
+    assert places_text(page, charts=2) == moved  # the last move, not the full run
     assert_no_streamlit_exception(page)
 
 

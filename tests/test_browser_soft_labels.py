@@ -10,7 +10,6 @@ from browser_helpers import (
     assert_no_streamlit_exception,
     expect_rerun,
     readme_screenshot,
-    wait_for_streamlit_idle,
 )
 from lesson_browser import (
     STAGE_SIZES,
@@ -20,6 +19,7 @@ from lesson_browser import (
     loss_in_fresh_context,
     metric_value,
     open_lesson,
+    places_text,
     same_state,
 )
 
@@ -32,29 +32,10 @@ pytestmark = pytest.mark.browser
 PATH = "soft-labels"
 LOGITS = PRESETS["one-hot"][0]
 
-# The text of every chart (its name, the texts it draws, the label of each bar) and of every
-# details element on the page (the stage's loss among them; its folded captions too), in page
-# order.
-PLACES_JS = """() => ({
-  charts: [...document.querySelectorAll('[data-testid="xent-chart"]')].map((chart) => ({
-    alt: chart.getAttribute('aria-label'),
-    text: [...chart.querySelectorAll('svg text')].map((t) => t.textContent.trim())
-      .filter(Boolean),
-    tips: [...chart.querySelectorAll('[data-tip]')].map((e) => e.dataset.tip),
-  })),
-  details: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="xent-details"]')]
-    .map((element) => element.textContent.trim()),
-})"""
-
 DARK_PAGE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const [r, g, b] = getComputedStyle(app).backgroundColor.match(/\\d+/g).map(Number);
   return r + g + b < 150;
-}"""
-
-ALL_CHARTS_DRAWN_JS = """() => {
-  const charts = [...document.querySelectorAll('[data-testid="xent-chart"]')];
-  return charts.length === 4 && charts.every((chart) => chart.querySelector('svg.main-svg'));
 }"""
 
 
@@ -68,13 +49,6 @@ def metric(page, label: str) -> str:
     box = page.locator('[data-testid="stMetric"], .xent-details .xd-metric').filter(
         has_text=label).first
     return box.locator('[data-testid="stMetricValue"], .xd-metric-value').inner_text().strip()
-
-
-def shown(page) -> dict:
-    """Every chart's and details element's text, once all four charts are drawn."""
-    page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=60_000)
-    wait_for_streamlit_idle(page)
-    return page.evaluate(PLACES_JS)
 
 
 def test_the_keyboard_moves_label_smoothing_and_the_loss_follows(streamlit_server, page):
@@ -165,15 +139,15 @@ def test_after_moves_every_chart_and_number_is_what_the_link_opens(streamlit_ser
     assert metric_value(page) == f"{fmt(view.cross_entropy, 4)} nats"
     assert metric(page, "KL(p‖q)") == f"{fmt(view.kl_divergence, 4)} nats"
     assert_no_streamlit_exception(page)
-    moved = shown(page)
+    moved = places_text(page, charts=4)
     link = copy_link(page)
     assert same_state(link, page.url), (link, page.url)
     with fresh_page(browser, link) as other:
-        assert shown(other) == moved
+        assert places_text(other, charts=4) == moved
     page.emulate_media(color_scheme="dark")  # the theme follows the browser's
     page.wait_for_function(DARK_PAGE_JS)
     page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
-    assert shown(page) == moved
+    assert places_text(page, charts=4) == moved
 
 
 @pytest.mark.parametrize("size", STAGE_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
