@@ -264,8 +264,7 @@ def logit_inputs(state: LessonState, view: MnistView) -> None:
 
 
 def back_button(state: LessonState, view: MnistView) -> None:
-    """Back to the model's logits (drawn by the full run: a move that makes the logits the
-    model's, or no longer the model's, reruns the page, see :func:`one_image`)."""
+    """Back to the model's logits, under the boxes (on while the logits are edited)."""
     st.button(":material/undo: Back to the model's logits", key=f"{PAGE}.back",
               on_click=state.set, args=("x", None), disabled=view.model_logits_used,
               help="Forget your edits and use the logits the model computed for this image.")
@@ -333,19 +332,16 @@ def one_image(state: LessonState, on_stage: Stage, charts: DeltaGenerator, phone
     """The chosen image's logits → probabilities → log-probabilities → loss, on the stage.
 
     A logit edit reruns only this :func:`lesson_fragment`, which then scores the logits
-    again, redraws the logit boxes (drawn here, under their heading) and updates the charts
-    and numbers in their places. The image, the label scored and the button back to the
-    model's logits are drawn by the full run (:func:`image_and_label`, :func:`back_button`):
-    the first edit of the model's logits, and an edit that makes them the model's again,
-    rerun the page so that the button follows.
+    again, redraws the logit boxes and the button back to the model's logits (drawn here,
+    under their heading) and updates the charts and numbers in their places. The image and
+    the label scored are drawn by the full run (:func:`image_and_label`), which scores
+    them once and passes ``view`` in.
     """
     if in_fragment_rerun():
-        shown = view  # the last full run's, which drew the button
-        view = score(state)
-        if view.model_logits_used != shown.model_logits_used:
-            st.rerun()
+        view = score(state)  # ``view`` is the last full run's
     base, label = view.log_base, view.label
     logit_inputs(state, view)
+    back_button(state, view)
     show_figure(logit_bars(view.breakdown.logits, label), key=f"{PAGE}.logits",
                 container=charts)
     show_figure(probability_bars(view.breakdown.probabilities, label),
@@ -427,11 +423,9 @@ def mnist_page() -> None:
     phone = on_a_phone()
     with on_stage.charts if phone else on_stage.controls:
         st.markdown("**Logits** — the model's scores for this image. Change any of them.")
-        boxes, back = st.container(), st.container()
+        boxes = st.container()
     with boxes:
         one_image(state, on_stage, charts, phone, view)
-    with back:
-        back_button(state, view)
     st.divider()
     whole_set(view)
 

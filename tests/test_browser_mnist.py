@@ -104,9 +104,9 @@ def test_after_moves_every_chart_and_number_is_what_the_link_opens(streamlit_ser
     open_lesson(page, streamlit_server, "mnist-digits", query, charts=3)
     back = page.get_by_role("button", name="Back to the model's logits")
     assert back.is_disabled()
-    type_logit(page, 3, "1.25")  # the first edit reruns the page: the back button turns on
+    type_logit(page, 3, "1.25")  # the back button turns on
     assert back.is_enabled()
-    type_logit(page, 3, "1.75")  # the moves after it rerun the lesson alone
+    type_logit(page, 3, "1.75")  # each edit reruns the lesson alone
     type_logit(page, 8, "-2")
     edited = REPORT.logits[REPORT.default_index].copy()
     edited[3], edited[8] = 1.75, -2.0
