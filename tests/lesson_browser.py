@@ -142,6 +142,22 @@ def places_text(page, charts: int = 1) -> dict[str, list]:
     return page.evaluate(PLACES_TEXT_JS)
 
 
+# The app's background is dark (Streamlit's dark theme).
+DARK_PAGE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const [r, g, b] = getComputedStyle(app).backgroundColor.match(/\\d+/g).map(Number);
+  return r + g + b < 150;
+}"""
+
+
+def switch_to_dark(page) -> None:
+    """Switch the browser to a dark colour scheme (Streamlit's theme follows it) and wait
+    until the page is dark and its charts have redrawn in the dark theme's colours."""
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function(DARK_PAGE_JS, timeout=10_000)
+    page.wait_for_timeout(500)
+
+
 def assert_moves_show_what_a_fresh_load_shows(page, browser, moved: dict[str, str] | None = None,
                                              ignore: tuple[str, ...] = ()) -> None:
     """After moves: every place on ``page`` (its charts, details, loss, copy link, updated in

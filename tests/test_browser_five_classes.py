@@ -12,7 +12,14 @@ from browser_helpers import (
     goto_app,
     readme_screenshot,
 )
-from lesson_browser import copy_link, fresh_page, metric_value, places_text, same_state
+from lesson_browser import (
+    copy_link,
+    fresh_page,
+    metric_value,
+    places_text,
+    same_state,
+    switch_to_dark,
+)
 from PIL import Image
 
 from xent_core import explain
@@ -96,10 +103,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     assert shown_loss(page) == fresh_loss
 
     # A theme switch draws every place again from the data it holds: the last move's.
-    page.emulate_media(color_scheme="dark")
-    page.wait_for_function("() => getComputedStyle(document.querySelector("
-                           "'[data-testid=\"stApp\"]')).backgroundColor !== 'rgb(255, 255, 255)'")
-    page.wait_for_timeout(500)
+    switch_to_dark(page)
     assert places_text(page, charts=2) == moved
     assert_no_streamlit_exception(page)
 

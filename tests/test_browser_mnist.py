@@ -22,6 +22,7 @@ from lesson_browser import (
     open_lesson,
     places_text,
     same_state,
+    switch_to_dark,
 )
 
 from xent_core import explain
@@ -31,13 +32,6 @@ from xent_core.mnist_report import held_out_report
 pytestmark = pytest.mark.browser
 
 REPORT = held_out_report(load_model(), load_digits())
-
-DARK_PAGE_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const [r, g, b] = getComputedStyle(app).backgroundColor.match(/\\d+/g).map(Number);
-  return r + g + b < 150;
-}"""
-
 
 def first_metric(page, label_start: str) -> str:
     metric = page.locator(METRIC).filter(has_text=label_start).first
@@ -120,7 +114,5 @@ def test_after_moves_every_chart_and_number_is_what_the_link_opens(streamlit_ser
     assert same_state(link, page.url), (link, page.url)
     with fresh_page(browser, link) as other:
         assert places_text(other, charts=6) == moved
-    page.emulate_media(color_scheme="dark")  # the theme follows the browser's
-    page.wait_for_function(DARK_PAGE_JS)
-    page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
+    switch_to_dark(page)
     assert places_text(page, charts=6) == moved

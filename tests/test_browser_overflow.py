@@ -20,6 +20,7 @@ from lesson_browser import (
     open_lesson,
     places_text,
     same_state,
+    switch_to_dark,
 )
 
 from ui.text import fmt
@@ -115,10 +116,7 @@ def test_moves_update_every_place_as_a_fresh_load_of_their_link_draws_it(
     assert metric_value(page) == fresh_loss
 
     # A theme switch draws every place again from the data it holds: the last move's.
-    page.emulate_media(color_scheme="dark")
-    page.wait_for_function("() => getComputedStyle(document.querySelector("
-                           "'[data-testid=\"stApp\"]')).backgroundColor !== 'rgb(255, 255, 255)'")
-    page.wait_for_timeout(500)
+    switch_to_dark(page)
     assert places_text(page, charts=1) == moved
     assert_no_streamlit_exception(page)
 

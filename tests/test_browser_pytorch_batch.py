@@ -11,7 +11,7 @@ from browser_helpers import (
     goto_app,
     readme_screenshot,
 )
-from lesson_browser import copy_link, fresh_page, places_text, same_state
+from lesson_browser import copy_link, fresh_page, places_text, same_state, switch_to_dark
 from lesson_browser import metric_value as stage_loss
 
 import xent_core as xc
@@ -24,11 +24,6 @@ def metric_value(page, label: str) -> str:
     """A metric below the stage (a route's loss, the trap: ui.details)."""
     metric = page.locator(".xent-details .xd-metric").filter(has_text=label).first
     return metric.locator(".xd-metric-value").inner_text().strip()
-
-
-BACKGROUND_JS = ("() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]'))"
-                 ".backgroundColor")
-
 
 
 def open_batch_page(page, server: str, query: str = "") -> None:
@@ -151,7 +146,5 @@ def test_moves_of_label_smoothing_show_what_a_fresh_load_of_the_link_shows(
     with fresh_page(browser, link) as other:
         assert places_text(other, charts=5) == moved
 
-    light = page.evaluate(BACKGROUND_JS)
-    page.emulate_media(color_scheme="dark")  # Streamlit's theme follows the system's
-    page.wait_for_function(f"() => ({BACKGROUND_JS})() !== {light!r}", timeout=10_000)
+    switch_to_dark(page)
     assert places_text(page, charts=5) == moved

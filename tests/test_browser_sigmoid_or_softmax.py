@@ -22,6 +22,7 @@ from lesson_browser import (
     open_lesson,
     places_text,
     same_state,
+    switch_to_dark,
 )
 
 from xent_core.lessons import sigmoid_or_softmax
@@ -76,10 +77,6 @@ def test_the_copy_link_reopens_the_same_labels_and_scores(streamlit_server, page
 MOST_MESSAGES_A_MOVE = 12
 
 
-def background(page) -> str:
-    return page.get_by_test_id("stApp").evaluate("el => getComputedStyle(el).backgroundColor")
-
-
 def test_moves_redraw_every_place_as_a_fresh_load_of_their_link(streamlit_server, page,
                                                                 browser):
     open_lesson(page, streamlit_server, "sigmoid-or-softmax", charts=2)
@@ -115,10 +112,7 @@ def test_moves_redraw_every_place_as_a_fresh_load_of_their_link(streamlit_server
     with fresh_page(browser, link) as other:
         assert places_text(other, charts=2) == moved
 
-    light = background(page)
-    page.emulate_media(color_scheme="dark")  # Streamlit follows the system's theme
-    page.wait_for_function(f"() => getComputedStyle(document.querySelector("
-                           f"'[data-testid=\"stApp\"]')).backgroundColor !== '{light}'")
+    switch_to_dark(page)
     assert places_text(page, charts=2) == moved  # the last move, not the full run
     assert_no_streamlit_exception(page)
 

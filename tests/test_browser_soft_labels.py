@@ -21,6 +21,7 @@ from lesson_browser import (
     open_lesson,
     places_text,
     same_state,
+    switch_to_dark,
 )
 
 from ui.text import fmt
@@ -31,13 +32,6 @@ pytestmark = pytest.mark.browser
 
 PATH = "soft-labels"
 LOGITS = PRESETS["one-hot"][0]
-
-DARK_PAGE_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const [r, g, b] = getComputedStyle(app).backgroundColor.match(/\\d+/g).map(Number);
-  return r + g + b < 150;
-}"""
-
 
 def loss(target=3, smoothing=0.1, temperature=1.0) -> str:
     view = soft_labels(LOGITS, target, smoothing, temperature)
@@ -144,9 +138,7 @@ def test_after_moves_every_chart_and_number_is_what_the_link_opens(streamlit_ser
     assert same_state(link, page.url), (link, page.url)
     with fresh_page(browser, link) as other:
         assert places_text(other, charts=4) == moved
-    page.emulate_media(color_scheme="dark")  # the theme follows the browser's
-    page.wait_for_function(DARK_PAGE_JS)
-    page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
+    switch_to_dark(page)
     assert places_text(page, charts=4) == moved
 
 
