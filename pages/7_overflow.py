@@ -5,14 +5,12 @@ fits in float16, float32, float64; the by-hand softmax turns into ∞ / ∞ = Na
 max-subtracted and log-sum-exp routes stay right. Then log(softmax(x)) against log_softmax(x).
 
 inputs (``lesson_state``) → one call, :func:`xent_core.lessons.overflow` → draw.
-A move sends the rows of logits and of c and one element that updates, in their places
+A move sends the rows of logits and of c (one element) and one element that updates, in their places
 (:mod:`ui.live`), the chart, the loss and two elements of text (:mod:`ui.details`): what each
 precision's routes say beside the loss, and the sections below.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -28,7 +26,7 @@ from ui.lesson_state import (
     section,
     stage,
 )
-from ui.logit_rows import logit_rows, number_row
+from ui.logit_rows import NumberField, logit_rows
 from ui.overflow_figures import precision_figure
 from ui.text import fmt
 from ui.widgets import show_figure
@@ -97,40 +95,31 @@ def current_preset(state: LessonState) -> str | None:
 # ---------------------------------------------------------------------------- controls
 
 
-@dataclass(frozen=True)
-class Controls:
-    """The places of the rows a move changes: the lesson fragment is drawn in ``logits`` (its
-    rows of logits) and fills ``shift`` (the row of c, below the true class)."""
-
-    logits: DeltaGenerator
-    shift: DeltaGenerator
-
-
-def controls(state: LessonState) -> Controls:
-    """Examples, a row per logit (slider and exact box), the true class, and the shift c.
-
-    The full run draws the examples, the true class and the shift's caption (picking an
-    example or a true class reruns the page: every number follows); the lesson fragment
-    draws the rows of logits and of c, which a move edits."""
+def controls(state: LessonState) -> None:
+    """The examples and the true class (drawn by the full run: picking an example or a true
+    class reruns the page, and every number follows); the lesson fragment draws the rows
+    below them, which a move edits."""
     st.session_state[state.private("preset")] = current_preset(state)
     st.selectbox("Example", options=list(PRESETS), key=state.private("preset"),
                  on_change=apply_preset, args=(state,), placeholder="Your own logits",
                  help="Each example puts the logits where one precision breaks.")
-    logits = st.container()
     names = class_names(len(state["x"]))
     st.radio("True class", options=list(range(len(names))), format_func=names.__getitem__,
              key=state.key("target"), horizontal=True)
-    st.caption("Add the same c to every logit: softmax should not notice.")
-    return Controls(logits, st.container())
 
 
-def rows(state: LessonState, shift: DeltaGenerator) -> None:
-    """A row per logit (drawn where the lesson fragment is) and one for the shift c, in its
-    own place below the true class (each a slider and an exact box)."""
-    logit_rows(state, "x", class_names(len(state["x"])), slider_limit=SLIDER_LIMIT, step=0.1)
-    with shift:
-        number_row(state, "c", "Shift c", "c", slider_limit=SHIFT_SLIDER_LIMIT, step=1.0,
-                   says="shift")
+SHIFT = NumberField(
+    "c", "Shift c", "c", -SHIFT_SLIDER_LIMIT, SHIFT_SLIDER_LIMIT, 1.0,
+    lead="Add the same c to every logit: softmax should not notice.",
+    head=("", f"shift (slider: −{SHIFT_SLIDER_LIMIT:g} to {SHIFT_SLIDER_LIMIT:g})",
+          f"exact (±{LOGIT_LIMIT:,.0f})"))
+
+
+def rows(state: LessonState) -> None:
+    """A row per logit and one for the shift c, each a slider and an exact box: one element
+    (a move sends it once)."""
+    logit_rows(state, "x", class_names(len(state["x"])), slider_limit=SLIDER_LIMIT, step=0.1,
+               after=(SHIFT,))
 
 
 # ----------------------------------------------------------------------------- results
@@ -279,14 +268,14 @@ def chart_slot(on_stage: Stage) -> DeltaGenerator:
 
 
 @lesson_fragment
-def lesson(state: LessonState, on_stage: Stage, shift: DeltaGenerator, chart: DeltaGenerator,
+def lesson(state: LessonState, on_stage: Stage, chart: DeltaGenerator,
            below: DeltaGenerator) -> None:
-    """Everything a move changes: the rows of logits (drawn here, in the controls) and of c,
+    """Everything a move changes: the rows of logits and of c (drawn here, in the controls),
     the three routes in three precisions and their tables (a :func:`lesson_fragment`: a move
     reruns it alone and updates the chart and numbers in their places; the first move off an
     example reruns the page, whose box then says so)."""
     rerun_if_example_left(state, "preset", current_preset)
-    rows(state, shift)
+    rows(state)
     view = overflow(state["x"], state["target"], state["c"], log_base=state.base)
     show_figure(precision_chart(tuple(state["x"]), state["target"], state["c"], view),
                 key=f"{PAGE}.fig.precision", container=chart)
@@ -299,10 +288,11 @@ def overflow_page() -> None:
                          checkpoints="numbers-that-overflow", check=check_link)
     on_stage = stage(state, widths=(2.1, 3.1, 1.8))
     with on_stage.controls:
-        place = controls(state)
+        controls(state)
+        moves = st.container()
     chart, below = chart_slot(on_stage), details_layout()
-    with place.logits:
-        lesson(state, on_stage, place.shift, chart, below)
+    with moves:
+        lesson(state, on_stage, chart, below)
 
 
 overflow_page()

@@ -26,7 +26,7 @@ from ui.lesson_state import (
     rerun_if_example_left,
     stage,
 )
-from ui.logit_rows import logit_rows
+from ui.logit_rows import NumberField, logit_rows
 from ui.soft_label_figures import (
     decomposition_figure,
     reliability_figure,
@@ -182,15 +182,22 @@ def target_controls(state: LessonState) -> None:
         probability_boxes(state)
 
 
-def prediction_controls(state: LessonState) -> None:
-    """Label smoothing and the temperature: the lesson's moves (in its fragment)."""
-    st.slider("Label smoothing ε", *SMOOTHING_RANGE, step=0.01, key=state.key("ls"),
-              help=f"The target becomes (1 − ε) · target + ε / {N}, as "
-                   "F.cross_entropy(..., label_smoothing=ε) does.")
-    st.slider("Temperature T (q = softmax(x / T))", *TEMPERATURE_RANGE,
-              step=0.05, key=state.key("T"),
-              help="Distillation divides the teacher's logits by T > 1 to soften its "
-                   "probabilities into targets that say which wrong classes look alike.")
+PREDICTION = (
+    NumberField("ls", "Label smoothing ε", "ε", *SMOOTHING_RANGE, 0.01,
+                url.parse_float(*SMOOTHING_RANGE),
+                lead=f"Label smoothing ε, 0 to 1: the target becomes (1 − ε) · target + ε / {N}, "
+                     "as F.cross_entropy(…, label_smoothing=ε) does."),
+    NumberField("T", "Temperature T", "T", *TEMPERATURE_RANGE, 0.05,
+                url.parse_float(*TEMPERATURE_RANGE),
+                lead="Temperature T, 0.1 to 10: the prediction is q = softmax(x / T)."),
+)
+
+
+def prediction_rows(state: LessonState) -> None:
+    """The lesson's moves, one element (a move sends it once): label smoothing and the
+    temperature, then the prediction's logits (each a slider and an exact box)."""
+    logit_rows(state, "x", CLASS_NAMES, slider_limit=SLIDER_LIMIT, before=PREDICTION,
+               lead="The prediction's logits x")
 
 
 # ----------------------------------------------------------------------------- results
@@ -254,21 +261,17 @@ def explanation(view: SoftLabelsView) -> str:
 @dataclass(frozen=True)
 class Details:
     """Where the lesson fragment writes below the stage: the full run draws the heading and
-    the PyTorch code, so a move resends only the logits' rows and the numbers (the table and
-    the notes one :mod:`ui.details` element each)."""
+    the PyTorch code, so a move resends only the numbers (the table and the notes one
+    :mod:`ui.details` element each)."""
 
-    logits: DeltaGenerator
     table: DeltaGenerator
     notes: DeltaGenerator
 
 
 def details_layout() -> Details:
-    """Class by class: the logits (a slider and an exact box each), the terms of the loss,
-    what they mean."""
+    """Class by class: the terms of the loss, what they mean, the same in PyTorch."""
     st.subheader("Class by class")
-    rows_col, notes = st.columns([1.2, 1], gap="large")
-    rows_col.markdown("**The prediction's logits x**")
-    logits, terms = rows_col.container(), st.container()
+    terms, notes = st.container(), st.container()
     with st.expander("The same in PyTorch"):
         st.code(
             "q_log = F.log_softmax(logits / T, dim=-1)\n"
@@ -278,7 +281,7 @@ def details_layout() -> Details:
             "torch.distributions.Categorical(probs=p).entropy()  # H(p)",
             language="python")
     st.divider()
-    return Details(logits, terms, notes)
+    return Details(terms, notes)
 
 
 # The calibration figures depend only on the MNIST temperature and the log base, not on the
@@ -341,21 +344,17 @@ def calibration(state: LessonState, view: SoftLabelsView) -> None:
 
 @lesson_fragment
 def lesson(state: LessonState, on_stage: Stage, place: Details) -> SoftLabelsView:
-    """Everything a move of the prediction changes: label smoothing and the temperature (drawn
-    here, in the stage's controls), the stage, the logits' rows and the terms of the loss (a
+    """Everything a move of the prediction changes: label smoothing, the temperature and the
+    logits (drawn here, in the stage's controls), the stage and the terms of the loss (a
     :func:`lesson_fragment`: a move reruns it alone and updates the charts and numbers in
     their places; the first move off an example reruns the page, whose box then says so).
     The example and the target are drawn by the full run (a change there reruns the page).
     Returns the view on a full run (for the calibration below)."""
     rerun_if_example_left(state, "preset", current_preset)
-    prediction_controls(state)
+    prediction_rows(state)
     view = soft_labels(state["x"], state["y"] if state["p"] is None else state["p"],
                        state["ls"], state["T"], state["Tc"], log_base=state.base)
     draw_stage(view, on_stage)
-    # The rows are far from the sliders, in the section below: a move resends them with
-    # the one block Streamlit wraps them in (a fragment draws its own widgets in one place).
-    with place.logits:
-        logit_rows(state, "x", CLASS_NAMES, slider_limit=SLIDER_LIMIT)
     details(f"{PAGE}.details.table", terms_table(view), container=place.table)
     details(f"{PAGE}.details.notes", markdown(explanation(view)), container=place.notes)
     return view
@@ -367,9 +366,9 @@ def soft_labels_page() -> None:
     on_stage = stage(state, widths=(2.1, 3.0, 1.8))
     with on_stage.controls:
         target_controls(state)
-        sliders = st.container()
+        moves = st.container()
     place = details_layout()
-    with sliders:
+    with moves:
         view = lesson(state, on_stage, place)
     # The calibration depends only on its own temperature and the log base, which rerun the
     # page: the full run draws it, and a move of the lesson leaves it alone.

@@ -61,13 +61,13 @@ CHANGES = {
     "why-not-mse": ("rows", "mse._rows", (-3.9, -4.0)),
     "sigmoid-or-softmax": ("rows", "sigsoft._rows", (1.4, 1.5)),
     "numbers-that-overflow": ("rows", "overflow._rows", (12.5, 12.0)),
-    "soft-labels": ("slider", "soft.ls", (0.2, 0.1)),
+    "soft-labels": ("rows", "soft._rows", (0.2, 0.1)),
 }
 FILES = {page.url_path: page.file for page in PAGES}
 # a class-rows element's row that changes, and what changes in it: its slider or its box
 ROW_MOVED = {"five._rows": (3, "slider"), "mse._rows": (0, "slider"),
              "sigsoft._rows": (1, "slider"), "mnist._logits": (8, "box"),
-             "overflow._rows": (0, "slider")}
+             "overflow._rows": (0, "slider"), "soft._rows": (0, "slider")}
 
 
 SCRIPT_TIMES: list[float] = []  # seconds per run of app.py, as the script runner executed it

@@ -35,6 +35,32 @@ def loss(logits, target=0, shift=0.0) -> str:
     return f"{fmt(overflow(logits, target, shift).float64.loss_log_softmax, 4)} nats"
 
 
+def test_the_shift_c_is_a_row_under_the_logits_with_its_own_slider(streamlit_server, page):
+    """c's row sits in the logits' element, below a line that says what c does; its slider
+    runs ±1000 in steps of 1 (the logits': ±100 in steps of 0.1), and the keyboard moves it
+    by one step without touching the logits."""
+    open_lesson(page, streamlit_server, PATH)
+    rows = page.locator('[data-testid="xent-rows"]')
+    assert rows.count() == 1
+    lead = rows.locator(".xr-lead")
+    assert lead.inner_text() == "Add the same c to every logit: softmax should not notice."
+    shift = page.get_by_role("slider", name="Shift c (slider)")
+    logit = page.get_by_role("slider", name="Logit of class 0 (slider)")
+    assert [shift.get_attribute(a) for a in ("min", "max", "step")] == ["-1000", "1000", "1"]
+    assert [logit.get_attribute(a) for a in ("min", "max", "step")] == ["-100", "100", "0.1"]
+    assert lead.bounding_box()["y"] > logit.bounding_box()["y"]
+    assert shift.bounding_box()["y"] > lead.bounding_box()["y"]
+    shift.focus()
+    for _ in range(2):
+        with expect_rerun(page):
+            shift.press("ArrowRight")
+    page.wait_for_function("() => window.location.search.includes('c=2')")
+    assert metric_value(page) == loss([12.0, 10.0, 3.0], shift=2.0)
+    assert page.get_by_label("Shift c (exact)").input_value() == "2"
+    assert page.get_by_label("Logit of class 0 (exact)").input_value() == "12"
+    assert_no_streamlit_exception(page)
+
+
 def test_the_keyboard_drags_a_logit_and_types_an_exact_one(streamlit_server, page):
     open_lesson(page, streamlit_server, PATH)
     assert metric_value(page) == loss([12.0, 10.0, 3.0])

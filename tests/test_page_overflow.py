@@ -27,13 +27,19 @@ from xent_core.lessons import overflow
 from xent_core.lessons.overflow import DEFAULT_PRESET, PRESETS
 
 PAGE = "pages/7_overflow.py"
-ROWS, SHIFT_ROW = "overflow._rows", "overflow._rows.c"  # the logits' rows, the shift's row
+ROWS = "overflow._rows"  # one element: a row per logit, then the shift c's
 LOGITS, TARGET, SHIFT = PRESETS[DEFAULT_PRESET]
+SHIFT_ROW = len(LOGITS)  # the shift's row, after the lesson's three logits
 
 
-def box_values(at, key: str = ROWS) -> list[float]:
-    """What the exact-value boxes of a rows element show, as numbers."""
-    return [float(row["text"]) for row in rows_data(at, key)]
+def box_values(at) -> list[float]:
+    """What the logits' exact-value boxes show, as numbers (the rows but the last, c's)."""
+    return [float(row["text"]) for row in rows_data(at, ROWS)[:-1]]
+
+
+def shift_row(at) -> dict:
+    """The shift c's row: the last of the rows element."""
+    return rows_data(at, ROWS)[-1]
 
 
 def shown_loss(at) -> str:
@@ -186,7 +192,7 @@ def test_the_true_class_changes_the_loss(at):
 def test_adding_c_changes_nothing_but_the_by_hand_route(at):
     edit_row(at, ROWS, 0, "slider", 2.0)
     before = shown_loss(at)
-    edit_row(at, SHIFT_ROW, 0, "slider", 1000.0)
+    edit_row(at, ROWS, SHIFT_ROW, "slider", 1000.0)
     view = overflow([2.0, 10.0, 3.0], 0, 1000.0)
     assert shown_loss(at) == before == expected_loss([2.0, 10.0, 3.0], shift=1000.0)
     assert [labels[0] for labels in top_labels(at)] == ["NaN", "NaN", "NaN"]
@@ -195,7 +201,7 @@ def test_adding_c_changes_nothing_but_the_by_hand_route(at):
         "float64", "NaN", fmt(view.float64.shift_change_max_subtracted),
         fmt(view.float64.shift_change_log_softmax)]
     assert at.query_params["c"] == "1000"
-    assert box_values(at, SHIFT_ROW) == [1000.0]
+    assert shift_row(at)["text"] == "1000"
 
 
 def test_the_log_base_relabels_the_loss(at):
@@ -221,11 +227,11 @@ def test_moving_a_slider_leaves_the_example(at):
 
 def test_reset_brings_back_the_lesson(at):
     edit_row(at, ROWS, 0, "slider", 50.0)
-    edit_row(at, SHIFT_ROW, 0, "slider", -20.0)
+    edit_row(at, ROWS, SHIFT_ROW, "slider", -20.0)
     at.button(key="overflow.reset").click().run()
     assert shown_loss(at) == expected_loss()
     assert dict(at.query_params) == {}
-    assert rows_data(at, SHIFT_ROW)[0]["slider"] == 0.0
+    assert shift_row(at)["slider"] == 0.0
 
 
 # ----------------------------------------------------------------------------- the URL
@@ -234,7 +240,7 @@ def test_reset_brings_back_the_lesson(at):
 def test_the_link_round_trips_every_input(at):
     edit_row(at, ROWS, 1, "box", "95.5")
     at.radio(key="overflow.target").set_value(1).run()
-    edit_row(at, SHIFT_ROW, 0, "box", "-40")
+    edit_row(at, ROWS, SHIFT_ROW, "box", "-40")
     params = dict(at.query_params)
     assert params == {"x": "12,95.5,3", "target": "1", "c": "-40"}
     again = open_page(PAGE, params)
@@ -281,16 +287,33 @@ def test_a_link_whose_true_class_is_past_the_last_class_uses_the_first():
 @pytest.mark.parametrize("typed, why", [("", "empty"), ("abc", "not a number"),
                                         ("1e999", "from -10000 to 10000"),
                                         ("99999", "from -10000 to 10000")])
-@pytest.mark.parametrize("rows", [ROWS, SHIFT_ROW])
-def test_a_bad_box_keeps_the_value_and_says_why_next_to_it(at, rows, typed, why):
-    edit_row(at, rows, 0, "box", typed)
+@pytest.mark.parametrize("row", [0, SHIFT_ROW], ids=["logit", "shift"])
+def test_a_bad_box_keeps_the_value_and_says_why_next_to_it(at, row, typed, why):
+    edit_row(at, ROWS, row, "box", typed)
     assert shown_loss(at) == expected_loss()
     assert dict(at.query_params) == {}
-    row = rows_data(at, rows)[0]
-    assert why in row["error"] and "was not used" in row["error"]
-    assert ("stays 12.000" if rows == ROWS else "stays 0.000") in row["error"]
-    assert row["text"] == typed  # the box keeps what was typed
-    edit_row(at, rows, 0, "box", "20")  # a good value clears the message
-    assert rows_data(at, rows)[0]["error"] is None
-    assert shown_loss(at) == (expected_loss([20.0, 10.0, 3.0]) if rows == ROWS
+    shown = rows_data(at, ROWS)[row]
+    assert why in shown["error"] and "was not used" in shown["error"]
+    assert ("stays 12.000" if row == 0 else "the shift c stays 0.000") in shown["error"]
+    assert shown["text"] == typed  # the box keeps what was typed
+    edit_row(at, ROWS, row, "box", "20")  # a good value clears the message
+    assert rows_data(at, ROWS)[row]["error"] is None
+    assert shown_loss(at) == (expected_loss([20.0, 10.0, 3.0]) if row == 0
                               else expected_loss(shift=20.0))
+
+
+def test_the_shift_is_the_last_row_of_the_logits_element_with_its_own_slider():
+    """One element for everything a move edits: the logits' rows (slider ±100, steps of 0.1)
+    and, after them, c's (±1000, steps of 1), under a line that says what c does."""
+    at = open_page(PAGE, {"c": "1500"})
+    *logits, shift = rows_data(at, ROWS)
+    assert [row["name"] for row in logits] == ["class 0", "class 1", "class 2"]
+    assert all(row["low"] is None and row["lead"] == "" for row in logits)
+    assert (shift["name"], shift["low"], shift["high"], shift["step"]) == ("c", -1000.0,
+                                                                          1000.0, 1.0)
+    assert shift["lead"] == "Add the same c to every logit: softmax should not notice."
+    assert shift["slider_label"] == "Shift c (slider)"
+    assert shift["box_label"] == "Shift c (exact)"
+    assert (shift["text"], shift["slider"]) == ("1500", 1000.0)
+    assert shift["note"] == "1500.000 is beyond the slider's ±1000; the box holds the value."
+    assert shown_loss(at) == expected_loss(shift=1500.0)

@@ -19,10 +19,12 @@ from apptest_helpers import (
 
 from ui.text import fmt
 from xent_core.lessons import soft_labels
-from xent_core.lessons.soft_labels import DEFAULT_PRESET, PRESETS
+from xent_core.lessons.soft_labels import CLASS_NAMES, DEFAULT_PRESET, PRESETS
 
 PAGE = "pages/8_soft_labels.py"
 LOGITS, TARGET, SMOOTHING, T = PRESETS[DEFAULT_PRESET]
+# the stage's rows, one element: label smoothing, the temperature, then a logit per class
+ROWS, SMOOTHING_ROW, TEMPERATURE_ROW, FIRST_LOGIT_ROW = "soft._rows", 0, 1, 2
 SOFT = (0.1, 0.1, 0.0, 0.6, 0.2)
 
 
@@ -104,18 +106,53 @@ def test_a_one_hot_target_can_reach_zero_loss(at):
 
 
 def test_label_smoothing_raises_the_floor(at):
-    at.slider(key="soft.ls").set_value(0.3).run()
+    edit_row(at, ROWS, SMOOTHING_ROW, "slider", 0.3)
     assert_stage(at, core(smoothing=0.3))
     assert at.query_params["ls"] == "0.3"
     assert at.selectbox(key="soft._preset").value is None
 
 
 def test_temperature_softens_the_prediction(at):
-    at.slider(key="soft.T").set_value(4.0).run()
+    edit_row(at, ROWS, TEMPERATURE_ROW, "slider", 4.0)
     view = core(temperature=4.0)
     assert_stage(at, view)
     assert f"its entropy H(q) is {fmt(view.prediction_entropy, 4)} nats" in page_text(at)
     assert plotly_figures(at)[0]["data"][1]["name"] == "prediction q (T = 4)"
+
+
+def test_smoothing_and_temperature_are_rows_of_the_logits_element_with_their_own_sliders(at):
+    """One element for everything a move edits: ε (0 to 1, steps of 0.01) and T (0.1 to 10,
+    steps of 0.05), each under a line that says what it does, then the logits (±10)."""
+    smoothing, temperature, *logits = rows_data(at, ROWS)
+    assert (smoothing["name"], smoothing["low"], smoothing["high"], smoothing["step"],
+            smoothing["text"]) == ("ε", 0.0, 1.0, 0.01, "0.1")
+    assert smoothing["slider_label"] == "Label smoothing ε (slider)"
+    assert smoothing["lead"].startswith("Label smoothing ε, 0 to 1: the target becomes")
+    assert (temperature["name"], temperature["low"], temperature["high"], temperature["step"],
+            temperature["text"]) == ("T", 0.1, 10.0, 0.05, "1")
+    assert temperature["box_label"] == "Temperature T (exact)"
+    assert [row["name"] for row in logits] == list(CLASS_NAMES)
+    assert logits[0]["lead"] == "The prediction's logits x"
+    assert logits[0]["head"] == ["", "logit (slider: −10 to 10)", "exact (±10,000)"]
+    assert all(row["low"] is None for row in logits)  # the element's ±10
+
+
+@pytest.mark.parametrize("row, typed, why, stays", [
+    (SMOOTHING_ROW, "2", "from 0 to 1", "label smoothing ε stays 0.100"),
+    (SMOOTHING_ROW, "", "empty", "label smoothing ε stays 0.100"),
+    (TEMPERATURE_ROW, "0", "from 0.1 to 10", "temperature T stays 1.000"),
+    (TEMPERATURE_ROW, "warm", "not a number", "temperature T stays 1.000")])
+def test_a_bad_smoothing_or_temperature_box_keeps_the_value_and_says_why(at, row, typed, why,
+                                                                         stays):
+    edit_row(at, ROWS, row, "box", typed)
+    assert_stage(at, core())
+    assert dict(at.query_params) == {}
+    shown = rows_data(at, ROWS)[row]
+    assert why in shown["error"] and stays in shown["error"]
+    assert shown["text"] == typed
+    edit_row(at, ROWS, row, "box", "0.355")  # a value between the slider's steps is kept
+    assert rows_data(at, ROWS)[row]["error"] is None
+    assert_stage(at, core(smoothing=0.355) if row == SMOOTHING_ROW else core(temperature=0.355))
 
 
 def test_the_true_class_radio(at):
@@ -125,21 +162,21 @@ def test_the_true_class_radio(at):
 
 
 def test_a_logit_slider_moves_the_prediction(at):
-    edit_row(at, "soft._rows", 3, "slider", 5.0)
+    edit_row(at, ROWS, FIRST_LOGIT_ROW + 3, "slider", 5.0)
     moved = (*LOGITS[:3], 5.0, LOGITS[4])
     assert_stage(at, core(logits=moved))
     assert at.query_params["x"] == "-2.17,-1.63,-2.75,5,-0.156"
 
 
 def test_a_logit_typed_beyond_the_slider_is_kept_and_a_word_changes_nothing(at):
-    edit_row(at, "soft._rows", 1, "box", "12.5")
+    edit_row(at, ROWS, FIRST_LOGIT_ROW + 1, "box", "12.5")
     moved = (LOGITS[0], 12.5, *LOGITS[2:])
     assert_stage(at, core(logits=moved))
-    rows = rows_data(at, "soft._rows")
-    assert rows[1]["text"] == "12.5" and rows[1]["slider"] == 10.0 and rows[1]["note"]
-    edit_row(at, "soft._rows", 2, "box", "abc")
+    row = rows_data(at, ROWS)[FIRST_LOGIT_ROW + 1]
+    assert row["text"] == "12.5" and row["slider"] == 10.0 and row["note"]
+    edit_row(at, ROWS, FIRST_LOGIT_ROW + 2, "box", "abc")
     assert_stage(at, core(logits=moved))  # nothing changed
-    assert "not a number" in rows_data(at, "soft._rows")[2]["error"]
+    assert "not a number" in rows_data(at, ROWS)[FIRST_LOGIT_ROW + 2]["error"]
 
 
 def test_the_log_base_relabels_every_loss(at):
@@ -249,9 +286,9 @@ def test_the_link_round_trips_every_input(at):
     soft_target(at)
     at.text_input(key="soft.p.3").input("0.5").run()
     at.text_input(key="soft.p.0").input("0.5").run()
-    at.slider(key="soft.ls").set_value(0.2).run()
-    at.slider(key="soft.T").set_value(2.5).run()
-    edit_row(at, "soft._rows", 0, "box", "1")
+    edit_row(at, ROWS, SMOOTHING_ROW, "slider", 0.2)
+    edit_row(at, ROWS, TEMPERATURE_ROW, "box", "2.5")
+    edit_row(at, ROWS, FIRST_LOGIT_ROW, "box", "1")
     at.slider(key="soft.Tc").set_value(1.5).run()
     params = dict(at.query_params)
     assert params == {"p": "0.5,0,0,0.5,0", "ls": "0.2", "T": "2.5",

@@ -30,16 +30,29 @@ function commitOnEnterOrLeave(input, commit) {
   input.addEventListener('blur', commit);
 }
 
-function build(root, data) {
-  const head = root.querySelector('.xr-head');
-  head.replaceChildren(...data.head.map((text) => {
+function fillHead(head, texts) {
+  head.replaceChildren(...texts.map((text) => {
     const span = cell('span');
     span.textContent = text;
     return span;
   }));
+}
+
+function build(root, data) {
+  fillHead(root.querySelector('.xr-head'), data.head);
   const body = root.querySelector('.xr-body');
   body.replaceChildren();
   data.rows.forEach((row, i) => {
+    if (row.lead) {  // a group of rows of another quantity starts here: what it is
+      const lead = cell('div', 'xr-lead');
+      lead.textContent = row.lead;
+      body.appendChild(lead);
+    }
+    if (row.head.length) {
+      const head = cell('div', 'xr-head');
+      fillHead(head, row.head);
+      body.appendChild(head);
+    }
     const el = cell('div', 'xr-row');
     let name;
     if (data.editable_names) {
@@ -105,9 +118,9 @@ function update(root, data) {
       name.title = row.name;
     }
     if (slider) {
-      slider.min = data.low;
-      slider.max = data.high;
-      slider.step = data.step;
+      slider.min = row.low ?? data.low;
+      slider.max = row.high ?? data.high;
+      slider.step = row.step ?? data.step;
       slider.setAttribute('aria-label', row.slider_label);
       if (!waiting(root, i, 'slider')) slider.value = row.slider;
     }
@@ -147,8 +160,8 @@ export default function (component) {
   root.classList.toggle('xr-large', Boolean(data.large));
   root.classList.toggle('xr-cells', data.cells > 0);
   root.style.setProperty('--xr-cells', String(data.cells || 1));
-  const shape = JSON.stringify([data.rows.length, data.head, data.editable_names,
-                                data.removable, data.sliders]);
+  const shape = JSON.stringify([data.head, data.rows.map((row) => [row.lead, row.head]),
+                                data.editable_names, data.removable, data.sliders]);
   if (xr.shape !== shape) {
     build(root, data);
     xr.shape = shape;

@@ -55,6 +55,14 @@ class Row:
     name_error: str | None = None  # ... and why that name was not taken
     removable: bool = False
     remove_help: str = ""
+    # a row of another quantity in the same element (lesson 7's shift c, lesson 8's ε and T):
+    # its slider's own range and step (None: the element's), and above the row a line that
+    # says what it is (``lead``) and column heads (``head``), as the element's at its top
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    lead: str = ""
+    head: tuple[str, ...] = ()
 
 
 def class_rows(key: str, rows: Sequence[Row], *, on_edit: Callable[[Edit], None],
@@ -66,6 +74,8 @@ def class_rows(key: str, rows: Sequence[Row], *, on_edit: Callable[[Edit], None]
     """Draw the rows as one element named ``key``; each new edit goes to ``on_edit``
     (before the rest of the run, as a widget's ``on_change``).
 
+    ``low``, ``high`` and ``step`` are the sliders' unless a row sets its own; ``head`` heads
+    the columns at the top, a row's ``lead`` and ``head`` start a group of rows below.
     ``columns`` lays out a row (CSS grid columns: name, slider, box, remove button);
     ``sliders=False`` leaves the sliders out; ``cells=n`` sets the rows side by side, ``n``
     to a line, each its name over its box.
