@@ -4,6 +4,8 @@
   page 4), *Copy link to this state* equals the address bar, and a fresh browser opened on it
   shows the same loss.
 - Opened through another loopback address (127.0.0.2), the copy link is built on that host.
+- Moves put their state in the address bar without a history entry each (Back leaves the
+  lesson, it does not step through slider positions); a reset after them clears it.
 - A fresh server whose first request is a link to a lesson opens it with no "Page not found".
 - A cleared, non-numeric, infinite or out-of-range number box leaves the loss as it was and
   says why next to the box.
@@ -24,7 +26,7 @@ from browser_helpers import (
     wait_for_streamlit_idle,
 )
 from conftest import SERVER_PIDS, VIEWPORT, run_server
-from lesson_browser import box_message
+from lesson_browser import box_message, open_lesson
 from test_browser_cat_vs_dog import type_into_cell, wait_for_grid
 
 from xent_core import explain
@@ -116,6 +118,34 @@ def test_after_an_edit_the_copy_link_is_the_address_bar_and_opens_the_same_loss(
     link = copy_link(page)
     assert "?" in link and same_state(link, page.url), (link, page.url)
     assert loss_in_a_fresh_browser(browser, link) == after
+
+
+def test_moves_replace_the_address_and_a_reset_after_them_clears_it(streamlit_server, page):
+    """A move's address goes into the address bar in place of the current history entry
+    (ui/live.py: move_address). The reset button's full run lands on the address Streamlit
+    itself last sent (the log base's, picked before the moves) and still writes it."""
+    open_lesson(page, streamlit_server, "five-classes", charts=2)
+    with expect_rerun(page):  # a full run: Streamlit sends the address ?base=2
+        page.locator('[data-testid="stSidebar"]').get_by_text("bits").click()
+    page.wait_for_function("() => location.search === '?base=2'")
+    entries = page.evaluate("() => history.length")
+    fish_slider = page.get_by_role("slider").nth(3)
+    fish_slider.focus()
+    for _ in range(3):
+        with expect_rerun(page):
+            fish_slider.press("ArrowRight")
+    moved = (*FIVE_CLASS_OUTPUTS[:3], 2.42, FIVE_CLASS_OUTPUTS[4])  # fish: 2.39 + 3 steps
+    page.wait_for_function("() => location.search.includes('2.42')")
+    assert page.evaluate("() => location.search") == (
+        "?base=2&x=" + "%2C".join(f"{v:g}" for v in moved))
+    assert page.evaluate("() => history.length") == entries  # no entry per move
+    assert stage_loss(page) == f"{explain(moved, FIVE_CLASS_TARGET, log_base='2').loss:.4f} bits"
+    with expect_rerun(page):
+        page.get_by_role("button", name="Reset to the lesson's example").click()
+    page.wait_for_function("() => location.search === '?base=2'")
+    loss = explain(FIVE_CLASS_OUTPUTS, FIVE_CLASS_TARGET, log_base="2").loss
+    assert stage_loss(page) == f"{loss:.4f} bits"
+    assert_no_streamlit_exception(page)
 
 
 def test_opened_through_127_0_0_2_the_copy_link_uses_that_host(browser):

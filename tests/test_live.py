@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from streamlit.runtime.state.query_params_proxy import QueryParamsProxy
 from streamlit.testing.v1 import AppTest
 
 
@@ -60,6 +62,20 @@ def test_outside_a_fragment_an_element_is_drawn_in_its_container_and_is_no_place
     assert drawn["plain.a"] == {"html": "<p>in the first container</p>", "large": False}
 
 
+def address_like() -> None:
+    """A page's URL written as a lesson page writes it (``ui.lesson_state``): at the end of a
+    full run, or by a move of its fragment; ``move`` in session state makes the run a move."""
+    import streamlit as st
+
+    from ui import live
+    from ui.lesson_state import _write
+
+    moves = live.Moves("demo", rerun=st.session_state.get("move", False))
+    with live.collecting(moves):
+        _write(None)  # the sidebar's fields only: the log base
+    live.send(moves, key="demo.moves")
+
+
 def elements(at: AppTest) -> dict[str, dict]:
     """Our elements on the page by key, with the data each was sent."""
     return {element.key: json.loads(element.proto.json) for element in at.get("bidi_component")}
@@ -83,7 +99,7 @@ def test_a_full_run_draws_its_places_after_the_fragment_with_the_runs_stamp():
     # The fragment's own element is drawn as any element, on every run: not a place.
     assert drawn["demo.own"] == {"html": "<p>in the fragment's own container</p>",
                                  "large": False}
-    assert drawn["demo.moves"] == {"places": {}}
+    assert drawn["demo.moves"] == {"places": {}, "address": None}
     # The next full run has a new stamp: the browser draws its data over any move's.
     again = run(at)
     assert again["demo.a"]["drawn"] > drawn["demo.a"]["drawn"]
@@ -113,3 +129,46 @@ def test_a_move_whose_places_are_not_the_full_runs_reruns_the_page():
     run(at)
     run(at, move=True, third=True)
     assert at.session_state["reran"]
+
+
+@pytest.fixture
+def url_writes(monkeypatch) -> list[dict]:
+    """Every ``st.query_params.from_dict`` call (each sends the browser the address)."""
+    writes = []
+    from_dict = QueryParamsProxy.from_dict
+
+    def recorded(self, params):
+        writes.append(dict(params))
+        return from_dict(self, params)
+
+    monkeypatch.setattr(QueryParamsProxy, "from_dict", recorded)
+    return writes
+
+
+def test_a_move_sets_the_address_bar_through_the_moves_element(url_writes):
+    """A move leaves Streamlit's query params alone (their message re-renders the whole app
+    in the browser and adds a history entry) and sends the address in the moves element."""
+    at = AppTest.from_function(address_like)
+    assert run(at, **{"shell.base": "e"})["demo.moves"]["address"] is None
+    assert url_writes == [] and dict(at.query_params) == {}
+    moved = run(at, move=True, **{"shell.base": "2"})
+    assert moved["demo.moves"]["address"] == "base=2"
+    assert url_writes == [] and dict(at.query_params) == {}
+    assert run(at, **{"shell.base": "10"})["demo.moves"]["address"] == "base=10"
+    assert run(at, **{"shell.base": "e"})["demo.moves"]["address"] == ""
+
+
+def test_the_full_run_after_a_move_writes_the_url_even_when_streamlit_has_it(url_writes):
+    """Streamlit still holds the last full run's address (the browser sends it back with each
+    rerun), so after a move the next full run writes its own, even an equal one: the address
+    bar may show the move's."""
+    at = AppTest.from_function(address_like)
+    run(at, **{"shell.base": "e"})
+    run(at, move=True, **{"shell.base": "2"})
+    run(at, move=False, **{"shell.base": "e"})  # e.g. the reset button: back to the preset
+    assert url_writes == [{}]
+    run(at)  # nothing moved since: nothing to write
+    assert url_writes == [{}]
+    run(at, move=True, **{"shell.base": "10"})
+    run(at, move=False)
+    assert url_writes == [{}, {"base": "10"}] and dict(at.query_params) == {"base": "10"}

@@ -266,7 +266,11 @@ def _draw_link(state: LessonState) -> None:
 
 def _write(state: LessonState | None, link: bool = True) -> None:
     """The URL and (with ``link``) the copy link, both from the state as it is now; the
-    address also keeps this browser's own parameters (:func:`keep_in_address`)."""
+    address also keeps this browser's own parameters (:func:`keep_in_address`). A move sets
+    the address bar through its moves element (:func:`ui.live.move_address`), a full run
+    through ``st.query_params``."""
+    from ui import live  # ui.details -> ui.presenter -> this module
+
     params = state.params() if state is not None else _shell_params()
     params = {**params, **st.session_state.get(_URL_ONLY, {})}
     if state is not None:
@@ -275,7 +279,11 @@ def _write(state: LessonState | None, link: bool = True) -> None:
         }
         if link:
             _draw_link(state)
-    if params != st.query_params.to_dict() or any(isinstance(v, list) for v in params.values()):
+    if live.move_address(urlencode(params, doseq=True)):
+        return
+    moved = live.address_moved()  # the address bar may show a move's, not Streamlit's
+    if (moved or params != st.query_params.to_dict()
+            or any(isinstance(v, list) for v in params.values())):
         st.query_params.from_dict(params)
 
 

@@ -26,7 +26,8 @@ they come before the places drawn there. A place's container is one the full run
 never one the fragment made (draw there with ``container=None`` inside ``with``).
 
 The copy link is a place too: the full run draws it at its end (``ui.lesson_state.end_run``)
-and every move sends its new address.
+and every move sends its new address, which the moves element also puts in the browser's
+address bar (:func:`move_address`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _moves_element = st.components.v2.component("xent.moves", html=HTML, js=JS,
 _STAMP = "_live.stamp"  # the stamp of the session's last full run of a lesson page
 _SHOWN = "_live.shown"  # page -> {key: the data its place shows} (the full run's, a move's)
 _DRAWN = "_live.drawn"  # page -> the keys of the places its last full run drew
+_ADDRESS_MOVED = "_live.address_moved"  # a move set the address bar since the last full run
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Moves:
     rerun: bool  # a move: the fragment reruns alone
     places: dict[str, dict] = field(default_factory=dict)  # key -> the place's data
     later: list[Callable[[], None]] = field(default_factory=list)  # full run: their drawing
+    address: str | None = None  # a move: the address bar's new query string (move_address)
 
 
 _running: ContextVar[Moves | None] = ContextVar("xent_moves", default=None)
@@ -122,10 +125,35 @@ def check_places(moves: Moves) -> None:
         st.rerun()
 
 
+def move_address(query: str) -> bool:
+    """On a move, the browser's address bar becomes ``?query`` through the moves element
+    (``history.replaceState``): True. Elsewhere False, and the caller writes
+    ``st.query_params``.
+
+    Why not ``st.query_params`` on a move: its message makes Streamlit's whole app re-render
+    in the browser and push a history entry (the Back button stepped through every slider
+    position); with it a key press took 0.1–0.2× the floor app's time longer. Streamlit's own
+    idea of the address stays the last full run's, and the browser sends that one with each
+    rerun, so the next full run writes the query params again (:func:`address_moved`) even
+    when they equal it."""
+    moves = _running.get()
+    if moves is None or not moves.rerun:
+        return False
+    moves.address = query
+    st.session_state[_ADDRESS_MOVED] = True
+    return True
+
+
+def address_moved() -> bool:
+    """Whether a move has set the address bar since the query params were last written (and
+    forget it: the caller writes them now)."""
+    return bool(st.session_state.pop(_ADDRESS_MOVED, False))
+
+
 def send(moves: Moves, key: str) -> None:
-    """The fragment's moves element, with the places whose data changed (drawn in the
-    fragment's own container, on full runs too, so a move updates the element rather than
-    adding one)."""
+    """The fragment's moves element, with the places whose data changed and, on a move, the
+    address bar's query string (drawn in the fragment's own container, on full runs too, so
+    a move updates the element rather than adding one)."""
     shown = st.session_state.setdefault(_SHOWN, {})
     if moves.rerun:
         before = shown.setdefault(moves.page, {})
@@ -135,7 +163,7 @@ def send(moves: Moves, key: str) -> None:
     else:
         shown[moves.page] = dict(moves.places)
         changed = {}
-    _moves_element(key=key, data={"places": changed})
+    _moves_element(key=key, data={"places": changed, "address": moves.address})
 
 
 def draw_later(moves: Moves) -> None:
