@@ -28,10 +28,13 @@ Controls (found by role and label, never by Streamlit's ids), on every lesson of
   why-not-mse            the cat's logit slider
   sigmoid-or-softmax     the dog's score slider
   numbers-that-overflow  the first class's logit slider
-  soft-labels            the label-smoothing slider
+  soft-labels            the label-smoothing slider (a row of the stage's rows element)
   floor                  its slider
 
-Usage:  .venv/bin/python scripts/bench_browser.py [--rounds 15] [--pages five-classes,floor]
+40 presses a page by default: at 20, a page's median moved by about ±0.15× the floor between
+runs on this 2-core machine, as much as what was left to measure.
+
+Usage:  .venv/bin/python scripts/bench_browser.py [--rounds 40] [--pages five-classes,floor]
         [--server-arg=--runner.postScriptGC=true]
 """
 
@@ -205,7 +208,7 @@ def open_target(browser, target: Target, base_url: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=15, help="presses per page (default 15)")
+    parser.add_argument("--rounds", type=int, default=40, help="presses per page (default 40)")
     parser.add_argument("--warmup", type=int, default=2, help="presses per page not counted")
     parser.add_argument("--pages", default=",".join(lesson.url_path for lesson in LESSONS),
                         help="lesson pages (URL paths), comma-separated (default: every "

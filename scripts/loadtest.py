@@ -164,9 +164,10 @@ def check_own_value(
 
     Right means: the run finished without an exception, and the page shows the value -- the
     moved control or its twin (a slider's number box) comes back holding it, or the page's
-    link (its query string) carries it (``in_text``: or a metric or text shows it with two
-    decimals). A control that comes back holding a different value
-    is wrong (another student's value, or a lost move).
+    link carries it (the query string Streamlit sends after a full run, or the address a
+    move's moves element sets, ui/live.py) (``in_text``: or a metric or text shows it with
+    two decimals). A control that comes back holding a different value is wrong (another
+    student's value, or a lost move).
     """
     if result.status is None:
         return "timeout"
@@ -174,10 +175,16 @@ def check_own_value(
         return "run failed: " + ("; ".join(result.exceptions) or f"status {result.status}")
     shown = False
     pattern = re.compile(rf"(?<![\d.]){re.escape(f'{value:.2f}')}(?!\d)")
+    links = [result.query_string] if result.query_string else []
     for element in result.elements:
         if in_text and any(pattern.search(text) for text in _texts(element)):
             shown = True
         kind = element.WhichOneof("type")
+        if kind == "bidi_component" and element.bidi_component.component_name == "xent.moves":
+            address = json.loads(element.bidi_component.json).get("address")
+            if address:
+                links.append(address)
+            continue
         if kind == "bidi_component" and element.bidi_component.id == moved.id:
             rows = json.loads(element.bidi_component.json).get("rows", [])
             if any(abs(row["slider"] - value) < 1e-9 or row["text"] == f"{value:.10g}"
@@ -194,8 +201,8 @@ def check_own_value(
             shown = True
         elif proto.id == moved.id:
             return f"the moved control came back holding {numbers}, not {value}"
-    if result.query_string:
-        fields = urllib.parse.parse_qs(result.query_string)
+    for link in links:
+        fields = urllib.parse.parse_qs(link)
         for raw in fields.values():
             for text in raw:
                 for part in text.split(","):

@@ -168,6 +168,28 @@ def test_a_move_on_a_row_of_classes_is_numbered_above_every_edit_applied():
     assert "does not show" in loadtest.check_own_value(other, rows, 0.4)
 
 
+def test_a_moves_address_counts_as_the_page_showing_the_value():
+    """A move sets the address bar through the page's moves element (ui/live.py), not through
+    Streamlit's query string: the value in that address shows the student's own value."""
+    from streamlit.proto.Element_pb2 import Element
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit_client import RunResult, Widget
+
+    def moves(address: str | None) -> Element:
+        drawn = Element()
+        drawn.bidi_component.component_name = "xent.moves"
+        drawn.bidi_component.json = json.dumps({"places": {}, "address": address})
+        return drawn
+
+    rows = Widget(id="$$ID-rows", kind="bidi_component", label="xent.class_rows", value=None)
+    finished = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+    shown = RunResult(status=finished, elements=[moves("x=-2.17%2C-1.63%2C-2.75%2C0.4")])
+    assert loadtest.check_own_value(shown, rows, 0.4) is None
+    for address in ("x=-2.17%2C0.41", "", None):
+        other = RunResult(status=finished, elements=[moves(address)])
+        assert "does not show" in loadtest.check_own_value(other, rows, 0.4)
+
+
 def test_a_select_box_set_to_no_choice_sends_nothing(streamlit_server):
     """Once the logits leave every story, lesson 5's story box shows its placeholder (set to
     None by the page): a browser then sends no value for it, and neither does a student.
