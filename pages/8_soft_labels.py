@@ -185,19 +185,17 @@ def target_controls(state: LessonState) -> None:
 PREDICTION = (
     NumberField("ls", "Label smoothing ε", "ε", *SMOOTHING_RANGE, 0.01,
                 url.parse_float(*SMOOTHING_RANGE),
-                lead=f"Label smoothing ε, 0 to 1: the target becomes (1 − ε) · target + ε / {N}, "
-                     "as F.cross_entropy(…, label_smoothing=ε) does."),
+                lead=f"Label smoothing ε, 0 to 1: target → (1 − ε) · target + ε / {N}."),
     NumberField("T", "Temperature T", "T", *TEMPERATURE_RANGE, 0.05,
                 url.parse_float(*TEMPERATURE_RANGE),
-                lead="Temperature T, 0.1 to 10: the prediction is q = softmax(x / T)."),
+                lead="Temperature T, 0.1 to 10: q = softmax(x / T)."),
 )
 
 
 def prediction_rows(state: LessonState) -> None:
     """The lesson's moves, one element (a move sends it once): label smoothing and the
     temperature, then the prediction's logits (each a slider and an exact box)."""
-    logit_rows(state, "x", CLASS_NAMES, slider_limit=SLIDER_LIMIT, before=PREDICTION,
-               lead="The prediction's logits x")
+    logit_rows(state, "x", CLASS_NAMES, slider_limit=SLIDER_LIMIT, before=PREDICTION)
 
 
 # ----------------------------------------------------------------------------- results
@@ -213,12 +211,14 @@ def draw_stage(view: SoftLabelsView, on_stage) -> None:
                                      unit=unit), key=f"{PAGE}.fig.stack",
                 container=on_stage.charts)
     on_stage.show_loss("Loss H(p, q)", view.cross_entropy, unit)
-    # under the loss, one metric a line (as st.metric one under the other): one element
+    # under the loss, its two terms one under the other (as st.metric): one element. The
+    # target's entropy is also the lowest loss any prediction reaches, one number for both.
     details(f"{PAGE}.details.loss",
-            metrics(metric("Entropy of the target H(p)", f"{fmt(view.entropy, 4)} {unit}")),
+            metrics(metric("Entropy H(p) = lowest reachable loss",
+                           f"{fmt(view.lowest_loss, 4)} {unit}",
+                           help="The target's own entropy: min over q of H(p, q) = H(p), "
+                                "reached when q = p.")),
             metrics(metric("KL(p‖q)", f"{fmt(view.kl_divergence, 4)} {unit}")),
-            metrics(metric("Lowest reachable loss", f"{fmt(view.lowest_loss, 4)} {unit}",
-                           help="min over q of H(p, q) = H(p), reached when q = p.")),
             container=on_stage.loss)
 
 

@@ -56,7 +56,7 @@ def test_the_keyboard_moves_label_smoothing_and_the_loss_follows(streamlit_serve
     assert metric_value(page) == loss(smoothing=0.12)
     assert "ls=0.12" in page.url
     lowest = soft_labels(LOGITS, 3, 0.12).lowest_loss
-    assert metric(page, "Lowest reachable loss") == f"{fmt(lowest, 4)} nats"
+    assert metric(page, "Entropy H(p) = lowest reachable loss") == f"{fmt(lowest, 4)} nats"
     assert_no_streamlit_exception(page)
 
 

@@ -25,12 +25,13 @@ PAGE = "pages/8_soft_labels.py"
 LOGITS, TARGET, SMOOTHING, T = PRESETS[DEFAULT_PRESET]
 # the stage's rows, one element: label smoothing, the temperature, then a logit per class
 ROWS, SMOOTHING_ROW, TEMPERATURE_ROW, FIRST_LOGIT_ROW = "soft._rows", 0, 1, 2
+ENTROPY = "Entropy H(p) = lowest reachable loss"  # the stage's metric of H(p)
 SOFT = (0.1, 0.1, 0.0, 0.6, 0.2)
 
 
 def metrics(at) -> dict[str, str]:
     """Every metric on the page: Streamlit's (the loss, calibration) and those of the details
-    elements (the three under the loss)."""
+    elements (the two under the loss)."""
     return {**{m.label: m.value for m in at.metric}, **details_metrics(at)}
 
 
@@ -40,12 +41,13 @@ def core(logits=LOGITS, target=TARGET, smoothing=SMOOTHING, temperature=T, t_cal
 
 
 def shown(view) -> dict[str, str]:
-    """The stage's four numbers as the page should print them."""
+    """The stage's three numbers as the page should print them: the loss and its two terms
+    (the target's entropy is also the lowest reachable loss, the core computes both)."""
     unit = view.log_base.unit
+    assert fmt(view.entropy, 4) == fmt(view.lowest_loss, 4)
     return {"Loss H(p, q)": f"{fmt(view.cross_entropy, 4)} {unit}",
-            "Entropy of the target H(p)": f"{fmt(view.entropy, 4)} {unit}",
-            "KL(p‖q)": f"{fmt(view.kl_divergence, 4)} {unit}",
-            "Lowest reachable loss": f"{fmt(view.lowest_loss, 4)} {unit}"}
+            ENTROPY: f"{fmt(view.lowest_loss, 4)} {unit}",
+            "KL(p‖q)": f"{fmt(view.kl_divergence, 4)} {unit}"}
 
 
 def assert_stage(at, view) -> None:
@@ -71,7 +73,7 @@ def test_label_smoothing_01_on_the_fish_example_splits_the_loss_into_entropy_and
     view = core()
     assert_stage(at, view)
     assert metrics(at)["Loss H(p, q)"] == "0.4321 nats"
-    assert metrics(at)["Lowest reachable loss"] == "0.3897 nats"  # the core's docstring
+    assert metrics(at)[ENTROPY] == "0.3897 nats"  # the core's docstring
     assert details_tables(at)[0][-1][4] == "0.4321 = H(p, q)"
     assert "0.4321" in bold_text(at)
     assert at.selectbox(key="soft._preset").value == DEFAULT_PRESET
@@ -97,7 +99,7 @@ def test_a_one_hot_target_can_reach_zero_loss(at):
     at.selectbox(key="soft._preset").set_value("one-hot").run()
     view = core(target=3, smoothing=0.0)
     assert_stage(at, view)
-    assert metrics(at)["Lowest reachable loss"] == "0.0000 nats"
+    assert metrics(at)[ENTROPY] == "0.0000 nats"
     assert metrics(at)["KL(p‖q)"] == metrics(at)["Loss H(p, q)"]
     assert "With a one-hot target H(p) = 0" in page_text(at)
 
@@ -127,12 +129,12 @@ def test_smoothing_and_temperature_are_rows_of_the_logits_element_with_their_own
     assert (smoothing["name"], smoothing["low"], smoothing["high"], smoothing["step"],
             smoothing["text"]) == ("ε", 0.0, 1.0, 0.01, "0.1")
     assert smoothing["slider_label"] == "Label smoothing ε (slider)"
-    assert smoothing["lead"].startswith("Label smoothing ε, 0 to 1: the target becomes")
+    assert smoothing["lead"] == "Label smoothing ε, 0 to 1: target → (1 − ε) · target + ε / 5."
     assert (temperature["name"], temperature["low"], temperature["high"], temperature["step"],
             temperature["text"]) == ("T", 0.1, 10.0, 0.05, "1")
     assert temperature["box_label"] == "Temperature T (exact)"
     assert [row["name"] for row in logits] == list(CLASS_NAMES)
-    assert logits[0]["lead"] == "The prediction's logits x"
+    assert logits[0]["lead"] == "" and temperature["lead"].endswith("q = softmax(x / T).")
     assert logits[0]["head"] == ["", "logit (slider: −10 to 10)", "exact (±10,000)"]
     assert all(row["low"] is None for row in logits)  # the element's ±10
 
