@@ -279,7 +279,7 @@ def _write(state: LessonState | None, link: bool = True) -> None:
         }
         if link:
             _draw_link(state)
-    if live.move_address(urlencode(params, doseq=True)):
+    if live.move_address(params):
         return
     moved = live.address_moved()  # the address bar may show a move's, not Streamlit's
     if (moved or params != st.query_params.to_dict()

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -125,9 +126,9 @@ def check_places(moves: Moves) -> None:
         st.rerun()
 
 
-def move_address(query: str) -> bool:
-    """On a move, the browser's address bar becomes ``?query`` through the moves element
-    (``history.replaceState``): True. Elsewhere False, and the caller writes
+def move_address(params: dict) -> bool:
+    """On a move, the browser's address bar gets the query parameters ``params`` through the
+    moves element (``history.replaceState``): True. Elsewhere False, and the caller writes
     ``st.query_params``.
 
     Why not ``st.query_params`` on a move: its message makes Streamlit's whole app re-render
@@ -139,7 +140,7 @@ def move_address(query: str) -> bool:
     moves = _running.get()
     if moves is None or not moves.rerun:
         return False
-    moves.address = query
+    moves.address = urlencode(params, doseq=True)  # as Streamlit encodes st.query_params
     st.session_state[_ADDRESS_MOVED] = True
     return True
 
